@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// One suite: unit tests beside the code (src/**), cross-module and browser
+// tests under test/. Database tests run on PGlite unless TEST_DATABASE_URL
+// points at a PostgreSQL server.
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    reporters: ['default'],
+  },
+});
