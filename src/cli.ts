@@ -1,0 +1,71 @@
+/**
+ * The `wodnik` command. Each command's work lives in its module; this file
+ * only declares the commands and their options (lazily importing the module,
+ * so `wodnik wmbus decode` does not load the database or the web server).
+ */
+import { Command, CommanderError } from 'commander';
+
+const program = new Command();
+program
+  .name('wodnik')
+  .description('Wodnik: customer portal, billing and remote meter reading for water utilities')
+  .showHelpAfterError(false)
+  .exitOverride();
+
+program
+  .command('serve')
+  .description('start the HTTP server (API and web app) and the background jobs')
+  .option('--port <port>', 'TCP port (default: PORT or 3000)')
+  .option('--build-web', 'build the web app first when its sources are newer than dist/web')
+  .option('--no-seed', 'do not load demo data into an empty database')
+  .action(async (opts) => (await import('./commands/serve.ts')).serve(opts));
+
+program
+  .command('migrate')
+  .description('apply the database migrations (DATABASE_URL, else the embedded database)')
+  .action(async () => (await import('./commands/migrate.ts')).migrate());
+
+program
+  .command('seed')
+  .description('load demo data: utilities, customers, contracts, meters, readings, tariffs, cases, notices')
+  .option('--customers <n>', 'number of customers to create', '500')
+  .option('--utility <slug>', 'utility to add the customers to (created when missing)')
+  .action(async (opts) => (await import('./commands/seed.ts')).seed(opts));
+
+const wmbus = program.command('wmbus').description('Wireless M-Bus tools');
+wmbus
+  .command('decode')
+  .description('decode telegrams given as hex arguments, or one per line on standard input; prints one JSON object per telegram')
+  .option('--key <hex>', 'AES-128 key (32 hex digits) for every telegram')
+  .option('--keys <file>', 'CSV of id,key (meter id as printed, 32 hex digits); header optional')
+  .argument('[hex...]', 'telegrams in hex, from the L field')
+  .action(async (hex: string[], opts) => (await import('./modules/metering/wmbus/cli.ts')).decodeCommand(hex, opts));
+
+const readings = program.command('readings').description('meter readings');
+readings
+  .command('import')
+  .description('import a walk-by file (hex lines, rtl_wmbus lines or a wmbusmeters telegram log) into readings')
+  .argument('<file>', 'the file to import ("-" for standard input)')
+  .option('--utility <slug>', 'utility the file belongs to (default: the only or the demo utility)')
+  .option('--source <name>', 'name of the collecting device or session', 'walk-by')
+  .action(async (file: string, opts) => (await import('./modules/metering/ingest/cli.ts')).importCommand(file, opts));
+
+const keys = program.command('keys').description('radio module AES keys');
+keys
+  .command('import')
+  .description("import a manufacturer's key delivery file (CSV of radio id and key)")
+  .argument('<file>', 'CSV file')
+  .option('--utility <slug>', 'utility the modules belong to')
+  .action(async (file: string, opts) => (await import('./modules/metering/ingest/cli.ts')).keysImportCommand(file, opts));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // --help and --version end here with code 0; usage errors were already printed as one line.
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  }
+  const e = err as { code?: string; message?: string };
+  console.error(`wodnik: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}`);
+  process.exit(1);
+}

@@ -1,0 +1,213 @@
+/**
+ * The Fastify application: tenant resolution, sessions and access policies,
+ * CSRF, errors, OpenAPI, health checks, the web app's static files, and every
+ * module's routes. Routes stay thin: they validate, check access and hand
+ * the request's transaction to a module's service.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance, type FastifyRequest, type RouteOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { sql } from 'kysely';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/connection.ts';
+import { withTenant, type Tx } from '../db/tenant.ts';
+import { AppError, forbidden, notFound } from '../lib/errors.ts';
+import { CSRF_COOKIE, SESSION_COOKIE, findSessionUser, newToken } from '../modules/identity/sessions.ts';
+import { findDefaultUtility, findUtilityBySlug, type Utility } from '../modules/utilities/service.ts';
+import { assertAccess, isValidAccess, type Access, type AuthSession, type AuthUser } from './access.ts';
+import { errorHandler, sendError } from './errors.ts';
+import { registerModules } from './modules.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+    allowPendingPasswordChange?: boolean;
+    allowPendingMfa?: boolean;
+  }
+  interface FastifyRequest {
+    utility?: Utility;
+    user?: AuthUser;
+    session?: AuthSession;
+  }
+}
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+}
+
+export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
+
+const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
+const TENANT_PREFIX = /^\/t\/([a-z0-9][a-z0-9-]{1,39})(?=\/|$|\?)/;
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The request's utility; every tenant route calls this (404 when none could be resolved). */
+export function utilityOf(req: FastifyRequest): Utility {
+  if (!req.utility) throw notFound('tenant.not_found', 'Nie znaleziono przedsiębiorstwa.', 'No utility was found for this address.');
+  return req.utility;
+}
+
+export function userOf(req: FastifyRequest): AuthUser {
+  if (!req.user) throw forbidden();
+  return req.user;
+}
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const { config, database } = deps;
+  const app = Fastify({
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'] },
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    rewriteUrl(req) {
+      // Development and path-based hosting: /t/<slug>/... serves that utility.
+      const url = req.url ?? '/';
+      const m = TENANT_PREFIX.exec(url);
+      if (!m) return url;
+      (req as { wodnikSlug?: string }).wodnikSlug = m[1];
+      const rest = url.slice(m[0].length);
+      return rest.startsWith('/') ? rest : `/${rest}`;
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('deps', deps);
+  app.decorateRequest('utility', undefined);
+  app.decorateRequest('user', undefined);
+  app.decorateRequest('session', undefined);
+  app.setErrorHandler(errorHandler);
+
+  // Every route must say who may call it; a route without a policy stops the start.
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const url = route.url ?? '';
+    const cfg = (route.config ?? {}) as { access?: unknown };
+    if (cfg.access === undefined && (url.startsWith('/api/docs') || url === '/*' || url === '/assets/*')) {
+      route.config = { ...(route.config as object), access: 'public' };
+      return;
+    }
+    if (!isValidAccess(cfg.access)) {
+      throw new Error(`route ${route.method} ${url} declares no valid access policy (config.access)`);
+    }
+  });
+
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 1, fields: 20 } });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Wodnik API', version: '0.1.0', description: 'Customer portal, billing and remote meter reading for water utilities' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  app.addHook('onRequest', async (req, reply) => {
+    const slug = (req.raw as { wodnikSlug?: string }).wodnikSlug ?? slugFromHost(req.hostname);
+    if (slug) {
+      const u = await findUtilityBySlug(database.db, slug);
+      if (!u && (req.raw as { wodnikSlug?: string }).wodnikSlug) {
+        return sendError(reply, 404, 'tenant.not_found', {
+          pl: `Nie ma przedsiębiorstwa o oznaczeniu „${slug}”.`,
+          en: `There is no utility "${slug}".`,
+        });
+      }
+      req.utility = u;
+    }
+    req.utility ??= await findDefaultUtility(database.db, config.defaultUtility);
+  });
+
+  app.addHook('preHandler', async (req, reply) => {
+    const cfg = req.routeOptions.config;
+    const access = cfg.access ?? 'public';
+    const token = req.cookies[SESSION_COOKIE];
+    if (token && req.utility) {
+      const found = await withTenant(database.db, { utilityId: req.utility.id }, (tx) =>
+        findSessionUser(tx, token, config.sessionIdleMinutes),
+      );
+      if (found) {
+        req.user = found.user;
+        req.session = found.session;
+      } else {
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      }
+    }
+    if (UNSAFE.has(req.method) && access !== 'gateway') assertCsrf(req);
+    assertAccess(access, req.user, req.session, cfg);
+    if (access !== 'public' && access !== 'gateway' && !req.utility) throw notFound('tenant.not_found', 'Nie znaleziono przedsiębiorstwa.', 'No utility was found.');
+  });
+
+  // Every page load gets a CSRF cookie to echo in a header (double-submit).
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (!req.cookies[CSRF_COOKIE]) {
+      reply.setCookie(CSRF_COOKIE, req.session?.csrfToken ?? newToken(), {
+        path: '/',
+        sameSite: 'lax',
+        secure: config.secureCookies,
+        httpOnly: false,
+      });
+    }
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    return payload;
+  });
+
+  app.get('/healthz', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await sql`select 1 from schema_migrations limit 1`.execute(database.db);
+      return { status: 'ready', database: database.kind };
+    } catch {
+      return sendError(reply, 503, 'not_ready', { pl: 'Baza danych niedostępna.', en: 'The database is not available.' });
+    }
+  });
+
+  await registerModules(app, deps);
+
+  if (existsSync(path.join(webDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: webDir, wildcard: false, serve: true, index: false, prefix: '/', decorateReply: true });
+  }
+  app.setNotFoundHandler({ preHandler: undefined }, async (req, reply) => {
+    if (req.method === 'GET' && !req.url.startsWith('/api/') && existsSync(path.join(webDir, 'index.html'))) {
+      // The single-page app handles its own routes.
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return sendError(reply, 404, 'route.not_found', { pl: 'Nie ma takiej strony.', en: 'No such page.' });
+  });
+
+  return app;
+}
+
+function assertCsrf(req: FastifyRequest) {
+  const header = req.headers['x-csrf-token'];
+  const cookieToken = req.cookies[CSRF_COOKIE];
+  const ok = typeof header === 'string' && header.length > 10 && header === cookieToken && (!req.session || header === req.session.csrfToken);
+  if (!ok) {
+    throw new AppError('forbidden', 'auth.csrf', {
+      pl: 'Sesja formularza wygasła. Odśwież stronę i spróbuj ponownie.',
+      en: 'The form session has expired. Reload the page and try again.',
+    });
+  }
+}
+
+/** `zgk-wodnik.example` → 'zgk-wodnik'; plain hosts (localhost, IPs) name no utility. */
+export function slugFromHost(hostname: string): string | undefined {
+  const host = hostname.replace(/:\d+$/, '').toLowerCase();
+  if (!host.includes('.') || /^[\d.]+$/.test(host) || host.startsWith('[')) return undefined;
+  const first = host.split('.')[0];
+  return /^[a-z0-9][a-z0-9-]{1,39}$/.test(first) && first !== 'www' ? first : undefined;
+}
+
+/** Runs a request's work in one transaction in its utility, as its user. */
+export function inTenant<T>(app: App, req: FastifyRequest, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const deps = (app as unknown as { deps: AppDeps }).deps;
+  return withTenant(deps.database.db, { utilityId: utilityOf(req).id, userId: req.user?.id }, fn);
+}

@@ -1,0 +1,18 @@
+/**
+ * Background work that runs inside the server process: each module that has
+ * some adds a starter here. A starter returns a stop function, called on
+ * shutdown so that no work is cut half-way.
+ */
+import type { AppDeps } from '../http/app.ts';
+
+export type Worker = (deps: AppDeps) => Promise<() => Promise<void>>;
+
+const starters: Worker[] = [];
+
+export async function startWorkers(deps: AppDeps): Promise<() => Promise<void>> {
+  const stops: Array<() => Promise<void>> = [];
+  for (const start of starters) stops.push(await start(deps));
+  return async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+  };
+}
