@@ -73,10 +73,6 @@ export function assertAccess(access: Access, user: AuthUser | undefined, session
 /** Throws unless a portal user may act for this customer (404, so that ids of others reveal nothing). */
 export function assertOwnCustomer(user: AuthUser, customerId: number): void {
   if (user.kind === 'customer' && !user.customerIds.includes(customerId)) {
-    throw unauthenticatedOrNotFound();
+    throw forbidden('customer.not_yours', 'Nie masz dostępu do danych tego klienta.', "You have no access to this customer's data.");
   }
-}
-
-function unauthenticatedOrNotFound() {
-  return forbidden('customer.not_yours', 'Nie masz dostępu do danych tego klienta.', "You have no access to this customer's data.");
 }

@@ -21,7 +21,7 @@ import { withTenant, type Tx } from '../db/tenant.ts';
 import { AppError, forbidden, notFound } from '../lib/errors.ts';
 import { CSRF_COOKIE, SESSION_COOKIE, findSessionUser, newToken } from '../modules/identity/sessions.ts';
 import { findDefaultUtility, findUtilityBySlug, type Utility } from '../modules/utilities/service.ts';
-import { assertAccess, isValidAccess, type Access, type AuthSession, type AuthUser } from './access.ts';
+import { assertAccess, assertOwnCustomer, isValidAccess, type Access, type AuthSession, type AuthUser } from './access.ts';
 import { errorHandler, sendError } from './errors.ts';
 import { registerModules } from './modules.ts';
 
@@ -31,11 +31,21 @@ declare module 'fastify' {
     allowPendingPasswordChange?: boolean;
     allowPendingMfa?: boolean;
   }
+  interface FastifyInstance {
+    /** Every route with its access policy, in registration order (the route-access test walks it). */
+    routeTable: RouteInfo[];
+  }
   interface FastifyRequest {
     utility?: Utility;
     user?: AuthUser;
     session?: AuthSession;
   }
+}
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+  access: Access;
 }
 
 export interface AppDeps {
@@ -82,6 +92,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('deps', deps);
+  const routeTable: RouteInfo[] = [];
+  app.decorate('routeTable', routeTable);
   app.decorateRequest('utility', undefined);
   app.decorateRequest('user', undefined);
   app.decorateRequest('session', undefined);
@@ -97,6 +109,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     }
     if (!isValidAccess(cfg.access)) {
       throw new Error(`route ${route.method} ${url} declares no valid access policy (config.access)`);
+    }
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routeTable.push({ method, url, access: cfg.access });
     }
   });
 
@@ -125,7 +140,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     req.utility ??= await findDefaultUtility(database.db, config.defaultUtility);
   });
 
-  app.addHook('preHandler', async (req, reply) => {
+  // Access is decided before the body is validated, so that a caller who may
+  // not use a route learns nothing about it, not even its schema.
+  app.addHook('preValidation', async (req, reply) => {
     const cfg = req.routeOptions.config;
     const access = cfg.access ?? 'public';
     const token = req.cookies[SESSION_COOKIE];
@@ -142,6 +159,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     }
     if (UNSAFE.has(req.method) && access !== 'gateway') assertCsrf(req);
     assertAccess(access, req.user, req.session, cfg);
+    // A portal user names a customer in the path only if it is one of theirs.
+    const customerId = (req.params as Record<string, string> | undefined)?.customerId;
+    if (access === 'customer' && customerId !== undefined && req.user) assertOwnCustomer(req.user, Number(customerId));
     if (access !== 'public' && access !== 'gateway' && !req.utility) throw notFound('tenant.not_found', 'Nie znaleziono przedsiębiorstwa.', 'No utility was found.');
   });
 
