@@ -1,0 +1,34 @@
+/**
+ * E-mail for every module: a message is queued in the outbox inside the
+ * caller's transaction (so it is sent only if the work it reports commits),
+ * and the outbox worker delivers it (SMTP when SMTP_URL is set; otherwise it
+ * stays in the outbox for the developer page /dev/outbox).
+ */
+import type { Tx } from '../../db/tenant.ts';
+
+export interface OutgoingEmail {
+  utilityId: number;
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  /** Which message this is (e.g. 'verify_email', 'leak_alarm'): for tests, the outbox page and statistics. */
+  template: string;
+}
+
+/** Queues one e-mail in the outbox; returns its id. */
+export async function queueEmail(tx: Tx, msg: OutgoingEmail): Promise<number> {
+  const row = await tx
+    .insertInto('email_outbox')
+    .values({
+      utility_id: msg.utilityId,
+      to_address: msg.to,
+      subject: msg.subject,
+      text_body: msg.text,
+      html_body: msg.html ?? null,
+      template: msg.template,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
