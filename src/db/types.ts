@@ -26,6 +26,14 @@ export type Numeric = ColumnType<string, number | string, number | string>;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface AlarmStates {
+  active: boolean;
+  changed_at: Timestamp;
+  kind: string;
+  meter_id: Int8;
+  utility_id: Int8;
+}
+
 export interface AuditLog {
   action: string;
   actor_id: Int8 | null;
@@ -37,6 +45,17 @@ export interface AuditLog {
   entity_id: string | null;
   id: Generated<Int8>;
   ip: string | null;
+  utility_id: Int8;
+}
+
+export interface AuthAttempts {
+  at: Generated<Timestamp>;
+  email: string | null;
+  id: Generated<Int8>;
+  ip: string | null;
+  kind: string;
+  ok: boolean;
+  user_id: Int8 | null;
   utility_id: Int8;
 }
 
@@ -109,6 +128,8 @@ export interface Contracts {
 export interface Customers {
   activation_code_expires_at: Timestamp | null;
   activation_code_hash: string | null;
+  activation_code_issued_at: Timestamp | null;
+  activation_code_used_at: Timestamp | null;
   apartment: string | null;
   building: Generated<string>;
   city: Generated<string>;
@@ -160,6 +181,8 @@ export interface EmailOutbox {
   html_body: string | null;
   id: Generated<Int8>;
   last_error: string | null;
+  message_id: string | null;
+  next_attempt_at: Generated<Timestamp>;
   sent_at: Timestamp | null;
   status: Generated<string>;
   subject: string;
@@ -177,6 +200,17 @@ export interface Files {
   name: string;
   sha256: string;
   size_bytes: Int8;
+  utility_id: Int8;
+}
+
+export interface Gateways {
+  created_at: Generated<Timestamp>;
+  created_by: Int8 | null;
+  disabled_at: Timestamp | null;
+  id: Generated<Int8>;
+  last_seen_at: Timestamp | null;
+  name: string;
+  token_hash: string;
   utility_id: Int8;
 }
 
@@ -306,6 +340,21 @@ export interface Payments {
   utility_id: Int8;
 }
 
+export interface Quarantine {
+  created_at: Generated<Timestamp>;
+  id: Generated<Int8>;
+  manufacturer: string | null;
+  message: string;
+  radio_id: string | null;
+  reason: string;
+  received_at: Timestamp;
+  sha256: Buffer;
+  source: string;
+  source_detail: string | null;
+  upload_id: Int8 | null;
+  utility_id: Int8;
+}
+
 export interface RadioModules {
   created_at: Generated<Timestamp>;
   id: Generated<Int8>;
@@ -313,6 +362,43 @@ export interface RadioModules {
   manufacturer: string;
   model: string | null;
   radio_id: string;
+  utility_id: Int8;
+}
+
+export interface ReaderSubmissions {
+  assignment_id: Int8;
+  client_id: string;
+  created_at: Generated<Timestamp>;
+  meter_id: Int8;
+  reader_id: Int8;
+  reading_id: Int8;
+  route_id: Int8;
+  utility_id: Int8;
+}
+
+export interface ReadingRouteAssignments {
+  created_at: Generated<Timestamp>;
+  created_by: Int8 | null;
+  id: Generated<Int8>;
+  period_from: string;
+  period_to: string;
+  reader_id: Int8;
+  route_id: Int8;
+  utility_id: Int8;
+}
+
+export interface ReadingRoutes {
+  created_at: Generated<Timestamp>;
+  created_by: Int8 | null;
+  id: Generated<Int8>;
+  name: string;
+  utility_id: Int8;
+}
+
+export interface ReadingRouteStops {
+  position: number;
+  route_id: Int8;
+  service_point_id: Int8;
   utility_id: Int8;
 }
 
@@ -362,6 +448,20 @@ export interface StaffRoles {
   utility_id: Int8;
 }
 
+export interface StaffTasks {
+  closed_at: Timestamp | null;
+  closed_by: Int8 | null;
+  customer_id: Int8 | null;
+  data: Generated<Json>;
+  id: Generated<Int8>;
+  kind: string;
+  meter_id: Int8 | null;
+  opened_at: Generated<Timestamp>;
+  status: Generated<string>;
+  title: string;
+  utility_id: Int8;
+}
+
 export interface TariffGroups {
   code: string;
   id: Generated<Int8>;
@@ -384,6 +484,20 @@ export interface Tariffs {
   utility_id: Int8;
   valid_from: string;
   valid_to: string | null;
+}
+
+export interface Telegrams {
+  manufacturer: string | null;
+  meter_id: Int8 | null;
+  radio_id: string | null;
+  raw: Buffer;
+  received_at: Timestamp;
+  rssi: number | null;
+  sha256: Buffer;
+  source: string;
+  source_detail: string | null;
+  upload_id: Int8 | null;
+  utility_id: Int8;
 }
 
 export interface TermsAcceptances {
@@ -429,6 +543,7 @@ export interface Users {
   password_hash: string;
   preferred_language: Generated<string>;
   totp_enabled: Generated<boolean>;
+  totp_last_step: Int8 | null;
   totp_secret_enc: string | null;
   utility_id: Int8;
 }
@@ -457,8 +572,28 @@ export interface Utilities {
   website: Generated<string>;
 }
 
+export interface WalkbyUploads {
+  bad_line_samples: Generated<Json>;
+  bad_lines: Generated<number>;
+  created_at: Generated<Timestamp>;
+  duplicates: Generated<number>;
+  duration_ms: number | null;
+  file_name: string;
+  finished_at: Timestamp | null;
+  id: Generated<Int8>;
+  lines: Generated<number>;
+  quarantined: Generated<number>;
+  readings: Generated<number>;
+  source_name: Generated<string>;
+  telegrams: Generated<number>;
+  uploaded_by: Int8 | null;
+  utility_id: Int8;
+}
+
 export interface DB {
+  alarm_states: AlarmStates;
   audit_log: AuditLog;
+  auth_attempts: AuthAttempts;
   auth_tokens: AuthTokens;
   case_events: CaseEvents;
   case_messages: CaseMessages;
@@ -469,6 +604,7 @@ export interface DB {
   einvoice_consents: EinvoiceConsents;
   email_outbox: EmailOutbox;
   files: Files;
+  gateways: Gateways;
   invoice_lines: InvoiceLines;
   invoices: Invoices;
   jobs: Jobs;
@@ -478,16 +614,24 @@ export interface DB {
   number_series: NumberSeries;
   payment_allocations: PaymentAllocations;
   payments: Payments;
+  quarantine: Quarantine;
   radio_modules: RadioModules;
+  reader_submissions: ReaderSubmissions;
+  reading_route_assignments: ReadingRouteAssignments;
+  reading_route_stops: ReadingRouteStops;
+  reading_routes: ReadingRoutes;
   readings: Readings;
   service_points: ServicePoints;
   sessions: Sessions;
   staff_roles: StaffRoles;
+  staff_tasks: StaffTasks;
   tariff_groups: TariffGroups;
   tariffs: Tariffs;
+  telegrams: Telegrams;
   terms_acceptances: TermsAcceptances;
   terms_versions: TermsVersions;
   user_customers: UserCustomers;
   users: Users;
   utilities: Utilities;
+  walkby_uploads: WalkbyUploads;
 }
