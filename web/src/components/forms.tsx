@@ -1,0 +1,123 @@
+/**
+ * Form pieces that keep labels, hints and errors tied together for
+ * assistive technology: every input has a <label>, its hint and error are
+ * referenced by aria-describedby, an invalid input says aria-invalid, and a
+ * failed submit shows an alert and moves focus to the first invalid field.
+ */
+import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
+import type { ApiError } from '../api/client.ts';
+import { useLang } from '../i18n/index.ts';
+
+type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'onChange' | 'value'> & {
+  label: string;
+  name: string;
+  value: string;
+  onChange(value: string): void;
+  hint?: ReactNode;
+  error?: string;
+};
+
+export function TextField({ label, name, value, onChange, hint, error, className, ...rest }: InputProps) {
+  const id = useId();
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={`field${error ? ' field-invalid' : ''}${className ? ` ${className}` : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      {hint && (
+        <div id={hintId} className="hint">
+          {hint}
+        </div>
+      )}
+      <input
+        id={id}
+        name={name}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        {...rest}
+      />
+      {error && (
+        <p id={errorId} className="error-text">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function CheckboxField({
+  label,
+  name,
+  checked,
+  onChange,
+  error,
+}: {
+  label: ReactNode;
+  name: string;
+  checked: boolean;
+  onChange(checked: boolean): void;
+  error?: string;
+}) {
+  const id = useId();
+  const errorId = error ? `${id}-error` : undefined;
+  return (
+    <div className={`field field-check${error ? ' field-invalid' : ''}`}>
+      <input
+        type="checkbox"
+        id={id}
+        name={name}
+        checked={checked}
+        onChange={(e) => onChange(e.target.checked)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={errorId}
+      />
+      <label htmlFor={id}>{label}</label>
+      {error && (
+        <p id={errorId} className="error-text">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The message of a failed request (or a summary of client-side problems), announced at once. */
+export function FormAlert({ error, children }: { error?: ApiError | null; children?: ReactNode }) {
+  const { lang } = useLang();
+  if (!error && !children) return null;
+  return (
+    <div className="alert alert-error" role="alert">
+      {error ? error.text(lang) : children}
+    </div>
+  );
+}
+
+export function Notice({ children, kind = 'info' }: { children: ReactNode; kind?: 'info' | 'success' | 'warning' }) {
+  return (
+    <div className={`alert alert-${kind}`} role="status">
+      {children}
+    </div>
+  );
+}
+
+/** Moves focus to the first invalid input of a form after React has rendered the errors. */
+export function focusFirstInvalid(form: HTMLFormElement | null): void {
+  requestAnimationFrame(() => form?.querySelector<HTMLElement>('[aria-invalid="true"], .field-invalid input')?.focus());
+}
+
+export type Errors<K extends string> = Partial<Record<K, string>>;
+
+/**
+ * Which field of a form a server error is about: the validator's `details.field`
+ * when given, else a field named in the error code (`password.too_short` →
+ * `password`). Errors about no field are shown above the form.
+ */
+export function fieldOfError<K extends string>(err: ApiError, fields: Record<K, RegExp>): K | undefined {
+  const f = err.field;
+  if (f && f in fields) return f as K;
+  for (const [k, re] of Object.entries(fields) as [K, RegExp][]) if (re.test(err.code)) return k;
+  return undefined;
+}

@@ -1,0 +1,54 @@
+/**
+ * The navigation menus. Each item names a route of routes.tsx and the
+ * policy that shows it (the same words as the route's `access`); a group
+ * with no item the user may see is not shown.
+ *
+ * To add a page to a menu: add its route in routes.tsx, then one item below
+ * in the group where it belongs (staff: customers, metering, billing,
+ * payments, administration) with a label key from i18n/pl.json and en.json.
+ */
+import type { Access } from './access.ts';
+
+export interface NavItem {
+  to: string;
+  /** translation key */
+  label: string;
+  access: Access;
+  /** mark as current only on exactly this path (not its sub-pages) */
+  exact?: boolean;
+}
+
+export interface NavGroup {
+  /** translation key of the group's name (read by screen readers) */
+  label: string;
+  items: NavItem[];
+}
+
+export const customerNav: NavGroup[] = [
+  {
+    label: 'nav.portal',
+    items: [{ to: '/portal', label: 'nav.dashboard', access: 'customer', exact: true }],
+  },
+];
+
+export const staffNav: NavGroup[] = [
+  {
+    label: 'nav.groupCustomers',
+    items: [
+      { to: '/staff', label: 'nav.overview', access: 'staff', exact: true },
+      { to: '/staff/customers', label: 'nav.customers', access: 'staff' },
+    ],
+  },
+  {
+    // Remote reading: walk-by uploads, quarantine, gateways, alarm tasks, reading routes, the reader's view.
+    label: 'nav.groupMetering',
+    items: [],
+  },
+  {
+    label: 'nav.groupAdmin',
+    items: [{ to: '/staff/users', label: 'nav.users', access: 'staff:admin' }],
+  },
+];
+
+/** The menu for a user's kind. */
+export const navFor = (kind: 'customer' | 'staff') => (kind === 'staff' ? staffNav : customerNav);

@@ -1,0 +1,98 @@
+/**
+ * Password change: at any time, and forced at the first login of an account
+ * whose password staff assigned (the session allows nothing else until then).
+ */
+import { useRef, useState, type FormEvent } from 'react';
+import { api, ApiError } from '../../api/client.ts';
+import { homeOf } from '../../access.ts';
+import { FormAlert, Notice, TextField, fieldOfError, focusFirstInvalid, type Errors } from '../../components/forms.tsx';
+import { Page } from '../../components/Page.tsx';
+import { useLang } from '../../i18n/index.ts';
+import { passwordProblem } from '../../lib/password.ts';
+import { navigate } from '../../router.tsx';
+import { useSession } from '../../session.tsx';
+
+type Field = 'currentPassword' | 'newPassword' | 'password2';
+
+export default function ChangePassword() {
+  const { t, lang } = useLang();
+  const { user, refresh } = useSession();
+  const form = useRef<HTMLFormElement>(null);
+  const [v, setV] = useState({ currentPassword: '', newPassword: '', password2: '' });
+  const [errors, setErrors] = useState<Errors<Field>>({});
+  const [failure, setFailure] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const forced = !!user?.mustChangePassword;
+  const set = (k: Field) => (value: string) => setV((s) => ({ ...s, [k]: value }));
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const errs: Errors<Field> = {};
+    if (!v.currentPassword) errs.currentPassword = t('errors.required');
+    const p = passwordProblem(v.newPassword, user?.email);
+    if (p) errs.newPassword = t(p);
+    else if (v.newPassword === v.currentPassword) errs.newPassword = t('password.sameAsOld');
+    if (v.password2 !== v.newPassword) errs.password2 = t('errors.passwordMismatch');
+    setErrors(errs);
+    setFailure(null);
+    if (Object.keys(errs).length) return focusFirstInvalid(form.current);
+    setBusy(true);
+    try {
+      await api.post('/api/auth/password', { currentPassword: v.currentPassword, newPassword: v.newPassword });
+      const u = await refresh();
+      navigate(`${homeOf(u)}`);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      const f = fieldOfError(err, { currentPassword: /invalid_credentials|current/, newPassword: /^password\./ } as Record<Field, RegExp>);
+      if (f) {
+        setErrors({ [f]: err.text(lang) });
+        focusFirstInvalid(form.current);
+      } else setFailure(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Page title={t('changePassword.title')}>
+      {forced && <Notice kind="warning">{t('changePassword.forced')}</Notice>}
+      <form ref={form} onSubmit={submit} noValidate className="form narrow">
+        <FormAlert error={failure} />
+        <TextField
+          label={t('fields.currentPassword')}
+          name="currentPassword"
+          type="password"
+          autoComplete="current-password"
+          value={v.currentPassword}
+          onChange={set('currentPassword')}
+          error={errors.currentPassword}
+          required
+        />
+        <TextField
+          label={t('fields.newPassword')}
+          name="newPassword"
+          type="password"
+          autoComplete="new-password"
+          value={v.newPassword}
+          onChange={set('newPassword')}
+          hint={t('password.policy')}
+          error={errors.newPassword}
+          required
+        />
+        <TextField
+          label={t('fields.passwordRepeat')}
+          name="password2"
+          type="password"
+          autoComplete="new-password"
+          value={v.password2}
+          onChange={set('password2')}
+          error={errors.password2}
+          required
+        />
+        <button type="submit" className="button" disabled={busy}>
+          {t('changePassword.submit')}
+        </button>
+      </form>
+    </Page>
+  );
+}

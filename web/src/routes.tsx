@@ -1,0 +1,53 @@
+/**
+ * The route table: every page of the app, its path (inside the tenant
+ * prefix) and who may open it. The shell (App.tsx) finds the first route
+ * whose path matches, checks `access` against the session (sending guests
+ * to /login and users who must change their password to /change-password)
+ * and renders the page with the path's parameters.
+ *
+ * To add a page: write `pages/<area>/<Name>.tsx` exporting a default
+ * component `({ params }: PageProps) => ...`, add a row here with a lazy
+ * import (each page is its own chunk, so the first load stays small), and
+ * add it to a menu in nav.ts if it should be reachable from there.
+ */
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import type { Access } from './access.ts';
+import Login from './pages/public/Login.tsx';
+
+export interface PageProps {
+  params: Record<string, string>;
+}
+
+export interface RouteDef {
+  path: string;
+  access: Access;
+  page: ComponentType<PageProps> | LazyExoticComponent<ComponentType<PageProps>>;
+}
+
+const page = (load: () => Promise<{ default: ComponentType<PageProps> }>) => lazy(load);
+
+export const routes: RouteDef[] = [
+  // Public
+  { path: '/', access: 'public', page: page(() => import('./pages/public/Home.tsx')) },
+  { path: '/login', access: 'public', page: Login },
+  { path: '/register', access: 'public', page: page(() => import('./pages/public/Register.tsx')) },
+  { path: '/verify-email', access: 'public', page: page(() => import('./pages/public/VerifyEmail.tsx')) },
+  { path: '/reset-password', access: 'public', page: page(() => import('./pages/public/ResetPassword.tsx')) },
+  { path: '/change-password', access: 'signed-in', page: page(() => import('./pages/public/ChangePassword.tsx')) },
+
+  // Customer portal
+  { path: '/portal', access: 'customer', page: page(() => import('./pages/customer/Dashboard.tsx')) },
+  {
+    path: '/portal/customers/:customerId/meters/:meterId/readings',
+    access: 'customer',
+    page: page(() => import('./pages/customer/Readings.tsx')),
+  },
+
+  // Staff back office
+  { path: '/staff', access: 'staff', page: page(() => import('./pages/staff/Overview.tsx')) },
+  { path: '/staff/customers', access: 'staff', page: page(() => import('./pages/staff/Customers.tsx')) },
+  { path: '/staff/customers/:customerId', access: 'staff', page: page(() => import('./pages/staff/CustomerView.tsx')) },
+  { path: '/staff/meters/:meterId/readings', access: 'staff', page: page(() => import('./pages/staff/MeterReadings.tsx')) },
+  { path: '/staff/security', access: 'staff', page: page(() => import('./pages/staff/Security.tsx')) },
+  { path: '/staff/users', access: 'staff:admin', page: page(() => import('./pages/staff/Users.tsx')) },
+];
