@@ -84,6 +84,12 @@ export interface DriverContext {
   ci: number;
   /** TPL status byte when the header has one. */
   tplStatus?: number;
+  /**
+   * Offset of the CI byte (the one in `ci`) inside `raw`. Optional: drivers fall back to
+   * offset 10 (a plain DLL header) when raw[10] === ci. Drivers of proprietary formats read
+   * the TPL access number and configuration word from raw relative to it.
+   */
+  ciOffset?: number;
   /** Bytes after the TPL header, decrypted where a key was available (leading 2F2F kept). For manufacturer CIs (0xA0–0xB7): all bytes after the CI. */
   payload: Uint8Array;
   /** True when payload is still ciphertext (no key or unknown security mode). */
@@ -94,8 +100,22 @@ export interface DriverContext {
   mfctData?: Uint8Array;
   /** The meter's AES key when the caller knows it (some proprietary formats need it). */
   key?: Uint8Array;
-  /** The whole telegram from the L field, DLL CRCs removed. */
+  /** The whole telegram from the L field, DLL CRCs removed (ELL part decrypted when it was encrypted). */
   raw: Uint8Array;
+  /** TPL access number (ACC) when the header has one. */
+  accessNumber?: number;
+  /** TPL security mode from the configuration field (0 none, 5, 7, 16–31 manufacturer-specific …). */
+  securityMode?: number;
+  /** TPL configuration field (16 bits) when the header has one. */
+  tplConfig?: number;
+  /** The bytes `records` were read from: `payload`, or for a compact frame the payload rebuilt with its DIF/VIFs. */
+  recordPayload?: Uint8Array;
+  /**
+   * Scratch memory for this meter (manufacturer + id) kept by a decoder made
+   * with createDecoder() between telegrams, for meters whose telegrams only
+   * make sense with earlier ones. A fresh object for one-off decodes.
+   */
+  memory?: Record<string, unknown>;
 }
 
 export interface DriverResult {
@@ -113,4 +133,11 @@ export interface Driver {
   match(ctx: DriverContext): boolean;
   /** Returns what it adds; throws a WmbusError for a payload it recognises but cannot read. */
   decode(ctx: DriverContext): DriverResult;
+  /**
+   * Compact-frame formats (CI 0x79/0x7B/0x73) this meter family sends without
+   * a prior full frame: the format signature (as the 16-bit little-endian
+   * number after the CI) and the DIF/VIF sequence in hex it stands for. The
+   * pipeline then reads such frames into `records` itself.
+   */
+  compactFormats?: { signature: number; difvif: string }[];
 }

@@ -1,0 +1,328 @@
+/**
+ * The decoding pipeline: link layer → ELL → AFL → TPL → decryption → data
+ * records → generic values → manufacturer drivers. Pure: bytes and keys in,
+ * a typed result out. Every failure becomes a FailedTelegram; nothing throws.
+ */
+import type { Driver, DriverContext, DriverResult, MeterFlags, MeterIdentity, MeterValues } from './driver-api.ts';
+import { parseAfl, type Afl } from './afl.ts';
+import { difVifSequence, expandCompact, formatSignature } from './compact.ts';
+import { drivers as registeredDrivers } from './drivers/index.ts';
+import { ellCrcOk, ellIv, isEllCi, parseEll } from './ell.ts';
+import { fail, WmbusError } from './errors.ts';
+import { parseHex } from './hex.ts';
+import { parseFrame } from './link-layer.ts';
+import { mediaName } from './media.ts';
+import { parseRecords, type RecordsResult } from './records.ts';
+import type { DecodeResult, DecodedTelegram, FailedTelegram } from './result.ts';
+import { aesCbcDecrypt, aesCtr, desCbcDecrypt, omsDeriveKey } from './security.ts';
+import { addressBytes, mode5Iv, parseTpl, type Tpl } from './tpl.ts';
+import { recordsToValues, statusText, tplStatusFlags } from './values.ts';
+
+/** A key as 32 hex digits (16 for DES) or bytes. */
+export type KeyInput = Uint8Array | string | null | undefined;
+
+export interface DecoderOptions {
+  /** The key of a meter, looked up by its printed id (8 characters) and manufacturer code. */
+  keyFor?: (id: string, manufacturer: string) => KeyInput;
+  /** Drivers to run (default: the registered ones). */
+  drivers?: Driver[];
+}
+
+/** What a decoder remembers between telegrams. */
+export class DecoderState {
+  /** Compact-frame formats seen in full frames: signature → DIF/VIF bytes. */
+  readonly formats = new Map<number, Uint8Array>();
+  /** Per-meter memory for drivers (key: manufacturer + id). */
+  readonly meters = new Map<string, Record<string, unknown>>();
+  private static readonly LIMIT = 100_000;
+
+  memoryFor(identity: MeterIdentity): Record<string, unknown> {
+    const k = identity.manufacturer + identity.id;
+    let m = this.meters.get(k);
+    if (!m) {
+      if (this.meters.size >= DecoderState.LIMIT) this.meters.clear();
+      m = {};
+      this.meters.set(k, m);
+    }
+    return m;
+  }
+
+  rememberFormat(signature: number, difvif: Uint8Array): void {
+    if (this.formats.size >= DecoderState.LIMIT) this.formats.clear();
+    if (!this.formats.has(signature)) this.formats.set(signature, difvif.slice());
+  }
+}
+
+const keyCache = new Map<string, Uint8Array | null>();
+
+/** Parses a key given as hex (cached: the same few thousand keys come back all day). */
+export function toKey(k: KeyInput): Uint8Array | null {
+  if (k === null || k === undefined || k === '') return null;
+  if (typeof k !== 'string') return k.length === 16 || k.length === 8 ? k : null;
+  let v = keyCache.get(k);
+  if (v === undefined) {
+    try {
+      v = parseHex(k);
+      if (v.length !== 16 && v.length !== 8) v = null;
+    } catch {
+      v = null;
+    }
+    if (keyCache.size > 100_000) keyCache.clear();
+    keyCache.set(k, v);
+  }
+  return v;
+}
+
+const is2F2F = (b: Uint8Array, o = 0) => b.length >= o + 2 && b[o] === 0x2f && b[o + 1] === 0x2f;
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (b.length === 0) return a;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+interface Work {
+  identity: MeterIdentity | null;
+  key: Uint8Array | null;
+  keyLookedUpFor: string;
+}
+
+export function decodeBytes(bytes: Uint8Array, keyFor: (id: string, m: string) => KeyInput, state: DecoderState | null, driverList: Driver[]): DecodeResult {
+  const work: Work = { identity: null, key: null, keyLookedUpFor: '' };
+  try {
+    return pipeline(bytes, keyFor, state, driverList, work);
+  } catch (e) {
+    const err = e instanceof WmbusError ? e : new WmbusError('wmbus.malformed', `undecodable telegram (${(e as Error)?.message ?? String(e)})`);
+    return failure(err, work.identity);
+  }
+}
+
+function failure(err: WmbusError, identity: MeterIdentity | null): FailedTelegram {
+  const out: FailedTelegram = { error: { code: err.code, message: err.message, messagePl: err.messagePl } };
+  if (identity) {
+    out.identity = identity;
+    out.media = mediaName(identity.deviceType);
+  }
+  return out;
+}
+
+function lookupKey(work: Work, keyFor: (id: string, m: string) => KeyInput): Uint8Array | null {
+  const who = work.identity ? work.identity.manufacturer + work.identity.id : '';
+  if (who !== work.keyLookedUpFor) {
+    work.keyLookedUpFor = who;
+    work.key = work.identity ? toKey(keyFor(work.identity.id, work.identity.manufacturer)) : null;
+  }
+  return work.key;
+}
+
+function pipeline(bytes: Uint8Array, keyFor: (id: string, m: string) => KeyInput, state: DecoderState | null, driverList: Driver[], work: Work): DecodeResult {
+  const frame = parseFrame(bytes);
+  work.identity = frame.identity;
+  let buf = frame.raw;
+  const end = frame.end;
+  let o = frame.ciOffset;
+  if (o >= end) fail('wmbus.truncated', 'telegram ends before its CI field');
+
+  // Extended link layer, with its own AES-CTR encryption.
+  if (isEllCi(buf[o])) {
+    const ell = parseEll(buf, o, end);
+    if (ell.encryption === 1 && ell.crcOffset !== undefined && !ellCrcOk(buf, ell.crcOffset, end)) {
+      const key = lookupKey(work, keyFor);
+      if (!key || key.length !== 16) fail('wmbus.no_key', 'telegram is encrypted (ELL AES-CTR) and no key is known for the meter');
+      const iv = ellIv(buf, frame.addressOffset, ell, ell.crcOffset - 4);
+      const plain = aesCtr(key, iv, buf.subarray(ell.crcOffset, end));
+      const copy = buf.slice();
+      copy.set(plain, ell.crcOffset);
+      if (!ellCrcOk(copy, ell.crcOffset, end)) fail('wmbus.wrong_key', 'ELL payload CRC does not match after decryption: wrong key');
+      buf = copy;
+    } else if (ell.encryption > 1) {
+      fail('wmbus.no_key', `ELL encryption ${ell.encryption} is not supported`);
+    }
+    o = ell.crcOffset !== undefined ? ell.crcOffset + 2 : ell.next;
+    if (o >= end) return emptyTelegram(frame.c, buf[frame.ciOffset], work.identity);
+  }
+
+  // Authentication and fragmentation layer.
+  let afl: Afl | undefined;
+  if (buf[o] === 0x90) {
+    afl = parseAfl(buf, o, end);
+    o = afl.next;
+    if (o >= end) fail('wmbus.truncated', 'telegram ends after its AFL header');
+  }
+
+  const tpl = parseTpl(buf, o, end);
+  if (tpl.identity) work.identity = tpl.identity;
+  const identity = work.identity;
+  if (!identity) fail('wmbus.malformed', 'wired M-Bus frame without a long TPL header has no meter identity');
+
+  let payload = buf.subarray(tpl.dataOffset, end);
+  let encrypted = false;
+  const address = tpl.header === 'short' || tpl.header === 'long' ? addressBytes(buf, tpl, frame.addressOffset) : null;
+  switch (tpl.mode) {
+    case 0:
+      break;
+    case 5:
+      payload = decryptMode5(payload, tpl, address!, lookupKey(work, keyFor));
+      break;
+    case 7:
+      payload = decryptMode7(payload, tpl, address!, afl, lookupKey(work, keyFor));
+      break;
+    case 2:
+    case 3:
+      payload = decryptDes(payload, tpl, address!, lookupKey(work, keyFor));
+      break;
+    default:
+      // Modes 16–31 are manufacturer-specific (drivers may read them); others are not supported.
+      encrypted = true;
+  }
+
+  // Data records (standard and compact frames).
+  let parsed: RecordsResult = { records: [] };
+  let recordPayload = payload;
+  if (!encrypted && tpl.header !== 'mfct' && !tpl.format) {
+    if (tpl.compact) {
+      const expanded = expandCompactPayload(payload, state, driverList);
+      if (expanded) {
+        recordPayload = expanded;
+        parsed = parseRecords(expanded);
+      }
+    } else {
+      parsed = parseRecords(payload);
+      if (state && !parsed.error && parsed.records.length > 0) {
+        const difvif = difVifSequence(payload, parsed.records);
+        state.rememberFormat(formatSignature(difvif), difvif);
+      }
+    }
+  }
+
+  const generic = recordsToValues(parsed.records);
+  const ctx: DriverContext = {
+    identity,
+    c: frame.c,
+    ci: tpl.ci,
+    tplStatus: tpl.sts,
+    payload,
+    encrypted,
+    records: parsed.records,
+    mfctData: parsed.mfctData,
+    raw: buf,
+    accessNumber: tpl.acc,
+    securityMode: tpl.mode,
+    tplConfig: tpl.cfg,
+    recordPayload,
+    memory: state ? state.memoryFor(identity) : {},
+  };
+  const key = lookupKey(work, keyFor);
+  if (key) ctx.key = key;
+
+  const values: MeterValues = { ...generic.values };
+  const flags: MeterFlags = { ...generic.flags };
+  let finalIdentity = identity;
+  let media = mediaName(identity.deviceType);
+  const used: string[] = [];
+  for (const d of driverList) {
+    let r: DriverResult;
+    try {
+      if (!d.match(ctx)) continue;
+      r = d.decode(ctx);
+    } catch (e) {
+      if (e instanceof WmbusError) throw e;
+      throw new WmbusError('wmbus.malformed', `driver ${d.name} could not read the payload (${(e as Error)?.message ?? String(e)})`);
+    }
+    used.push(d.name);
+    if (r.values) for (const [k, v] of Object.entries(r.values)) if (v !== undefined) values[k] = v;
+    if (r.flags) for (const [k, v] of Object.entries(r.flags)) if (v !== undefined) (flags as Record<string, boolean>)[k] = v;
+    if (r.identity) finalIdentity = { ...finalIdentity, ...r.identity };
+    if (r.media) media = r.media;
+  }
+  work.identity = finalIdentity;
+
+  const hasValues = Object.keys(values).length > 0;
+  if (parsed.error && values.total_m3 === undefined) throw parsed.error;
+  if (encrypted && !hasValues) fail('wmbus.no_key', `security mode ${tpl.mode} is not supported, the payload stays encrypted`);
+
+  const tokens: string[] = [];
+  tplStatusFlags(tpl.sts, flags, tokens);
+  const result: DecodedTelegram = {
+    identity: finalIdentity,
+    media,
+    c: frame.c,
+    ci: tpl.ci,
+    securityMode: tpl.mode,
+    values,
+    flags,
+    status: statusText(flags, tokens),
+    records: parsed.records,
+    drivers: used,
+    encrypted,
+  };
+  if (tpl.acc !== undefined) result.accessNumber = tpl.acc;
+  if (tpl.sts !== undefined) result.tplStatus = tpl.sts;
+  return result;
+}
+
+function emptyTelegram(c: number, ci: number, identity: MeterIdentity | null): DecodeResult {
+  if (!identity) fail('wmbus.malformed', 'telegram without identity');
+  return { identity, media: mediaName(identity.deviceType), c, ci, securityMode: 0, values: {}, flags: {}, status: 'OK', records: [], drivers: [], encrypted: false };
+}
+
+/** Mode 5: AES-128-CBC over the announced blocks; a payload already starting with 2F2F was logged decrypted. */
+function decryptMode5(payload: Uint8Array, tpl: Tpl, address: Uint8Array, key: Uint8Array | null): Uint8Array {
+  const plainAlready = is2F2F(payload);
+  const n = tpl.blocks > 0 ? tpl.blocks * 16 : payload.length - (payload.length % 16);
+  if (key && key.length === 16 && n > 0 && n <= payload.length) {
+    const plain = aesCbcDecrypt(key, mode5Iv(address, tpl.acc!), payload.subarray(0, n));
+    if (is2F2F(plain)) return concat(plain, payload.subarray(n));
+  }
+  if (plainAlready) return payload;
+  if (n > payload.length) fail('wmbus.truncated', `security header announces ${n} encrypted bytes, the telegram has ${payload.length}`);
+  if (!key) fail('wmbus.no_key', 'telegram is encrypted (mode 5) and no key is known for the meter');
+  fail('wmbus.wrong_key', 'decryption did not give 2F2F: wrong key');
+}
+
+/** Mode 7: AES-128-CBC, IV 0, key derived from the message counter and id (OMS KDF). */
+function decryptMode7(payload: Uint8Array, tpl: Tpl, address: Uint8Array, afl: Afl | undefined, key: Uint8Array | null): Uint8Array {
+  if (is2F2F(payload)) return payload;
+  const n = tpl.blocks > 0 ? tpl.blocks * 16 : payload.length - (payload.length % 16);
+  if (n > payload.length) fail('wmbus.truncated', `security header announces ${n} encrypted bytes, the telegram has ${payload.length}`);
+  if (!key || key.length !== 16) fail('wmbus.no_key', 'telegram is encrypted (mode 7) and no key is known for the meter');
+  if (!afl?.mcr) fail('wmbus.malformed', 'mode 7 telegram without an AFL message counter');
+  const kenc = omsDeriveKey(key, 0x00, afl.mcr, address.subarray(2, 6));
+  const plain = aesCbcDecrypt(kenc, new Uint8Array(16), payload.subarray(0, n));
+  if (!is2F2F(plain)) fail('wmbus.wrong_key', 'decryption did not give 2F2F: wrong key');
+  return concat(plain, payload.subarray(n));
+}
+
+/** Modes 2 and 3: DES-CBC (zero IV, or the IV from the address), checked by 2F2F. */
+function decryptDes(payload: Uint8Array, tpl: Tpl, address: Uint8Array, key: Uint8Array | null): Uint8Array {
+  if (is2F2F(payload)) return payload;
+  if (!key) fail('wmbus.no_key', `telegram is encrypted (DES, mode ${tpl.mode}) and no key is known for the meter`);
+  const n = payload.length - (payload.length % 8);
+  if (n === 0) fail('wmbus.truncated', 'DES-encrypted payload shorter than one block');
+  const k = key.subarray(0, 8);
+  const data = payload.subarray(0, n);
+  for (const iv of [new Uint8Array(8), address.subarray(0, 8)]) {
+    const plain = desCbcDecrypt(k, iv, data);
+    if (is2F2F(plain)) return concat(plain, payload.subarray(n));
+  }
+  fail('wmbus.wrong_key', 'decryption did not give 2F2F: wrong key');
+}
+
+/** A compact frame's payload: signature(2) CRC(2) data → records, when the format is known. */
+function expandCompactPayload(payload: Uint8Array, state: DecoderState | null, driverList: Driver[]): Uint8Array | null {
+  if (payload.length < 4) fail('wmbus.truncated', 'compact frame without format signature');
+  const signature = payload[0] | (payload[1] << 8);
+  let difvif = state?.formats.get(signature);
+  if (!difvif) {
+    for (const d of driverList) {
+      const f = d.compactFormats?.find((x) => x.signature === signature);
+      if (f) {
+        difvif = parseHex(f.difvif);
+        break;
+      }
+    }
+  }
+  return difvif ? expandCompact(difvif, payload.subarray(4)) : null;
+}
