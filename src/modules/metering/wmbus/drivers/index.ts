@@ -1,4 +1,23 @@
 import type { Driver } from '../driver-api.ts';
+import { apatorDrivers } from './apator.ts';
+import { bmetersDrivers } from './bmeters.ts';
+import { diehlDrivers } from './diehl.ts';
+import { kamstrupDrivers } from './kamstrup.ts';
+import { qundisDrivers } from './qundis.ts';
+import { techemDrivers } from './techem.ts';
+import { zennerDrivers } from './zenner.ts';
 
-/** The manufacturer-specific drivers, tried in order after the generic records are read. */
-export const drivers: Driver[] = [];
+/**
+ * The manufacturer-specific drivers, tried in order after the generic records are read.
+ * Every `match` tests the manufacturer code (a string compare) before anything else, so a
+ * telegram costs a few comparisons per driver.
+ */
+export const drivers: Driver[] = [
+  ...apatorDrivers,
+  ...diehlDrivers,
+  ...kamstrupDrivers,
+  ...bmetersDrivers,
+  ...qundisDrivers,
+  ...techemDrivers,
+  ...zennerDrivers,
+];

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { diehlFrame, diehlRealData, izar } from './diehl.ts';
+import { contextFromVector, differences, loadDevVectors } from './test-context.ts';
+import { WmbusError } from '../errors.ts';
+
+const vectors = await loadDevVectors();
+const d = vectors ? describe : describe.skip;
+
+d('Diehl drivers on the development vectors', () => {
+  const vec = (id: string) => vectors!.get(id)!;
+
+  it('unscrambles PRIOS frames with the default keys: volumes, billing date, alarms, printed id', () => {
+    for (const id of ['cc:izar:1', 'cc:izar:4', 'xmq:izarv2:1', 'xmq:izarv2:4', 'sim:simulation_t1:51']) {
+      const v = vec(id);
+      const ctx = contextFromVector(v);
+      expect(izar.match(ctx), id).toBe(true);
+      const r = izar.decode(ctx);
+      expect(r.values?.total_m3, id).toBeCloseTo(v.expected.total_m3 as number, 6);
+      expect(differences(r.values!, v.expected), id).toEqual([]);
+      expect(r.identity?.id ?? ctx.identity.id, id).toBe(v.expected.id);
+      expect(r.flags?.leak, id).toBe(false);
+    }
+  });
+
+  it('reads SAP serial number, prefix and year from the A field', () => {
+    const r = izar.decode(contextFromVector(vec('cc:izar:4')));
+    expect(r.values).toMatchObject({ prefix: 'C15SA', serial_number: '007710', manufacture_year: '2015' });
+  });
+
+  it('a PRIOS frame that no key unscrambles is a typed error', () => {
+    const ctx = contextFromVector(vec('cc:izar:1'));
+    const raw = Uint8Array.from(ctx.raw);
+    raw[15] ^= 0x55; // the first scrambled byte: the 0x4B check fails
+    expect(() => izar.decode({ ...ctx, raw })).toThrow(WmbusError);
+  });
+
+  it('reads a Hydrus real-data frame (mode 16–31) with its swapped id', () => {
+    const v = vec('xmq:hydrus:4');
+    const ctx = contextFromVector(v);
+    expect(diehlFrame(ctx)).toBe('real_data');
+    expect(diehlRealData.match(ctx)).toBe(true);
+    const r = diehlRealData.decode(ctx);
+    expect(r.identity).toMatchObject({ id: '60904720', deviceType: 0x06 });
+    expect(r.values).toMatchObject({ total_m3: 49.373, total_at_date_m3: 48.002, at_date: '2021-03-31', status: 'OK' });
+  });
+
+  it('leaves OMS frames of Diehl meters to the generic pipeline', () => {
+    const ctx = contextFromVector(vec('xmq:hydrus:0'));
+    expect(izar.match(ctx)).toBe(false);
+    expect(diehlRealData.match(ctx)).toBe(false);
+  });
+});
