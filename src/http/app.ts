@@ -103,7 +103,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onRoute', (route: RouteOptions) => {
     const url = route.url ?? '';
     const cfg = (route.config ?? {}) as { access?: unknown };
-    if (cfg.access === undefined && (url.startsWith('/api/docs') || url === '/*' || url === '/assets/*')) {
+    // The web app's files (fastify-static registers one route per file of dist/web) are public.
+    const webFile = url === '/index.html' || url.startsWith('/assets/');
+    if (cfg.access === undefined && (url.startsWith('/api/docs') || url === '/*' || webFile)) {
       route.config = { ...(route.config as object), access: 'public' };
       return;
     }
