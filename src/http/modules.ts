@@ -4,7 +4,11 @@
  */
 import type { App, AppDeps } from './app.ts';
 import { routes as utilityRoutes } from '../modules/utilities/routes.ts';
+import { routes as identityRoutes } from '../modules/identity/routes.ts';
+import { routes as outboxRoutes } from '../modules/notify/routes.ts';
 
 export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   await utilityRoutes(app, deps);
+  await identityRoutes(app, deps);
+  await outboxRoutes(app, deps);
 }

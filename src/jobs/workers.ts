@@ -4,10 +4,12 @@
  * shutdown so that no work is cut half-way.
  */
 import type { AppDeps } from '../http/app.ts';
+import { startOutboxWorker } from '../modules/notify/worker.ts';
+import { mqttWorker } from '../modules/metering/ingest/mqtt.ts';
 
 export type Worker = (deps: AppDeps) => Promise<() => Promise<void>>;
 
-const starters: Worker[] = [];
+const starters: Worker[] = [startOutboxWorker, mqttWorker];
 
 export async function startWorkers(deps: AppDeps): Promise<() => Promise<void>> {
   const stops: Array<() => Promise<void>> = [];

@@ -1,0 +1,152 @@
+/**
+ * Self-registration of a portal user, as Polish utilities do it: the
+ * customer number and the activation code from a letter or an invoice prove
+ * the customer; the e-mail address is proved by a link; the current portal
+ * terms must be accepted (the acceptance is recorded). Sign-in is possible
+ * only after the address is confirmed. A customer that already has a portal
+ * account gets another one only through staff.
+ */
+import { sql } from 'kysely';
+import type { Tx } from '../../db/tenant.ts';
+import { AppError, badRequest, conflict } from '../../lib/errors.ts';
+import { queueEmail } from '../notify/index.ts';
+import { verifyEmailMessage } from '../notify/templates.ts';
+import { activationCodeState, normalizeActivationCode } from './activation.ts';
+import { LIMITS, rateLimited, recentAttempts, recordAttempt } from './attempts.ts';
+import { recordAudit } from './audit.ts';
+import { fail, succeed, type Outcome, type RequestInfo } from './context.ts';
+import { findCurrentTerms } from './terms.ts';
+import { consumeAuthToken, issueAuthToken, TOKEN_MINUTES } from './tokens.ts';
+import { assertPasswordPolicy, createPortalUser, customerHasPortalUser, findUserByEmail, normalizeEmail } from './users.ts';
+
+export interface RegistrationInput {
+  customerNumber: string;
+  activationCode: string;
+  email: string;
+  password: string;
+  acceptTerms: boolean;
+  termsVersionId: number;
+}
+
+export interface Mailing {
+  utilityName: string;
+  /** The portal's address for this utility, e.g. https://ebok.example/t/zgk-wodnik */
+  portalUrl: string;
+}
+
+const codeProblem: Record<'wrong' | 'expired' | 'spent', () => AppError> = {
+  wrong: () =>
+    badRequest(
+      'registration.invalid_code',
+      'Numer klienta lub kod aktywacyjny jest nieprawidłowy. Sprawdź dane z pisma lub faktury.',
+      'The customer number or the activation code is wrong. Check the letter or the invoice.',
+    ),
+  expired: () =>
+    badRequest(
+      'registration.code_expired',
+      'Kod aktywacyjny wygasł. Poproś Biuro Obsługi Klienta o nowy.',
+      'The activation code has expired. Ask customer service for a new one.',
+    ),
+  spent: () =>
+    conflict(
+      'registration.code_spent',
+      'Ten kod aktywacyjny został już wykorzystany. Jeśli nie pamiętasz hasła, ustaw nowe.',
+      'This activation code has already been used. If you forgot your password, reset it.',
+    ),
+};
+
+export async function register(tx: Tx, info: RequestInfo, input: RegistrationInput, mail: Mailing): Promise<Outcome<{ userId: number }>> {
+  if (input.acceptTerms !== true) {
+    throw badRequest('registration.terms_not_accepted', 'Aby założyć konto, zaakceptuj regulamin e-BOK.', 'Accept the portal terms to create an account.', {
+      field: 'acceptTerms',
+    });
+  }
+  const email = normalizeEmail(input.email);
+  assertPasswordPolicy(input.password, email);
+  const terms = await findCurrentTerms(tx, 'portal');
+  if (!terms || terms.id !== input.termsVersionId) {
+    throw badRequest(
+      'registration.terms_outdated',
+      'Regulamin został zmieniony. Odśwież stronę, przeczytaj aktualną wersję i zaakceptuj ją.',
+      'The terms have changed. Reload the page, read the current version and accept it.',
+      { field: 'termsVersionId' },
+    );
+  }
+  if ((await recentAttempts(tx, 'register', info.ip)) >= LIMITS.ipFailures) return fail(rateLimited());
+
+  const customer = await tx
+    .selectFrom('customers')
+    .select(['id', 'name', 'activation_code_hash', 'activation_code_expires_at', 'activation_code_used_at'])
+    .where(sql<string>`upper(customer_number)`, '=', input.customerNumber.trim().toUpperCase())
+    .forUpdate()
+    .executeTakeFirst();
+  const state = customer ? activationCodeState(customer, normalizeActivationCode(input.activationCode)) : 'wrong';
+  if (!customer || state !== 'valid') {
+    await recordAttempt(tx, { utilityId: info.utilityId, kind: 'register', ip: info.ip, email, ok: false });
+    await recordAudit(tx, {
+      utilityId: info.utilityId,
+      actorKind: 'anonymous',
+      action: 'auth.registration_refused',
+      entity: 'customer',
+      entityId: customer?.id ?? null,
+      customerId: customer?.id ?? null,
+      ip: info.ip,
+      data: { reason: state },
+    });
+    return fail(codeProblem[state === 'valid' ? 'wrong' : state]());
+  }
+  if (await customerHasPortalUser(tx, customer.id)) {
+    throw conflict(
+      'registration.customer_has_account',
+      'Ten klient ma już konto w e-BOK. Kolejne konto może założyć Biuro Obsługi Klienta.',
+      'This customer already has a portal account. Customer service can add another one.',
+    );
+  }
+  if (await findUserByEmail(tx, email)) {
+    throw conflict('registration.email_taken', 'Konto z tym adresem e-mail już istnieje. Zaloguj się lub ustaw nowe hasło.', 'An account with this e-mail address already exists. Sign in or reset your password.');
+  }
+
+  const user = await createPortalUser(tx, { utilityId: info.utilityId, email, name: customer.name, password: input.password, customerIds: [customer.id] });
+  await tx.updateTable('customers').set({ activation_code_used_at: sql`now()` }).where('id', '=', customer.id).execute();
+  await tx
+    .insertInto('terms_acceptances')
+    .values({
+      utility_id: info.utilityId,
+      terms_version_id: terms.id,
+      user_id: user.id,
+      customer_id: customer.id,
+      ip: info.ip,
+      user_agent: info.userAgent?.slice(0, 300) ?? null,
+    })
+    .execute();
+  await sendVerification(tx, info.utilityId, user.id, email, mail);
+  await recordAttempt(tx, { utilityId: info.utilityId, kind: 'register', ip: info.ip, email, userId: user.id, ok: true });
+  await recordAudit(tx, {
+    utilityId: info.utilityId,
+    actorId: user.id,
+    actorKind: 'customer',
+    action: 'auth.registered',
+    entity: 'user',
+    entityId: user.id,
+    customerId: customer.id,
+    ip: info.ip,
+    data: { termsVersionId: terms.id, termsVersion: terms.version },
+  });
+  return succeed({ userId: user.id });
+}
+
+export async function sendVerification(tx: Tx, utilityId: number, userId: number, email: string, mail: Mailing): Promise<void> {
+  const token = await issueAuthToken(tx, utilityId, userId, 'verify_email');
+  const msg = verifyEmailMessage(
+    { utilityName: mail.utilityName },
+    { link: `${mail.portalUrl}/verify-email?token=${encodeURIComponent(token)}`, hours: TOKEN_MINUTES.verify_email / 60 },
+  );
+  await queueEmail(tx, { utilityId, to: email, ...msg });
+}
+
+/** Confirms the address behind a verification link; the account may sign in from now on. */
+export async function verifyEmail(tx: Tx, info: RequestInfo, token: string): Promise<void> {
+  const { userId } = await consumeAuthToken(tx, 'verify_email', token);
+  await tx.updateTable('users').set({ email_verified_at: sql`coalesce(email_verified_at, now())` }).where('id', '=', userId).execute();
+  await recordAudit(tx, { utilityId: info.utilityId, actorId: userId, actorKind: 'customer', action: 'auth.email_verified', entity: 'user', entityId: userId, ip: info.ip });
+}
