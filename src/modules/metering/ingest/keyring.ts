@@ -1,0 +1,77 @@
+/**
+ * The radio modules a telegram can belong to: identity heard on air
+ * (manufacturer + printed id) → module, its sealed key, and the current meter
+ * it sits on. Keys are opened lazily, once per module, and stay in memory
+ * only for the import.
+ */
+import { sql } from 'kysely';
+import type { Tx } from '../../../db/tenant.ts';
+import type { SecretBox } from '../../../lib/secret-box.ts';
+
+export interface ModuleEntry {
+  moduleId: number;
+  manufacturer: string;
+  radioId: string;
+  keyEnc: string | null;
+  /** The current meter (removed_on is null) carrying the module, if any. */
+  meterId: number | null;
+}
+
+/** A key file without a manufacturer column stores '' (any manufacturer with that id). */
+const identityKey = (manufacturer: string, radioId: string) => `${manufacturer.toUpperCase()}:${radioId.toLowerCase()}`;
+
+export class Keyring {
+  private readonly byIdentity = new Map<string, ModuleEntry>();
+  private readonly opened = new Map<number, Uint8Array | null>();
+  constructor(private readonly box: SecretBox | null) {}
+
+  add(entries: ModuleEntry[]): void {
+    for (const e of entries) this.byIdentity.set(identityKey(e.manufacturer, e.radioId), e);
+  }
+
+  lookup(manufacturer: string, radioId: string): ModuleEntry | undefined {
+    return this.byIdentity.get(identityKey(manufacturer, radioId)) ?? this.byIdentity.get(identityKey('', radioId));
+  }
+
+  has(manufacturer: string, radioId: string): boolean {
+    return this.lookup(manufacturer, radioId) !== undefined;
+  }
+
+  /** The decoder's key callback. */
+  keyFor = (radioId: string, manufacturer: string): Uint8Array | undefined => {
+    const e = this.lookup(manufacturer, radioId);
+    if (!e || !e.keyEnc || !this.box) return undefined;
+    let k = this.opened.get(e.moduleId);
+    if (k === undefined) {
+      try {
+        k = new Uint8Array(this.box.open(e.keyEnc));
+      } catch {
+        k = null; // sealed under another server key: the telegram ends in quarantine as no key
+      }
+      this.opened.set(e.moduleId, k);
+    }
+    return k ?? undefined;
+  };
+
+  entries(): ModuleEntry[] {
+    return [...this.byIdentity.values()];
+  }
+}
+
+const moduleQuery = (tx: Tx) =>
+  tx
+    .selectFrom('radio_modules as rm')
+    .leftJoin('meters as m', (j) => j.onRef('m.utility_id', '=', 'rm.utility_id').onRef('m.radio_module_id', '=', 'rm.id').on('m.removed_on', 'is', null))
+    .select(['rm.id as moduleId', 'rm.manufacturer', 'rm.radio_id as radioId', 'rm.key_enc as keyEnc', 'm.id as meterId']);
+
+/** Every module of the utility (a walk-by import touches most of them). */
+export async function loadAllModules(tx: Tx): Promise<ModuleEntry[]> {
+  return moduleQuery(tx).execute();
+}
+
+/** Only the modules with these printed ids (a gateway's batch names a few). */
+export async function loadModules(tx: Tx, radioIds: string[]): Promise<ModuleEntry[]> {
+  if (radioIds.length === 0) return [];
+  const ids = [...new Set(radioIds.map((i) => i.toLowerCase()))];
+  return moduleQuery(tx).where(sql<boolean>`lower(rm.radio_id) = any(${ids}::text[])`).execute();
+}
