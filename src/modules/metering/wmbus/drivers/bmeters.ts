@@ -35,7 +35,7 @@ export const rfmtx1: Driver = {
     const at = ciOffset(ctx);
     const raw = ctx.raw;
     if (at < 0 || raw.length < at + 24) fail('wmbus.truncated', 'RFM-TX1 frame too short');
-    const key = raw[at + 1];
+    const key = ctx.accessNumber ?? raw[at + 1];
     const row = key & 15;
     const p = at + 5; // payload start
     const d0 = raw[p + 2] ^ key ^ T0[row];

@@ -23,6 +23,7 @@
  */
 import type { DataRecord, Driver, DriverContext, DriverResult, MeterFlags, MeterValues } from '../driver-api.ts';
 import { fail } from '../errors.ts';
+import { mediaName } from '../media.ts';
 import { parseRecords } from '../records.ts';
 import { ciOffset, isoDate, round6, statusText, uint32BE, uintLE } from './util.ts';
 
@@ -38,6 +39,7 @@ export function diehlFrame(ctx: DriverContext): DiehlFrame {
   if (ci >= 0xb1 && ci <= 0xb3) return 'prios_scr';
   if (ci === 0x71) return 'real_data';
   if (ci === 0x7a) {
+    if (ctx.tplConfig !== undefined) return (ctx.tplConfig & 0x1000) !== 0 ? 'real_data' : 'other';
     const at = ciOffset(ctx);
     if (at >= 0 && at + 4 < ctx.raw.length && (ctx.raw[at + 4] & 0x10) !== 0) return 'real_data';
   }
@@ -171,6 +173,7 @@ export const izar: Driver = {
     } else {
       result.identity = swappedIdentity(raw);
     }
+    result.media = mediaName(result.identity.deviceType!);
     return result;
   },
 };
@@ -241,7 +244,8 @@ export const diehlRealData: Driver = {
     const values = hydrusValues(parsed.records);
     // The frame has no error-flag record; the TPL status says whether the meter reports an error.
     if (!ctx.tplStatus) values.status = 'OK';
-    return { values, identity: swappedIdentity(ctx.raw) };
+    const identity = swappedIdentity(ctx.raw);
+    return { values, identity, media: mediaName(identity.deviceType) };
   },
 };
 

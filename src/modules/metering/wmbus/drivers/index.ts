@@ -1,4 +1,5 @@
 import type { Driver } from '../driver-api.ts';
+import { apatorStatusDrivers } from './apator-status.ts';
 import { apatorDrivers } from './apator.ts';
 import { bmetersDrivers } from './bmeters.ts';
 import { diehlDrivers } from './diehl.ts';
@@ -14,6 +15,7 @@ import { zennerDrivers } from './zenner.ts';
  */
 export const drivers: Driver[] = [
   ...apatorDrivers,
+  ...apatorStatusDrivers,
   ...diehlDrivers,
   ...kamstrupDrivers,
   ...bmetersDrivers,

@@ -155,10 +155,11 @@ function isKamstrupWater(ctx: DriverContext): boolean {
 
 export const kamwater: Driver = {
   name: 'kamwater',
+  compactFormats: KNOWN_FORMATS.map((difvif) => ({ signature: crc16(hex(difvif)), difvif })),
   match: (ctx) => (ctx.ci === 0x78 || ctx.ci === 0x79) && isKamstrupWater(ctx) && !ctx.encrypted,
   decode(ctx): DriverResult {
     let records = ctx.records;
-    if (ctx.ci === 0x79) {
+    if (ctx.ci === 0x79 && records.length === 0) {
       const p = ctx.payload;
       if (p.length < 4) fail('wmbus.truncated', 'compact frame shorter than its header');
       const difvif = formats.get(p[0] | (p[1] << 8));

@@ -22,6 +22,12 @@ function isTechemRadio(ctx: DriverContext, version: number): boolean {
   return ctx.identity.manufacturer === 'TCH' && ctx.identity.version === version && ctx.ci === 0xa2;
 }
 
+/** Techem sends its own device types: 0x62 warm water, 0x72 cold water. */
+function techemMedia(ctx: DriverContext): string | undefined {
+  const t = ctx.identity.deviceType;
+  return t === 0x62 ? 'warm water' : t === 0x72 ? 'cold water' : undefined;
+}
+
 function dateFrom(raw: number): string | undefined {
   return isoDate(2000 + (raw >> 9), (raw >> 5) & 15, raw & 31);
 }
@@ -47,7 +53,7 @@ export const mkradio3: Driver = {
     const currDate = isoDate(2000 + prevYear + nextYear, currMonth, currDay);
     if (prevDate) values.prev_date = values.target_date = prevDate;
     if (currDate) values.current_date = currDate;
-    return { values };
+    return { values, media: techemMedia(ctx) };
   },
 };
 
@@ -77,7 +83,7 @@ export const mkradio3a: Driver = {
     if (month >= 1 && month <= 12) {
       for (let m = 1; m <= 12; m++) values[`last_${MONTH[m - 1]}_m3`] = rel[(month - m + 12) % 12];
     }
-    return { values };
+    return { values, media: techemMedia(ctx) };
   },
 };
 
@@ -89,7 +95,7 @@ export const mkradio4: Driver = {
     if (p.length < 9) fail('wmbus.truncated', 'm-radio 4 payload too short');
     const prev = uintLE(p, 3, 2) / 10;
     const curr = uintLE(p, 7, 2) / 10;
-    return { values: { total_m3: round6(prev + curr), target_m3: round6(prev) } };
+    return { values: { total_m3: round6(prev + curr), target_m3: round6(prev) }, media: techemMedia(ctx) };
   },
 };
 

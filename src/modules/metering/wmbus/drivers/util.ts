@@ -108,3 +108,36 @@ export function skipFiller(b: Uint8Array, at: number): number {
   while (at < b.length && b[at] === 0x2f) at++;
   return at;
 }
+
+/**
+ * Words for the TPL status byte (EN 13757-7): application status in bits 0–1, power low,
+ * permanent and temporary error; manufacturer bits 5–7 the driver does not name are
+ * reported as UNKNOWN_<hex> like wmbusmeters does.
+ */
+export function tplStatusWords(s: number | undefined, namedMfctBits = 0): string[] {
+  if (!s) return [];
+  const out: string[] = [];
+  const app = s & 3;
+  if (app === 1) out.push('BUSY');
+  else if (app === 2) out.push('ERROR');
+  else if (app === 3) out.push('ALARM');
+  if (s & 0x04) out.push('POWER_LOW');
+  if (s & 0x08) out.push('PERMANENT_ERROR');
+  if (s & 0x10) out.push('TEMPORARY_ERROR');
+  const mfct = s & 0xe0 & ~namedMfctBits;
+  if (mfct) out.push(`UNKNOWN_${mfct.toString(16).toUpperCase()}`);
+  return out;
+}
+
+/** Words for the set bits of `value` by a [mask, name] table; bits no entry names come back as `${prefix}_<hex>`. */
+export function bitWords(value: number, table: readonly (readonly [number, string])[], prefix: string, mask = 0xffffffff): string[] {
+  const out: string[] = [];
+  let named = 0;
+  for (const [bit, name] of table) {
+    if ((value & bit) !== 0 && (named & bit) === 0) out.push(name);
+    named |= bit;
+  }
+  const rest = (value & mask & ~named) >>> 0;
+  if (rest) out.push(`${prefix}_${rest.toString(16).toUpperCase()}`);
+  return out;
+}
