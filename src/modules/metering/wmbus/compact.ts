@@ -51,6 +51,7 @@ export function expandCompact(difvif: Uint8Array, data: Uint8Array): Uint8Array 
     w += len;
     d += len;
   }
+  while (d < data.length && data[d] === 0x2f) d++; // idle fillers pad the last encrypted block
   if (d !== data.length) return null;
   return out;
 }

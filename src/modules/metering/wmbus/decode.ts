@@ -183,7 +183,9 @@ function pipeline(bytes: Uint8Array, keyFor: (id: string, m: string) => KeyInput
   let recordPayload = payload;
   if (!encrypted && tpl.header !== 'mfct' && !tpl.format) {
     if (tpl.compact) {
-      const expanded = expandCompactPayload(payload, state, driverList);
+      // After decryption the 2F2F check bytes come before the format signature.
+      const compactPayload = tpl.mode !== 0 && is2F2F(payload) ? payload.subarray(2) : payload;
+      const expanded = expandCompactPayload(compactPayload, state, driverList);
       if (expanded) {
         recordPayload = expanded;
         parsed = parseRecords(expanded);

@@ -73,7 +73,6 @@ export function parseFrame(bytes: Uint8Array): Frame {
     return wireless(bytes, 'none');
   }
   if (n < l + 1) fail('wmbus.truncated', `L field says ${l + 1} bytes, got ${n}`);
-  if (n < frameA) fail('wmbus.truncated', `L field says ${l + 1} bytes (${frameA} with CRCs), got ${n}`);
   fail('wmbus.length', `L field says ${l + 1} bytes (${frameA} with CRCs), got ${n}`);
 }
 

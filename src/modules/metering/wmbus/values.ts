@@ -35,33 +35,49 @@ export function recordsToValues(records: DataRecord[]): { values: MeterValues; f
     if (!main(r)) continue;
     switch (r.quantity) {
       case 'volume':
-        if (typeof v !== 'number') break;
+        if (typeof v !== 'number' || r.function !== 0) break;
         if (hasCombinable(r, 0x3c)) {
-          if (r.storage === 0 && r.function === 0) {
+          if (r.storage === 0) {
             set('total_backward_m3', v);
             set('backflow_m3', v);
-          }
+          } else if (r.storage === 1) set('backward_at_set_date_m3', v);
         } else if (hasCombinable(r, 0x3b)) {
-          if (r.storage === 0 && r.function === 0) set('total_forward_m3', v);
-        } else if (plainVife(r) && r.function === 0) {
+          if (r.storage === 0) set('total_forward_m3', v);
+          else if (r.storage === 1) set('forward_at_set_date_m3', v);
+        } else if (plainVife(r)) {
           if (r.storage === 0) set('total_m3', v);
-          else if (r.storage === 1) set('target_m3', v);
+          else {
+            // Storage n holds the value at the n-th set (billing) date; storage 1 is the target.
+            if (r.storage === 1) {
+              set('target_m3', v);
+              set('consumption_at_set_date_m3', v);
+            }
+            set(`consumption_at_set_date_${r.storage}_m3`, v);
+          }
         }
         break;
       case 'date':
       case 'datetime':
-        if (typeof v !== 'string' || !plainVife(r)) break;
-        if (r.storage === 0 && r.function === 0) {
+        if (typeof v !== 'string' || !plainVife(r) || r.function !== 0) break;
+        if (r.storage === 0) {
           if (v.length > 10) set('meter_datetime', v);
           else set('meter_date', v);
-        } else if (r.storage === 1) {
-          set('target_date', v.slice(0, 10));
-          if (v.length > 10) set('target_datetime', v);
+        } else {
+          const kind = v.length > 10 ? 'set_datetime' : 'set_date';
+          if (r.storage === 1) {
+            set('target_date', v.slice(0, 10));
+            if (v.length > 10) set('target_datetime', v);
+            set(kind, v);
+          }
+          set(`${kind}_${r.storage}`, v);
         }
         break;
       case 'flow':
         if (typeof v !== 'number' || r.storage !== 0 || !plainVife(r)) break;
-        if (r.function === 0) set('flow_m3h', v);
+        if (r.function === 0) {
+          set('flow_m3h', v);
+          set('volume_flow_m3h', v);
+        }
         else if (r.function === 1) set('max_flow_m3h', v);
         else if (r.function === 2) set('min_flow_m3h', v);
         break;
