@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diehlFrame, diehlRealData, izar } from './diehl.ts';
+import { diehlFrame, diehlOms, diehlRealData, izar } from './diehl.ts';
 import { contextFromVector, differences, loadDevVectors } from './test-context.ts';
 import { WmbusError } from '../errors.ts';
 
@@ -44,9 +44,14 @@ d('Diehl drivers on the development vectors', () => {
     expect(r.values).toMatchObject({ total_m3: 49.373, total_at_date_m3: 48.002, at_date: '2021-03-31', status: 'OK' });
   });
 
-  it('leaves OMS frames of Diehl meters to the generic pipeline', () => {
-    const ctx = contextFromVector(vec('xmq:hydrus:0'));
+  it('reads the month-end billing value of Hydrus OMS frames from storage 3', () => {
+    const v = vec('xmq:hydrus:0');
+    const ctx = contextFromVector(v);
     expect(izar.match(ctx)).toBe(false);
     expect(diehlRealData.match(ctx)).toBe(false);
+    expect(diehlOms.match(ctx)).toBe(true);
+    const r = diehlOms.decode(ctx);
+    expect(r.values).toMatchObject({ target_m3: 0.2, target_datetime: '2019-10-31 23:59' });
+    expect(differences(r.values!, v.expected)).toEqual([]);
   });
 });

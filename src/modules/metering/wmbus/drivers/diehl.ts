@@ -249,4 +249,36 @@ export const diehlRealData: Driver = {
   },
 };
 
-export const diehlDrivers: Driver[] = [izar, diehlRealData];
+/**
+ * Diehl OMS frames (ordinary records) keep their billing values in meter-specific storage
+ * numbers: Hydrus (versions 0x70/0x76, HYD 0x24/0x8B) the month-end value in storage 3 and
+ * the yearly set-date value in storage 1; DME 0x63 (dme173) the month-end in storage 8.
+ */
+const OMS_TARGET_STORAGE: Record<string, number> = { 'DME:112': 3, 'DME:118': 3, 'HYD:36': 3, 'HYD:139': 3, 'DME:99': 8 };
+
+export const diehlOms: Driver = {
+  name: 'hydrus',
+  match: (ctx) =>
+    ctx.records.length > 0 &&
+    diehlFrame(ctx) === 'other' &&
+    OMS_TARGET_STORAGE[`${ctx.identity.manufacturer}:${ctx.identity.version}`] !== undefined,
+  decode(ctx): DriverResult {
+    const target = OMS_TARGET_STORAGE[`${ctx.identity.manufacturer}:${ctx.identity.version}`];
+    const v: MeterValues = {};
+    for (const r of ctx.records) {
+      if (r.function !== 0 || r.tariff !== 0 || r.subunit !== 0) continue;
+      if (isVolume(r) && r.vife.length === 0) {
+        if (r.storage === target) v.target_m3 = round6(r.value as number);
+        else if (r.storage === 1) v.total_at_date_m3 = v.total_at_set_date_m3 = round6(r.value as number);
+      } else if (typeof r.value === 'string' && (r.quantity === 'date' || r.quantity === 'datetime')) {
+        if (r.storage === target) {
+          if (r.quantity === 'date') v.target_date = r.value;
+          else v.target_datetime = r.value;
+        } else if (r.storage === 1 && r.quantity === 'date') v.at_date = v.set_date = r.value;
+      }
+    }
+    return { values: v };
+  },
+};
+
+export const diehlDrivers: Driver[] = [izar, diehlRealData, diehlOms];

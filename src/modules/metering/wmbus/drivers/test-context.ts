@@ -4,6 +4,7 @@
  * drivers can be tested on their own. Not used by production code.
  */
 import type { DriverContext } from '../driver-api.ts';
+import { parseRecords } from '../records.ts';
 
 function hexBytes(hex: string): Uint8Array {
   const clean = hex.replace(/[^0-9a-fA-F]/g, '');
@@ -35,6 +36,9 @@ export function contextFromHex(
   const ciAt = opts.ciAt ?? 10;
   const ci = raw[ciAt];
   const dataOffset = opts.dataOffset ?? ciAt + (ci === 0x7a ? 5 : ci === 0x72 ? 13 : 1);
+  const payload = raw.subarray(dataOffset);
+  const standard = !opts.encrypted && (ci === 0x7a || ci === 0x72 || ci === 0x78);
+  const parsed = standard ? parseRecords(payload) : { records: [], mfctData: undefined };
   return {
     identity: {
       manufacturer: mfctText(code),
@@ -47,9 +51,10 @@ export function contextFromHex(
     ci,
     ciOffset: ciAt,
     tplStatus: ci === 0x7a ? raw[ciAt + 2] : ci === 0x72 ? raw[ciAt + 10] : undefined,
-    payload: raw.subarray(dataOffset),
+    payload,
     encrypted: opts.encrypted ?? false,
-    records: [],
+    records: parsed.records,
+    mfctData: parsed.mfctData,
     key: opts.key ? hexBytes(opts.key) : undefined,
     raw,
   };

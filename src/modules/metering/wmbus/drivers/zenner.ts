@@ -28,4 +28,28 @@ export const zenner0b: Driver = {
   },
 };
 
-export const zennerDrivers = [zenner0b];
+
+
+/**
+ * Zenner radio with OMS records (version 0x99, "uiws"): the month-end billing values are
+ * in storage 30 (latest) to 40 (ten months before), each with its date; storage 1 holds a
+ * placeholder (0x80000000) that is not a reading.
+ */
+export const zennerUiws: Driver = {
+  name: 'uiws',
+  match: (ctx) => ctx.identity.manufacturer === 'ZRI' && ctx.identity.version === 0x99 && ctx.records.length > 0,
+  decode(ctx): DriverResult {
+    const v: Record<string, number | string> = {};
+    for (const r of ctx.records) {
+      if (r.function !== 0 || r.storage < 30 || r.storage > 40) continue;
+      const name = r.storage === 30 ? 'target' : `target_${r.storage - 30}`;
+      if (r.quantity === 'volume' && typeof r.value === 'number' && r.data.length === 4 && uintLE(r.data, 0, 4) !== 0x80000000) {
+        v[`${name}_m3`] = round6(r.value);
+      } else if (r.quantity === 'date' && typeof r.value === 'string') {
+        v[`${name}_date`] = r.value;
+      }
+    }
+    return { values: v };
+  },
+};
+export const zennerDrivers = [zenner0b, zennerUiws];
