@@ -6,9 +6,15 @@ import type { App, AppDeps } from './app.ts';
 import { routes as utilityRoutes } from '../modules/utilities/routes.ts';
 import { routes as identityRoutes } from '../modules/identity/routes.ts';
 import { routes as outboxRoutes } from '../modules/notify/routes.ts';
+import { routes as readingRouteRoutes } from '../modules/metering/routes/routes.ts';
+import { routes as ingestRoutes } from '../modules/metering/ingest/routes.ts';
+import { routes as readingsRoutes } from '../modules/readings/routes.ts';
 
 export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   await utilityRoutes(app, deps);
   await identityRoutes(app, deps);
   await outboxRoutes(app, deps);
+  await readingRouteRoutes(app, deps);
+  await ingestRoutes(app, deps);
+  await readingsRoutes(app, deps);
 }
