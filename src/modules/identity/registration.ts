@@ -15,7 +15,7 @@ import { activationCodeState, normalizeActivationCode } from './activation.ts';
 import { LIMITS, rateLimited, recentAttempts, recordAttempt } from './attempts.ts';
 import { recordAudit } from './audit.ts';
 import { fail, succeed, type Outcome, type RequestInfo } from './context.ts';
-import { findCurrentTerms } from './terms.ts';
+import { findCurrentTerms, recordTermsAcceptance } from './terms.ts';
 import { consumeAuthToken, issueAuthToken, TOKEN_MINUTES } from './tokens.ts';
 import { assertPasswordPolicy, createPortalUser, customerHasPortalUser, findUserByEmail, normalizeEmail } from './users.ts';
 
@@ -108,17 +108,14 @@ export async function register(tx: Tx, info: RequestInfo, input: RegistrationInp
 
   const user = await createPortalUser(tx, { utilityId: info.utilityId, email, name: customer.name, password: input.password, customerIds: [customer.id] });
   await tx.updateTable('customers').set({ activation_code_used_at: sql`now()` }).where('id', '=', customer.id).execute();
-  await tx
-    .insertInto('terms_acceptances')
-    .values({
-      utility_id: info.utilityId,
-      terms_version_id: terms.id,
-      user_id: user.id,
-      customer_id: customer.id,
-      ip: info.ip,
-      user_agent: info.userAgent?.slice(0, 300) ?? null,
-    })
-    .execute();
+  await recordTermsAcceptance(tx, {
+    utilityId: info.utilityId,
+    termsVersionId: terms.id,
+    userId: user.id,
+    customerId: customer.id,
+    ip: info.ip,
+    userAgent: info.userAgent,
+  });
   await sendVerification(tx, info.utilityId, user.id, email, mail);
   await recordAttempt(tx, { utilityId: info.utilityId, kind: 'register', ip: info.ip, email, userId: user.id, ok: true });
   await recordAudit(tx, {

@@ -1,0 +1,280 @@
+/**
+ * Sign-in, sign-out, sessions, throttling and lock-out, the forced password
+ * change at the first sign-in, and password reset by e-mail.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIMITS } from '../src/modules/identity/attempts.ts';
+import { client, createTestApp, type Client, type TestApp } from './support/app.ts';
+import { TEST_PASSWORD, buildCustomer, buildUser, buildUtility } from './support/factories.ts';
+import { outbox, tokenFromOutbox } from './identity-support.ts';
+
+let t: TestApp;
+let slug: string;
+let utilityId: number;
+let ipSeq = 0;
+
+function visitor(): Client & { ip: string; send: (m: string, url: string, body?: unknown) => ReturnType<Client['request']> } {
+  const c = client(t.app, slug);
+  const ip = `192.0.2.${++ipSeq}`;
+  return Object.assign(c, { ip, send: (m: string, url: string, body?: unknown) => c.request(m, url, body, { 'x-forwarded-for': ip }) });
+}
+const login = (c: ReturnType<typeof visitor>, email: string, password = TEST_PASSWORD) => c.send('POST', '/api/auth/login', { email, password });
+
+async function customerUser(over: Partial<Parameters<typeof buildUser>[2]> = {}) {
+  const customer = await buildCustomer(t.database, utilityId);
+  return buildUser(t.database, utilityId, { kind: 'customer', customerIds: [customer.id], ...over });
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const u = await buildUtility(t.database);
+  slug = u.slug;
+  utilityId = u.id;
+});
+afterAll(() => t?.close());
+
+describe('sign-in and sessions', () => {
+  it('signs in with an HttpOnly, SameSite=Lax session cookie, shows the session and signs out', async () => {
+    const user = await customerUser();
+    const c = visitor();
+    const res = await login(c, user.email.toUpperCase());
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ next: 'done', user: { id: user.id, kind: 'customer', mustChangePassword: false, mfaPending: false } });
+    const cookie = res.cookies.find((k) => k.name === 'wodnik_session')!;
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
+    expect(cookie.secure).toBeFalsy();
+    // The database keeps only a hash of the token.
+    const stored = await t.database.db.selectFrom('sessions').select('token_hash').where('user_id', '=', user.id).execute();
+    expect(stored).toHaveLength(1);
+    expect(stored[0].token_hash).not.toBe(cookie.value);
+
+    expect((await c.get('/api/auth/session')).json().user.email).toBe(user.email);
+    const stolen = cookie.value;
+    const out = await c.send('POST', '/api/auth/logout', {});
+    expect(out.statusCode).toBe(204);
+    expect((await c.get('/api/auth/session')).json().user).toBeNull();
+    // The old token is dead on the server, not just forgotten by the browser.
+    const replay = client(t.app, slug);
+    replay.cookies.wodnik_session = stolen;
+    expect((await replay.get('/api/auth/session')).json().user).toBeNull();
+    const audit = await t.database.db.selectFrom('audit_log').select('action').where('actor_id', '=', user.id).execute();
+    expect(audit.map((a) => a.action)).toContain('auth.login');
+  });
+
+  it('sets Secure on the cookie behind TLS', async () => {
+    const secure = await createTestApp({ COOKIE_SECURE: '1' });
+    try {
+      const u = await buildUtility(secure.database);
+      const user = await buildUser(secure.database, u.id, { kind: 'staff', roles: ['admin'] });
+      const res = await client(secure.app, u.slug).post('/api/auth/login', { email: user.email, password: TEST_PASSWORD });
+      expect(res.statusCode).toBe(200);
+      expect(res.cookies.find((k) => k.name === 'wodnik_session')).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Lax' });
+    } finally {
+      await secure.close();
+    }
+  });
+
+  it('needs the CSRF token (the login form first loads a page to get the cookie)', async () => {
+    const user = await customerUser();
+    const res = await t.app.inject({ method: 'POST', url: `/t/${slug}/api/auth/login`, payload: { email: user.email, password: TEST_PASSWORD } });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.code).toBe('auth.csrf');
+  });
+
+  it('gives a new session id at sign-in and ends the previous one', async () => {
+    const user = await customerUser();
+    const c = visitor();
+    await login(c, user.email);
+    const first = c.cookies.wodnik_session;
+    await login(c, user.email);
+    expect(c.cookies.wodnik_session).not.toBe(first);
+    const n = await t.database.db.selectFrom('sessions').select(sql<number>`count(*)::int`.as('n')).where('user_id', '=', user.id).executeTakeFirstOrThrow();
+    expect(n.n).toBe(1);
+  });
+
+  it('ends a session after the idle time', async () => {
+    const user = await customerUser();
+    const c = visitor();
+    await login(c, user.email);
+    expect((await c.get('/api/auth/session')).json().user).not.toBeNull();
+    await t.database.db
+      .updateTable('sessions')
+      .set({ last_seen_at: sql`now() - make_interval(mins => ${t.config.sessionIdleMinutes + 1})` })
+      .where('user_id', '=', user.id)
+      .execute();
+    expect((await c.get('/api/auth/session')).json().user).toBeNull();
+  });
+
+  it('answers the same for an unknown address and a wrong password, in comparable time', async () => {
+    const user = await customerUser();
+    const c = visitor();
+    const time = async (email: string) => {
+      const s = performance.now();
+      const r = await login(c, email, 'Zle-haslo-123');
+      return { ms: performance.now() - s, r };
+    };
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push(await time(user.email), await time(`nikt${i}@example.com`));
+    const wrong = runs.filter((_, i) => i % 2 === 0);
+    const unknown = runs.filter((_, i) => i % 2 === 1);
+    for (const { r } of runs) {
+      expect(r.statusCode).toBe(401);
+      expect(r.json().error.code).toBe('auth.invalid_credentials');
+    }
+    expect(wrong[0].r.body).toBe(unknown[0].r.body);
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[1];
+    const ratio = median(wrong.map((x) => x.ms)) / median(unknown.map((x) => x.ms));
+    // Both verify an argon2id hash; without the dummy hash an unknown address answers ~50x faster.
+    expect(ratio).toBeGreaterThan(0.4);
+    expect(ratio).toBeLessThan(2.5);
+  });
+
+  it('locks an account for a while after five failures in a row, even for the right password', async () => {
+    const user = await customerUser();
+    const c = visitor();
+    for (let i = 1; i < LIMITS.accountFailures; i++) {
+      const r = await login(c, user.email, `Zle-haslo-${i}x`);
+      expect(r.statusCode).toBe(401);
+    }
+    const fifth = await login(c, user.email, 'Zle-haslo-5x');
+    expect(fifth.statusCode).toBe(429);
+    expect(fifth.json().error.code).toBe('auth.locked');
+    const right = await login(visitor(), user.email);
+    expect(right.statusCode).toBe(429);
+    expect(right.json().error.code).toBe('auth.locked');
+    const row = await t.database.db.selectFrom('users').select(['locked_until', sql<number>`extract(epoch from locked_until - now())::int`.as('left')]).where('id', '=', user.id).executeTakeFirstOrThrow();
+    expect(row.left).toBeGreaterThan(LIMITS.lockMinutes * 60 - 30);
+    expect(row.left).toBeLessThanOrEqual(LIMITS.lockMinutes * 60);
+    const audit = await t.database.db.selectFrom('audit_log').select('action').where('entity_id', '=', String(user.id)).execute();
+    expect(audit.filter((a) => a.action === 'auth.login_failed')).toHaveLength(5);
+    expect(audit.map((a) => a.action)).toContain('auth.account_locked');
+    // When the lock has passed, the right password works and the count starts again.
+    await t.database.db.updateTable('users').set({ locked_until: sql`now() - interval '1 second'` }).where('id', '=', user.id).execute();
+    const later = await login(visitor(), user.email);
+    expect(later.statusCode).toBe(200);
+    const after = await t.database.db.selectFrom('users').select(['failed_logins']).where('id', '=', user.id).executeTakeFirstOrThrow();
+    expect(after.failed_logins).toBe(0);
+  });
+
+  it('turns an address away after ten failures, while others still get in', async () => {
+    const user = await customerUser();
+    const c = visitor();
+    for (let i = 0; i < LIMITS.ipFailures; i++) {
+      const r = await login(c, `zgadywany${i}@example.com`, 'Cokolwiek123');
+      expect(r.statusCode).toBe(401);
+    }
+    const blocked = await login(c, user.email);
+    expect(blocked.statusCode).toBe(429);
+    expect(blocked.json().error).toMatchObject({ code: 'auth.rate_limited', messages: { pl: expect.stringContaining('Zbyt wiele') } });
+    expect((await login(visitor(), user.email)).statusCode).toBe(200);
+  });
+
+  it('refuses disabled accounts like unknown ones', async () => {
+    const user = await customerUser();
+    await t.database.db.updateTable('users').set({ disabled_at: sql`now()` }).where('id', '=', user.id).execute();
+    const r = await login(visitor(), user.email);
+    expect(r.statusCode).toBe(401);
+    expect(r.json().error.code).toBe('auth.invalid_credentials');
+  });
+});
+
+describe('password change', () => {
+  it('makes a user with an assigned password change it before anything else', async () => {
+    const staff = await buildUser(t.database, utilityId, { kind: 'staff', roles: ['admin'], mustChangePassword: true });
+    const c = visitor();
+    const other = visitor();
+    await login(other, staff.email);
+    const r = await login(c, staff.email);
+    expect(r.json()).toMatchObject({ next: 'change_password', user: { mustChangePassword: true } });
+    const blocked = await c.get('/api/staff/users');
+    expect(blocked.statusCode).toBe(403);
+    expect(blocked.json().error.code).toBe('auth.password_change_required');
+    expect((await c.get('/api/auth/session')).json().user.mustChangePassword).toBe(true);
+
+    const wrong = await c.send('POST', '/api/auth/password', { currentPassword: 'nie-to-haslo-1', newPassword: 'Nowe-haslo-2026' });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error.code).toBe('password.current_wrong');
+    const weak = await c.send('POST', '/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'krotkie' });
+    expect(weak.json().error.code).toBe('password.too_short');
+    const same = await c.send('POST', '/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: TEST_PASSWORD });
+    expect(same.json().error.code).toBe('password.unchanged');
+    const ok = await c.send('POST', '/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'Nowe-haslo-2026' });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toMatchObject({ next: 'done', user: { mustChangePassword: false } });
+    expect((await c.get('/api/staff/users')).statusCode).toBe(200);
+    // The other session ended; the old password no longer works.
+    expect((await other.get('/api/auth/session')).json().user).toBeNull();
+    expect((await login(visitor(), staff.email)).statusCode).toBe(401);
+    expect((await login(visitor(), staff.email, 'Nowe-haslo-2026')).json().next).toBe('done');
+    const audit = await t.database.db.selectFrom('audit_log').select('action').where('actor_id', '=', staff.id).execute();
+    expect(audit.map((a) => a.action)).toContain('auth.password_changed');
+  });
+
+  it('needs a signed-in user', async () => {
+    const r = await visitor().send('POST', '/api/auth/password', { currentPassword: 'a', newPassword: 'b' });
+    expect(r.statusCode).toBe(401);
+  });
+});
+
+describe('password reset by e-mail', () => {
+  it('sends a one-hour, single-use link that sets a new password, ends all sessions and lifts a lock', async () => {
+    const user = await customerUser();
+    const signedIn = visitor();
+    await login(signedIn, user.email);
+    await t.database.db.updateTable('users').set({ locked_until: sql`now() + interval '10 minutes'` }).where('id', '=', user.id).execute();
+
+    const c = visitor();
+    const r = await c.send('POST', '/api/auth/password-reset/request', { email: user.email });
+    expect(r.statusCode).toBe(202);
+    const [mail] = await outbox(t, user.email);
+    expect(mail).toMatchObject({ template: 'password_reset', subject: 'Ustawienie nowego hasła do e-BOK' });
+    expect(mail.text_body).toContain('60 minut');
+    const token = await tokenFromOutbox(t, user.email, 'reset-password');
+    const row = await t.database.db
+      .selectFrom('auth_tokens')
+      .select(['purpose', 'token_hash', sql<number>`extract(epoch from expires_at - created_at)::int`.as('secs')])
+      .where('user_id', '=', user.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ purpose: 'password_reset', secs: 3600 });
+    expect(row.token_hash).not.toBe(token);
+
+    const weak = await c.send('POST', '/api/auth/password-reset/confirm', { token, password: 'slabe' });
+    expect(weak.statusCode).toBe(400);
+    expect(weak.json().error.code).toBe('password.too_short');
+    const ok = await c.send('POST', '/api/auth/password-reset/confirm', { token, password: 'Zupelnie-nowe-2026' });
+    expect(ok.statusCode, ok.body).toBe(200);
+    const reused = await c.send('POST', '/api/auth/password-reset/confirm', { token, password: 'Inne-nowe-2027x' });
+    expect(reused.json().error.code).toBe('auth.token_used');
+    expect((await signedIn.get('/api/auth/session')).json().user).toBeNull();
+    expect((await login(visitor(), user.email)).statusCode).toBe(401);
+    expect((await login(visitor(), user.email, 'Zupelnie-nowe-2026')).statusCode).toBe(200);
+  });
+
+  it('answers the same for unknown addresses and sends nothing', async () => {
+    const before = (await outbox(t)).length;
+    const r = await visitor().send('POST', '/api/auth/password-reset/request', { email: 'nieznany@example.com' });
+    expect(r.statusCode).toBe(202);
+    expect(r.json()).toEqual({ status: 'sent_if_known' });
+    expect((await outbox(t)).length).toBe(before);
+  });
+
+  it('refuses expired and made-up tokens', async () => {
+    const user = await customerUser();
+    const c = visitor();
+    await c.send('POST', '/api/auth/password-reset/request', { email: user.email });
+    const token = await tokenFromOutbox(t, user.email, 'reset-password');
+    await t.database.db.updateTable('auth_tokens').set({ expires_at: sql`now() - interval '1 second'` }).where('user_id', '=', user.id).execute();
+    const expired = await c.send('POST', '/api/auth/password-reset/confirm', { token, password: 'Zupelnie-nowe-2026' });
+    expect(expired.json().error.code).toBe('auth.token_expired');
+    const made = await c.send('POST', '/api/auth/password-reset/confirm', { token: 'x'.repeat(43), password: 'Zupelnie-nowe-2026' });
+    expect(made.json().error.code).toBe('auth.token_invalid');
+  });
+
+  it('limits reset requests from one address', async () => {
+    const c = visitor();
+    for (let i = 0; i < LIMITS.ipResetRequests; i++) expect((await c.send('POST', '/api/auth/password-reset/request', { email: `x${i}@example.com` })).statusCode).toBe(202);
+    const r = await c.send('POST', '/api/auth/password-reset/request', { email: 'y@example.com' });
+    expect(r.statusCode).toBe(429);
+  });
+});
