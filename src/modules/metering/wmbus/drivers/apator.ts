@@ -16,9 +16,9 @@
  *   litre digits), meter clock (seconds since 2000-01-01, 32 bits), the last historic
  *   value as age in hours and a delta to the total, current and historic alarm bytes.
  */
-import { createDecipheriv } from 'node:crypto';
 import type { Driver, DriverContext, DriverResult, MeterFlags } from '../driver-api.ts';
 import { fail } from '../errors.ts';
+import { aesCbcDecrypt } from '../security.ts';
 import { formatInstant, round6, skipFiller, statusText, uintLE } from './util.ts';
 
 function isApt(ctx: DriverContext): boolean {
@@ -116,11 +116,9 @@ function na1Decrypt(ctx: DriverContext, key: Uint8Array): Uint8Array | null {
   const iv = new Uint8Array(16);
   iv.set(raw.subarray(2, 10), 0);
   iv.fill(acc, 8);
-  const d = createDecipheriv('aes-128-cbc', key, iv);
-  d.setAutoPadding(false);
-  const clear = d.update(ctx.payload.subarray(2, 18));
+  const clear = aesCbcDecrypt(key, iv, ctx.payload.subarray(2, 18));
   // A right key gives the 0x2F filler first.
-  return clear[0] === 0x2f ? new Uint8Array(clear.buffer, clear.byteOffset, clear.length) : null;
+  return clear[0] === 0x2f ? clear : null;
 }
 
 export const apatorna1: Driver = {

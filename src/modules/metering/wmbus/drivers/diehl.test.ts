@@ -55,3 +55,14 @@ d('Diehl drivers on the development vectors', () => {
     expect(differences(r.values!, v.expected)).toEqual([]);
   });
 });
+
+d('Diehl default key for OMS frames', () => {
+  it('is offered for Diehl OMS frames only', async () => {
+    const { diehlDefaultOmsKey } = await import('./diehl.ts');
+    const vectors2 = (await loadDevVectors())!;
+    const oms = contextFromVector(vectors2.get('xmq:hydrus:0')!);
+    expect(Buffer.from(diehlDefaultOmsKey(oms)!).toString('hex')).toBe('51728910e66d83f851728910e66d83f8');
+    expect(diehlDefaultOmsKey(contextFromVector(vectors2.get('cc:izar:1')!))).toBeNull();
+    expect(diehlDefaultOmsKey(contextFromVector(vectors2.get('xmq:apator162:4')!))).toBeNull();
+  });
+});

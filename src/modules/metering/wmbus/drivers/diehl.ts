@@ -254,16 +254,19 @@ export const diehlRealData: Driver = {
  * numbers: Hydrus (versions 0x70/0x76, HYD 0x24/0x8B) the month-end value in storage 3 and
  * the yearly set-date value in storage 1; DME 0x63 (dme173) the month-end in storage 8.
  */
-const OMS_TARGET_STORAGE: Record<string, number> = { 'DME:112': 3, 'DME:118': 3, 'HYD:36': 3, 'HYD:139': 3, 'DME:99': 8 };
+function omsTargetStorage(ctx: DriverContext): number {
+  const m = ctx.identity.manufacturer;
+  const ver = ctx.identity.version;
+  if (m === 'DME') return ver === 0x70 || ver === 0x76 ? 3 : ver === 0x63 ? 8 : 0;
+  if (m === 'HYD') return ver === 0x24 || ver === 0x8b ? 3 : 0;
+  return 0;
+}
 
 export const diehlOms: Driver = {
   name: 'hydrus',
-  match: (ctx) =>
-    ctx.records.length > 0 &&
-    diehlFrame(ctx) === 'other' &&
-    OMS_TARGET_STORAGE[`${ctx.identity.manufacturer}:${ctx.identity.version}`] !== undefined,
+  match: (ctx) => omsTargetStorage(ctx) !== 0 && ctx.records.length > 0 && diehlFrame(ctx) === 'other',
   decode(ctx): DriverResult {
-    const target = OMS_TARGET_STORAGE[`${ctx.identity.manufacturer}:${ctx.identity.version}`];
+    const target = omsTargetStorage(ctx);
     const v: MeterValues = {};
     for (const r of ctx.records) {
       if (r.function !== 0 || r.tariff !== 0 || r.subunit !== 0) continue;
@@ -280,5 +283,17 @@ export const diehlOms: Driver = {
     return { values: v };
   },
 };
+
+/**
+ * Diehl ships OMS (mode 5) meters with a default AES key (the second PRIOS key, twice).
+ * For the pipeline: the key to try for a Diehl OMS frame when the meter's own key is unknown.
+ */
+export function diehlDefaultOmsKey(ctx: Pick<DriverContext, 'identity' | 'c' | 'ci' | 'tplConfig' | 'raw' | 'ciOffset'>): Uint8Array | null {
+  if (diehlFrame(ctx as DriverContext) !== 'other' || !DIEHL.has(ctx.identity.manufacturer)) return null;
+  const key = new Uint8Array(16);
+  key.set(DEFAULT_KEYS[1], 0);
+  key.set(DEFAULT_KEYS[1], 8);
+  return key;
+}
 
 export const diehlDrivers: Driver[] = [izar, diehlRealData, diehlOms];
