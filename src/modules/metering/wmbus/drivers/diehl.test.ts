@@ -66,3 +66,15 @@ d('Diehl default key for OMS frames', () => {
     expect(diehlDefaultOmsKey(contextFromVector(vectors2.get('xmq:apator162:4')!))).toBeNull();
   });
 });
+
+d('Diehl real data through the pipeline', () => {
+  it('finds the TPL header behind an ELL header too', async () => {
+    const { createDecoder, toJson } = await import('../index.ts');
+    const v = (await loadDevVectors())!.get('xmq:hydrus:4')!;
+    const b = Buffer.from(v.telegram, 'hex');
+    const withEll = Buffer.concat([b.subarray(0, 10), Buffer.from('8c2000', 'hex'), b.subarray(10)]);
+    withEll[0] = withEll.length - 1;
+    const out = toJson(createDecoder({ keyFor: () => null }).decode(withEll.toString('hex')));
+    expect(out).toMatchObject({ id: '60904720', media: 'warm water', total_m3: 49.373, total_at_date_m3: 48.002 });
+  });
+});

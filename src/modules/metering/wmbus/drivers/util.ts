@@ -84,7 +84,16 @@ export function round6(x: number): number {
 /** The offset of the CI byte in ctx.raw: from the context when the pipeline gives it, else the plain DLL position. */
 export function ciOffset(ctx: DriverContext): number {
   if (ctx.ciOffset !== undefined) return ctx.ciOffset;
-  return ctx.raw.length > 10 && ctx.raw[10] === ctx.ci ? 10 : -1;
+  const raw = ctx.raw;
+  if (raw.length > 10 && raw[10] === ctx.ci) return 10;
+  // The payload is usually a view into raw: step back over the TPL header from where it starts.
+  if (ctx.payload.buffer === raw.buffer) {
+    const data = ctx.payload.byteOffset - raw.byteOffset;
+    const header = ctx.ci === 0x7a ? 5 : ctx.ci === 0x72 ? 13 : 1;
+    const at = data - header;
+    if (at >= 0 && at < raw.length && raw[at] === ctx.ci) return at;
+  }
+  return -1;
 }
 
 /** Three-letter manufacturer code to its 2-byte number (EN 13757-3 / FLAG). */
