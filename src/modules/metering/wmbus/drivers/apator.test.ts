@@ -67,3 +67,22 @@ d('Apator drivers on the development vectors', () => {
     expect(() => apatorna1.decode(bad)).toThrow(WmbusError);
   });
 });
+
+d('Apator NA-1 alarm bits', () => {
+  it('map the current status byte to flags', async () => {
+    const { aesCbcEncrypt, aesCbcDecrypt } = await import('../security.ts');
+    const ctx = contextFromVector((await loadDevVectors())!.get('xmq:apatorna1:4')!);
+    const key = new Uint8Array(16);
+    const iv = new Uint8Array(16);
+    iv.set(ctx.raw.subarray(2, 10), 0);
+    iv.fill(ctx.payload[0], 8);
+    const clear = aesCbcDecrypt(key, iv, ctx.payload.subarray(2, 18));
+    clear[14] = 0x01 | 0x02 | 0x08 | 0x20; // battery low, magnetic field, leak, reverse flow
+    const payload = Uint8Array.from(ctx.payload);
+    payload.set(aesCbcEncrypt(key, iv, clear), 2);
+    const r = apatorna1.decode({ ...ctx, payload });
+    expect(r.flags).toMatchObject({ lowBattery: true, tamper: true, leak: true, backflow: true, removal: false });
+    expect(r.values?.current_status).toBe('BATTERY_LOW LEAK MAGNETIC_FIELD REVERSE_FLOW');
+    expect(r.values?.total_m3).toBe(689.403);
+  });
+});

@@ -78,3 +78,25 @@ d('Diehl real data through the pipeline', () => {
     expect(out).toMatchObject({ id: '60904720', media: 'warm water', total_m3: 49.373, total_at_date_m3: 48.002 });
   });
 });
+
+d('PRIOS alarm bits', () => {
+  it('map to leak, backflow and tamper flags and to both alarm texts', async () => {
+    const { lfsr, seeds } = await import('./diehl.ts');
+    const ctx = contextFromVector((await loadDevVectors())!.get('cc:izar:1')!);
+    const raw = ctx.raw;
+    // The clear PRIOS bytes under the key that opens this telegram.
+    const seed = seeds(ctx).find((s) => lfsr(raw, 10, s)[0] === 0x4b)!;
+    const clear = lfsr(raw, 10, seed);
+    // New alarm bytes change the LFSR seed: scramble the clear bytes again under the new header.
+    const alarmed = Uint8Array.from(raw);
+    alarmed[12] |= 0x80; // leakage now
+    alarmed[13] |= 0x80 | 0x08; // back flow, sensor fraud now
+    alarmed.set(clear, 15);
+    alarmed.set(lfsr(alarmed, 10, seed), 15);
+    const r = izar.decode({ ...ctx, raw: alarmed, payload: alarmed.subarray(11) });
+    expect(r.values?.total_m3).toBe(16.76);
+    expect(r.flags).toMatchObject({ leak: true, backflow: true, tamper: true, burst: false });
+    expect(r.values?.current_alarms).toBe('leakage,back_flow,sensor_fraud');
+    expect(r.values?.status).toBe('BACK_FLOW LEAKAGE SENSOR_FRAUD');
+  });
+});

@@ -64,15 +64,15 @@ function seedOf(key: Uint8Array): number {
 }
 
 /** The candidate LFSR seeds: the meter's key (8 bytes, or the first 8 of a 16-byte key), then the defaults. */
-function seeds(ctx: DriverContext): number[] {
+export function seeds(ctx: DriverContext): number[] {
   const out: number[] = [];
   if (ctx.key && ctx.key.length >= KEY_LENGTH) out.push(seedOf(ctx.key));
   for (const k of DEFAULT_KEYS) out.push(seedOf(k));
   return out;
 }
 
-/** Unscrambles raw[at+5 ...] (the bytes after CI and 4 more header bytes) with the LFSR seeded from `seed`. */
-function lfsr(raw: Uint8Array, at: number, seed: number): Uint8Array {
+/** Unscrambles raw[at+5 ...] (the bytes after CI and 4 more header bytes) with the LFSR seeded from `seed` (XOR: the same call scrambles). */
+export function lfsr(raw: Uint8Array, at: number, seed: number): Uint8Array {
   let key = (seed ^ uint32BE(raw, 2) ^ uint32BE(raw, 6) ^ uint32BE(raw, at)) >>> 0;
   const from = at + 5;
   const out = new Uint8Array(raw.length - from);

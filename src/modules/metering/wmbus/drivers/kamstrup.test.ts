@@ -37,3 +37,18 @@ d('Kamstrup driver on the development vectors', () => {
     expect(expandCompact(difvif, new Uint8Array(7), 0)).toBeNull();
   });
 });
+
+d('Kamstrup alarm bits', () => {
+  it('LEAK and BURST with their durations become flags and texts', () => {
+    const ctx = contextFromVector(vectors!.get('xmq:kamwater:0')!);
+    // 02 FF 20 is the first record of this full frame: value bytes 3–4 of the payload.
+    const payload = Uint8Array.from(ctx.payload);
+    expect([payload[0], payload[1], payload[2]]).toEqual([0x02, 0xff, 0x20]);
+    const status = 0x04 | 0x08 | (3 << 10) | (1 << 13); // leak for 2-3 days, burst for 1-8 hours
+    payload[3] = status & 0xff;
+    payload[4] = status >> 8;
+    const r = kamwater.decode({ ...ctx, payload, records: [] });
+    expect(r.flags).toMatchObject({ leak: true, burst: true, dry: false, backflow: false });
+    expect(r.values).toMatchObject({ status: 'BURST LEAK', current_status: 'BURST LEAK', time_leaking: '2-3 days', time_bursting: '1-8 hours' });
+  });
+});

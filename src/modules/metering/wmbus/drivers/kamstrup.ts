@@ -98,7 +98,7 @@ export function kamstrupValues(records: DataRecord[]): { values: MeterValues; fl
       const s = r.data[0] | (r.data[1] << 8);
       bits |= s & 0x0f;
       const words = STATUS16.filter((_, i) => s & (1 << i));
-      v.current_status = words.join(' ');
+      v.current_status = statusText(words.slice(), '');
       status ??= statusText(words);
       v.time_dry = DURATIONS[(s >> 4) & 7];
       v.time_reversed = DURATIONS[(s >> 7) & 7];
