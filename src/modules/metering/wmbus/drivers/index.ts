@@ -3,6 +3,7 @@ import { apatorStatusDrivers } from './apator-status.ts';
 import { apatorDrivers } from './apator.ts';
 import { bmetersDrivers } from './bmeters.ts';
 import { diehlDrivers } from './diehl.ts';
+import { gwfDrivers } from './gwf.ts';
 import { kamstrupDrivers } from './kamstrup.ts';
 import { qundisDrivers } from './qundis.ts';
 import { techemDrivers } from './techem.ts';
@@ -22,4 +23,5 @@ export const drivers: Driver[] = [
   ...qundisDrivers,
   ...techemDrivers,
   ...zennerDrivers,
+  ...gwfDrivers,
 ];

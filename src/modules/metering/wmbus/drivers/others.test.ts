@@ -3,6 +3,7 @@ import { hydrodigit, rfmtx1 } from './bmeters.ts';
 import { qwater } from './qundis.ts';
 import { mkradio3 } from './techem.ts';
 import { zenner0b } from './zenner.ts';
+import { gwfwater } from './gwf.ts';
 import type { Driver } from '../driver-api.ts';
 import { contextFromVector, differences, loadDevVectors } from './test-context.ts';
 
@@ -17,6 +18,7 @@ const cases: [Driver, string[], boolean?][] = [
     'xmq:qwaterv2:17', 'cc:qwater:3', 'cc:qwater:5', 'cc:qwater:13', 'cc:qwater:15', 'cc:qwater:16', 'cc:qwater:17']],
   [mkradio3, ['xmq:mkradio3:2']],
   [zenner0b, ['xmq:zenner0b:0']],
+  [gwfwater, ['xmq:gwfwater:0'], false],
 ];
 
 d('B METERS, Qundis, Techem and Zenner drivers on the development vectors', () => {
@@ -38,6 +40,12 @@ d('B METERS, Qundis, Techem and Zenner drivers on the development vectors', () =
     const r = hydrodigit.decode(contextFromVector(vectors!.get('xmq:hydrodigit:2')!));
     expect(r.flags?.backflow).toBe(true);
     expect(r.values?.January_total_m3).toBe(39.08);
+  });
+
+  it('gwfwater reads battery-low and power mode from its block', () => {
+    const r = gwfwater.decode(contextFromVector(vectors!.get('xmq:gwfwater:0')!));
+    expect(r.values).toMatchObject({ status: 'BATTERY_LOW POWER_LOW', power_mode: 'SAVING', battery_y: 0 });
+    expect(r.flags).toMatchObject({ lowBattery: true, leak: false, backflow: false });
   });
 
   it('qwater takes the month-end (storage 17) value as the billing target', () => {
