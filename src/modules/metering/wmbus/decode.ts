@@ -3,7 +3,7 @@
  * records → generic values → manufacturer drivers. Pure: bytes and keys in,
  * a typed result out. Every failure becomes a FailedTelegram; nothing throws.
  */
-import type { Driver, DriverContext, DriverResult, MeterFlags, MeterIdentity, MeterValues } from './driver-api.ts';
+import type { DataRecord, Driver, DriverContext, DriverResult, MeterFlags, MeterIdentity, MeterValues } from './driver-api.ts';
 import { parseAfl, type Afl } from './afl.ts';
 import { difVifSequence, expandCompact, formatSignature } from './compact.ts';
 import { drivers as registeredDrivers } from './drivers/index.ts';
@@ -28,28 +28,44 @@ export interface DecoderOptions {
   drivers?: Driver[];
 }
 
+/** What a decoder remembers about one meter. */
+interface MeterState {
+  /** Scratch memory the drivers keep (DriverContext.memory). */
+  memory: Record<string, unknown>;
+  /** The meter's last full frame; its DIF/VIF list is the format a later compact frame may refer to. */
+  full?: { payload: Uint8Array; records: DataRecord[] };
+}
+
 /** What a decoder remembers between telegrams. */
 export class DecoderState {
-  /** Compact-frame formats seen in full frames: signature → DIF/VIF bytes. */
+  /** Compact-frame formats learnt from full frames: signature → DIF/VIF bytes. */
   readonly formats = new Map<number, Uint8Array>();
-  /** Per-meter memory for drivers (key: manufacturer + id). */
-  readonly meters = new Map<string, Record<string, unknown>>();
+  readonly meters = new Map<string, MeterState>();
   private static readonly LIMIT = 100_000;
 
-  memoryFor(identity: MeterIdentity): Record<string, unknown> {
+  meter(identity: MeterIdentity): MeterState {
     const k = identity.manufacturer + identity.id;
     let m = this.meters.get(k);
     if (!m) {
       if (this.meters.size >= DecoderState.LIMIT) this.meters.clear();
-      m = {};
+      m = { memory: {} };
       this.meters.set(k, m);
     }
     return m;
   }
 
-  rememberFormat(signature: number, difvif: Uint8Array): void {
-    if (this.formats.size >= DecoderState.LIMIT) this.formats.clear();
-    if (!this.formats.has(signature)) this.formats.set(signature, difvif.slice());
+  /** The DIF/VIF list for a signature: known already, or the one of this meter's last full frame. */
+  format(signature: number, meter: MeterState | null): Uint8Array | undefined {
+    let f = this.formats.get(signature);
+    if (!f && meter?.full) {
+      // Computed only when a compact frame needs it, so full frames cost nothing extra.
+      const difvif = difVifSequence(meter.full.payload, meter.full.records);
+      const sig = formatSignature(difvif);
+      if (this.formats.size >= DecoderState.LIMIT) this.formats.clear();
+      this.formats.set(sig, difvif);
+      if (sig === signature) f = difvif;
+    }
+    return f;
   }
 }
 
@@ -156,6 +172,7 @@ function pipeline(bytes: Uint8Array, keyFor: (id: string, m: string) => KeyInput
   if (tpl.identity) work.identity = tpl.identity;
   const identity = work.identity;
   if (!identity) fail('wmbus.malformed', 'wired M-Bus frame without a long TPL header has no meter identity');
+  const meter = state ? state.meter(identity) : null;
 
   let payload = buf.subarray(tpl.dataOffset, end);
   let encrypted = false;
@@ -185,17 +202,14 @@ function pipeline(bytes: Uint8Array, keyFor: (id: string, m: string) => KeyInput
     if (tpl.compact) {
       // After decryption the 2F2F check bytes come before the format signature.
       const compactPayload = tpl.mode !== 0 && is2F2F(payload) ? payload.subarray(2) : payload;
-      const expanded = expandCompactPayload(compactPayload, state, driverList);
+      const expanded = expandCompactPayload(compactPayload, state, meter, driverList);
       if (expanded) {
         recordPayload = expanded;
         parsed = parseRecords(expanded);
       }
     } else {
       parsed = parseRecords(payload);
-      if (state && !parsed.error && parsed.records.length > 0) {
-        const difvif = difVifSequence(payload, parsed.records);
-        state.rememberFormat(formatSignature(difvif), difvif);
-      }
+      if (meter && !parsed.error && parsed.records.length > 0) meter.full = { payload, records: parsed.records };
     }
   }
 
@@ -214,13 +228,13 @@ function pipeline(bytes: Uint8Array, keyFor: (id: string, m: string) => KeyInput
     securityMode: tpl.mode,
     tplConfig: tpl.cfg,
     recordPayload,
-    memory: state ? state.memoryFor(identity) : {},
+    memory: meter ? meter.memory : {},
   };
   const key = lookupKey(work, keyFor);
   if (key) ctx.key = key;
 
-  const values: MeterValues = { ...generic.values };
-  const flags: MeterFlags = { ...generic.flags };
+  const values: MeterValues = generic.values;
+  const flags: MeterFlags = generic.flags;
   let finalIdentity = identity;
   let media = mediaName(identity.deviceType);
   const used: string[] = [];
@@ -236,7 +250,7 @@ function pipeline(bytes: Uint8Array, keyFor: (id: string, m: string) => KeyInput
     used.push(d.name);
     if (r.values) for (const [k, v] of Object.entries(r.values)) if (v !== undefined) values[k] = v;
     if (r.flags) for (const [k, v] of Object.entries(r.flags)) if (v !== undefined) (flags as Record<string, boolean>)[k] = v;
-    if (r.identity) finalIdentity = { ...finalIdentity, ...r.identity };
+    if (r.identity) finalIdentity = Object.assign({}, finalIdentity, r.identity);
     if (r.media) media = r.media;
   }
   work.identity = finalIdentity;
@@ -313,10 +327,10 @@ function decryptDes(payload: Uint8Array, tpl: Tpl, address: Uint8Array, key: Uin
 }
 
 /** A compact frame's payload: signature(2) CRC(2) data → records, when the format is known. */
-function expandCompactPayload(payload: Uint8Array, state: DecoderState | null, driverList: Driver[]): Uint8Array | null {
+function expandCompactPayload(payload: Uint8Array, state: DecoderState | null, meter: MeterState | null, driverList: Driver[]): Uint8Array | null {
   if (payload.length < 4) fail('wmbus.truncated', 'compact frame without format signature');
   const signature = payload[0] | (payload[1] << 8);
-  let difvif = state?.formats.get(signature);
+  let difvif = state?.format(signature, meter);
   if (!difvif) {
     for (const d of driverList) {
       const f = d.compactFormats?.find((x) => x.signature === signature);

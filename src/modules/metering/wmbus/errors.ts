@@ -38,6 +38,20 @@ export class WmbusError extends Error {
   }
 }
 
+/**
+ * Throws a WmbusError without capturing a stack trace: a bad telegram is a
+ * data condition, not a bug, and the fuzz and quarantine paths create many.
+ */
 export function fail(code: WmbusErrorCode, message: string): never {
-  throw new WmbusError(code, message);
+  throw quickError(code, message);
+}
+
+export function quickError(code: WmbusErrorCode, message: string): WmbusError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new WmbusError(code, message);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }

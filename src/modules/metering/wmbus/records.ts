@@ -4,7 +4,7 @@
  * (0x2F) are skipped; 0x0F/0x1F start manufacturer data that runs to the end.
  */
 import type { DataRecord } from './driver-api.ts';
-import { WmbusError } from './errors.ts';
+import { quickError, type WmbusError } from './errors.ts';
 import { dateG, dateTimeF, dateTimeI, timeJ } from './dates.ts';
 import { bcdLE, float32LE, intLE, uintLE } from './numbers.ts';
 import { describeVif } from './vif.ts';
@@ -22,12 +22,13 @@ export interface RecordsResult {
 /** Data length per DIF coding (low nibble); -1 variable length, -2 special. */
 const lengths = [0, 1, 2, 3, 4, 4, 6, 8, 0, 1, 2, 3, 4, -1, 6, -2];
 const MAX_EXTENSIONS = 10;
+/** Shared by records without DIFEs/VIFEs (most of them); frozen so no one appends to it. */
+const NONE: number[] = Object.freeze([]) as unknown as number[];
 
 /** Reads the records in payload[from, to). Never throws: a broken record ends the list with `error`. */
 export function parseRecords(payload: Uint8Array, from = 0, to = payload.length): RecordsResult {
   const records: DataRecord[] = [];
   let i = from;
-  const broken = (why: string): RecordsResult => ({ records, error: new WmbusError('wmbus.malformed', `${why} at payload offset ${i}`) });
   while (i < to) {
     const offset = i;
     const dif = payload[i++];
@@ -37,16 +38,17 @@ export function parseRecords(payload: Uint8Array, from = 0, to = payload.length)
       if (dif === 0x0f || dif === 0x1f) return { records, mfctData: payload.subarray(i, to), moreFollows: dif === 0x1f };
       if (dif === 0x7f || dif === 0xff) continue; // global readout request: no data
       i = offset;
-      return broken(`reserved DIF 0x${dif.toString(16)}`);
+      return broken(records, `reserved DIF 0x${dif.toString(16)}`, i);
     }
     let storage = (dif >> 6) & 1;
     let tariff = 0;
     let subunit = 0;
-    const dife: number[] = [];
+    let dife: number[] = NONE;
     let ext = dif & 0x80;
+    if (ext) dife = [];
     while (ext) {
-      if (i >= to) return broken('record ends inside its DIFEs');
-      if (dife.length === MAX_EXTENSIONS) return broken('too many DIFEs');
+      if (i >= to) return broken(records, 'record ends inside its DIFEs', i);
+      if (dife.length === MAX_EXTENSIONS) return broken(records, 'too many DIFEs', i);
       const d = payload[i++];
       const k = dife.length;
       storage |= (d & 0x0f) << (1 + 4 * k);
@@ -58,19 +60,20 @@ export function parseRecords(payload: Uint8Array, from = 0, to = payload.length)
     if (i >= to) {
       // A DIF with no VIF: fillers of 0x00 at the end of a padded block are common; anything else is broken.
       if (dif === 0x00) break;
-      return broken('record ends before its VIF');
+      return broken(records, 'record ends before its VIF', i);
     }
     const vif = payload[i++];
     if ((vif & 0x7f) === 0x7c) {
       // Plain-text unit: a length byte and that many ASCII characters follow the VIF.
-      if (i >= to) return broken('record ends inside its plain-text VIF');
+      if (i >= to) return broken(records, 'record ends inside its plain-text VIF', i);
       i += 1 + payload[i];
     }
-    const vife: number[] = [];
+    let vife: number[] = NONE;
     ext = vif & 0x80;
+    if (ext) vife = [];
     while (ext) {
-      if (i >= to) return broken('record ends inside its VIFEs');
-      if (vife.length === MAX_EXTENSIONS) return broken('too many VIFEs');
+      if (i >= to) return broken(records, 'record ends inside its VIFEs', i);
+      if (vife.length === MAX_EXTENSIONS) return broken(records, 'too many VIFEs', i);
       const e = payload[i++];
       vife.push(e);
       ext = e & 0x80;
@@ -78,7 +81,7 @@ export function parseRecords(payload: Uint8Array, from = 0, to = payload.length)
     let len = lengths[coding];
     let lvar = -1;
     if (len === -1) {
-      if (i >= to) return broken('record ends before its length byte');
+      if (i >= to) return broken(records, 'record ends before its length byte', i);
       lvar = payload[i++];
       if (lvar < 0xc0) len = lvar;
       else if (lvar < 0xca) len = lvar - 0xc0;
@@ -87,9 +90,9 @@ export function parseRecords(payload: Uint8Array, from = 0, to = payload.length)
       else if (lvar >= 0xf0 && lvar < 0xf5) len = 4 * (lvar - 0xec);
       else if (lvar === 0xf5) len = 6;
       else if (lvar === 0xf6) len = 8;
-      else return broken(`reserved variable length 0x${lvar.toString(16)}`);
+      else return broken(records, `reserved variable length 0x${lvar.toString(16)}`, i);
     }
-    if (i + len > to) return broken('record data runs past the end');
+    if (i + len > to) return broken(records, 'record data runs past the end', i);
     const data = payload.subarray(i, i + len);
     const { info, exp } = describeVif(vif, vife);
     let value: number | string | null = null;
@@ -132,6 +135,10 @@ export function parseRecords(payload: Uint8Array, from = 0, to = payload.length)
     });
   }
   return { records };
+}
+
+function broken(records: DataRecord[], why: string, at: number): RecordsResult {
+  return { records, error: quickError('wmbus.malformed', `${why} at payload offset ${at}`) };
 }
 
 function asciiReversed(data: Uint8Array): string {

@@ -41,28 +41,48 @@ export const isMfctCi = (ci: number) => ci >= 0xa0 && ci <= 0xb7;
 
 export function parseTpl(b: Uint8Array, o: number, end: number): Tpl {
   const ci = b[o];
-  const base = { ci, mode: 0, blocks: 0, compact: COMPACT.has(ci), format: FORMAT.has(ci) };
-  if (isMfctCi(ci)) return { ...base, header: 'mfct', dataOffset: o + 1 };
-  if (NONE.has(ci)) return { ...base, header: 'none', dataOffset: o + 1 };
+  // Plain object literals of one shape (no spreads): this runs once per telegram.
+  const tpl: Tpl = {
+    ci,
+    header: 'none',
+    acc: undefined,
+    sts: undefined,
+    cfg: undefined,
+    mode: 0,
+    blocks: 0,
+    cfgExt: undefined,
+    identity: undefined,
+    addressOffset: undefined,
+    dataOffset: o + 1,
+    compact: COMPACT.has(ci),
+    format: FORMAT.has(ci),
+  };
+  if (isMfctCi(ci)) {
+    tpl.header = 'mfct';
+    return tpl;
+  }
+  if (NONE.has(ci)) return tpl;
   let p = o + 1;
-  let header: TplHeader;
-  let identity: MeterIdentity | undefined;
-  let addressOffset: number | undefined;
   if (SHORT.has(ci)) {
-    header = 'short';
+    tpl.header = 'short';
     if (p + 4 > end) fail('wmbus.truncated', 'TPL short header runs past the end');
   } else if (LONG.has(ci)) {
-    header = 'long';
+    tpl.header = 'long';
     if (p + 12 > end) fail('wmbus.truncated', 'TPL long header runs past the end');
-    identity = longHeaderIdentity(b, p);
-    addressOffset = p;
+    tpl.identity = longHeaderIdentity(b, p);
+    tpl.addressOffset = p;
     p += 8;
   } else {
     fail('wmbus.unknown_ci', `unknown CI field 0x${ci.toString(16).padStart(2, '0')}`);
   }
   const cfg = b[p + 2] | (b[p + 3] << 8);
   const mode = (cfg >> 8) & 0x1f;
-  const tpl: Tpl = { ...base, header, acc: b[p], sts: b[p + 1], cfg, mode, blocks: (cfg >> 4) & 0x0f, identity, addressOffset, dataOffset: p + 4 };
+  tpl.acc = b[p];
+  tpl.sts = b[p + 1];
+  tpl.cfg = cfg;
+  tpl.mode = mode;
+  tpl.blocks = (cfg >> 4) & 0x0f;
+  tpl.dataOffset = p + 4;
   if (mode === 7) {
     if (p + 5 > end) fail('wmbus.truncated', 'TPL configuration field extension runs past the end');
     tpl.cfgExt = b[p + 4];

@@ -24,12 +24,22 @@ function hasCombinable(r: DataRecord, code: number): boolean {
 
 const main = (r: DataRecord) => r.tariff === 0 && r.subunit === 0;
 
+/** Field names per storage number, made once (not a template string per record). */
+const names = (f: (n: number) => string) => {
+  const cache = Array.from({ length: 64 }, (_, n) => f(n));
+  return (n: number) => (n < 64 ? cache[n] : f(n));
+};
+const setDateVolumeName = names((n) => `consumption_at_set_date_${n}_m3`);
+const setDateName = names((n) => `set_date_${n}`);
+const setDateTimeName = names((n) => `set_datetime_${n}`);
+
+function set(values: MeterValues, name: string, v: number | string | null): void {
+  if (v !== null && values[name] === undefined) values[name] = v;
+}
+
 export function recordsToValues(records: DataRecord[]): { values: MeterValues; flags: MeterFlags } {
   const values: MeterValues = {};
   const flags: MeterFlags = {};
-  const set = (name: string, v: number | string | null) => {
-    if (v !== null && values[name] === undefined) values[name] = v;
-  };
   for (const r of records) {
     const v = r.value;
     if (!main(r)) continue;
@@ -38,21 +48,21 @@ export function recordsToValues(records: DataRecord[]): { values: MeterValues; f
         if (typeof v !== 'number' || r.function !== 0) break;
         if (hasCombinable(r, 0x3c)) {
           if (r.storage === 0) {
-            set('total_backward_m3', v);
-            set('backflow_m3', v);
-          } else if (r.storage === 1) set('backward_at_set_date_m3', v);
+            set(values, 'total_backward_m3', v);
+            set(values, 'backflow_m3', v);
+          } else if (r.storage === 1) set(values, 'backward_at_set_date_m3', v);
         } else if (hasCombinable(r, 0x3b)) {
-          if (r.storage === 0) set('total_forward_m3', v);
-          else if (r.storage === 1) set('forward_at_set_date_m3', v);
+          if (r.storage === 0) set(values, 'total_forward_m3', v);
+          else if (r.storage === 1) set(values, 'forward_at_set_date_m3', v);
         } else if (plainVife(r)) {
-          if (r.storage === 0) set('total_m3', v);
+          if (r.storage === 0) set(values, 'total_m3', v);
           else {
             // Storage n holds the value at the n-th set (billing) date; storage 1 is the target.
             if (r.storage === 1) {
-              set('target_m3', v);
-              set('consumption_at_set_date_m3', v);
+              set(values, 'target_m3', v);
+              set(values, 'consumption_at_set_date_m3', v);
             }
-            set(`consumption_at_set_date_${r.storage}_m3`, v);
+            set(values, setDateVolumeName(r.storage), v);
           }
         }
         break;
@@ -60,47 +70,47 @@ export function recordsToValues(records: DataRecord[]): { values: MeterValues; f
       case 'datetime':
         if (typeof v !== 'string' || !plainVife(r) || r.function !== 0) break;
         if (r.storage === 0) {
-          if (v.length > 10) set('meter_datetime', v);
-          else set('meter_date', v);
+          if (v.length > 10) set(values, 'meter_datetime', v);
+          else set(values, 'meter_date', v);
         } else {
           const kind = v.length > 10 ? 'set_datetime' : 'set_date';
           if (r.storage === 1) {
-            set('target_date', v.slice(0, 10));
-            if (v.length > 10) set('target_datetime', v);
-            set(kind, v);
+            set(values, 'target_date', v.slice(0, 10));
+            if (v.length > 10) set(values, 'target_datetime', v);
+            set(values, kind, v);
           }
-          set(`${kind}_${r.storage}`, v);
+          set(values, v.length > 10 ? setDateTimeName(r.storage) : setDateName(r.storage), v);
         }
         break;
       case 'flow':
         if (typeof v !== 'number' || r.storage !== 0 || !plainVife(r)) break;
         if (r.function === 0) {
-          set('flow_m3h', v);
-          set('volume_flow_m3h', v);
+          set(values, 'flow_m3h', v);
+          set(values, 'volume_flow_m3h', v);
         }
-        else if (r.function === 1) set('max_flow_m3h', v);
-        else if (r.function === 2) set('min_flow_m3h', v);
+        else if (r.function === 1) set(values, 'max_flow_m3h', v);
+        else if (r.function === 2) set(values, 'min_flow_m3h', v);
         break;
       case 'flow_temperature':
-        if (typeof v === 'number' && r.storage === 0 && r.function === 0) set('flow_temperature_c', v);
+        if (typeof v === 'number' && r.storage === 0 && r.function === 0) set(values, 'flow_temperature_c', v);
         break;
       case 'external_temperature':
-        if (typeof v === 'number' && r.storage === 0 && r.function === 0) set('external_temperature_c', v);
+        if (typeof v === 'number' && r.storage === 0 && r.function === 0) set(values, 'external_temperature_c', v);
         break;
       case 'operating_time':
-        if (typeof v === 'number' && r.storage === 0) set('operating_time_h', v / 3600);
+        if (typeof v === 'number' && r.storage === 0) set(values, 'operating_time_h', v / 3600);
         break;
       case 'on_time':
-        if (typeof v === 'number' && r.storage === 0) set('on_time_h', v / 3600);
+        if (typeof v === 'number' && r.storage === 0) set(values, 'on_time_h', v / 3600);
         break;
       case 'remaining_battery_life':
-        if (typeof v === 'number' && r.storage === 0) set('remaining_battery_life_y', v / 365.25);
+        if (typeof v === 'number' && r.storage === 0) set(values, 'remaining_battery_life_y', v / 365.25);
         break;
       case 'fabrication_no':
-        if (r.storage === 0) set('fabrication_no', digitsOf(r));
+        if (r.storage === 0) set(values, 'fabrication_no', digitsOf(r));
         break;
       case 'error_flags':
-        if (typeof v === 'number' && r.storage === 0) set('error_flags', v);
+        if (typeof v === 'number' && r.storage === 0) set(values, 'error_flags', v);
         break;
       default:
         break;

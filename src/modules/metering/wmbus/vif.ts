@@ -126,7 +126,17 @@ tableFB[0x1b] = info('relative_humidity', '%', 0);
  * backward flow, error codes) are left for the caller to read from `vife`
  * starting at `combinableFrom`.
  */
-export function describeVif(vif: number, vife: number[]): { info: VifInfo; exp: number; combinableFrom: number } {
+export interface VifDescription {
+  info: VifInfo;
+  exp: number;
+  combinableFrom: number;
+}
+
+/** Descriptions of the plain primary VIFs (no VIFE), made once: the common case costs no allocation. */
+const plainPrimary: VifDescription[] = primary.map((info) => ({ info, exp: info.exp, combinableFrom: 0 }));
+
+export function describeVif(vif: number, vife: number[]): VifDescription {
+  if (vif < 0x80 && vif !== 0x7c) return plainPrimary[vif];
   let base: VifInfo;
   let next = 0;
   if (vif === 0xfd || vif === 0xfb) {

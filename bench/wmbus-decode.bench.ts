@@ -1,0 +1,81 @@
+/**
+ * wM-Bus decoding speed on one core: unencrypted telegrams and AES mode-5
+ * telegrams (real decrypted payloads from the dev vectors, encrypted here
+ * with a test key as the meter would send them). Run: npm run bench:wmbus
+ * Prints telegrams per second for bytes in and for hex text in (what the CLI
+ * and ingestion get), best of several rounds. The rate is per second of this
+ * process's CPU time (one core, single thread), so other load on a shared
+ * machine does not distort it; the wall-clock rate is printed beside it.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDecoder } from '../src/modules/metering/wmbus/index.ts';
+import { parseHex, toHex } from '../src/modules/metering/wmbus/hex.ts';
+import { encryptLoggedTelegram } from '../src/modules/metering/wmbus/test-frames.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const vectorsFile = path.resolve(root, '../shared/wmbus/dev_vectors.jsonl');
+if (!existsSync(vectorsFile)) {
+  console.error(`needs ${vectorsFile} (the dev vectors) for realistic telegrams`);
+  process.exit(2);
+}
+interface Vector {
+  telegram: string;
+  key: string | null;
+  info: { security_class: string; payload_state: string; frame: string };
+}
+const vectors: Vector[] = readFileSync(vectorsFile, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+
+const testKey = parseHex('5a7f3c2e9b10d4a6e8c1f0b2d3e4a5c6');
+const plain = vectors.filter((v) => v.info.security_class === 'none' && v.info.frame === 'wmbus').map((v) => parseHex(v.telegram));
+const mode5 = vectors
+  .filter((v) => v.info.security_class === 'aes_cbc_iv(mode5)' && v.info.payload_state === 'plaintext')
+  .map((v) => encryptLoggedTelegram(parseHex(v.telegram), testKey));
+
+function bench(name: string, telegrams: (Uint8Array | string)[], key: Uint8Array | null, seconds = 2) {
+  const decoder = createDecoder({ keyFor: () => key });
+  // Sanity: every telegram decodes with a volume, else the figure would be meaningless.
+  const bad = telegrams.filter((t) => {
+    const r = decoder.decode(t);
+    return r.error !== undefined || r.values.total_m3 === undefined;
+  }).length;
+  const rounds: number[] = [];
+  const walls: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    let n = 0;
+    const cpu0 = process.cpuUsage();
+    const start = process.hrtime.bigint();
+    const stop = start + BigInt(seconds * 1e9) / 5n;
+    let now = start;
+    while (now < stop) {
+      for (let i = 0; i < telegrams.length; i++) decoder.decode(telegrams[i]);
+      n += telegrams.length;
+      now = process.hrtime.bigint();
+    }
+    const cpu = process.cpuUsage(cpu0);
+    rounds.push(n / ((cpu.user + cpu.system) / 1e6));
+    walls.push(n / (Number(now - start) / 1e9));
+  }
+  rounds.sort((a, b) => b - a);
+  walls.sort((a, b) => b - a);
+  const best = Math.round(rounds[0]);
+  const median = Math.round(rounds[2]);
+  console.log(
+    `${name.padEnd(24)} ${String(best).padStart(8)} telegrams/s per CPU-second (median ${median}; wall clock best ${Math.round(walls[0])}; ${telegrams.length} distinct${bad ? `, ${bad} without total_m3` : ''})`,
+  );
+  return { name, best, median };
+}
+
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+console.log(`node ${process.version}, ${cpu}, ${os.cpus().length} logical CPUs, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+bench('warm-up', [...plain, ...mode5], testKey, 1);
+const results = [
+  bench('unencrypted, bytes in', plain, null),
+  bench('unencrypted, hex in', plain.map((b) => toHex(b)), null),
+  bench('AES mode 5, bytes in', mode5, testKey),
+  bench('AES mode 5, hex in', mode5.map((b) => toHex(b)), testKey),
+];
+const worst = Math.min(...results.map((r) => r.best));
+console.log(worst >= 100_000 ? `OK: every case at or above 100,000 telegrams/s` : `BELOW TARGET: slowest case ${worst} telegrams/s`);
