@@ -225,7 +225,7 @@ export function hydrusValues(records: DataRecord[]): MeterValues {
       else if (r.storage === 1 && r.tariff === 0) v.total_at_date_m3 = m3;
       else if (r.storage === 1) v[`total_tariff${r.tariff}_at_date_m3`] = m3;
       else if (r.storage === 3 && r.tariff === 0) v.target_m3 = m3;
-    } else if (r.quantity === 'date' && r.storage === 1 && typeof r.value === 'string') {
+    } else if (r.quantity === 'date' && r.storage === 1 && r.vife.length === 0 && typeof r.value === 'string') {
       v.at_date = r.value;
     } else if (r.quantity === 'flow' && r.function === 0 && r.storage === 0 && typeof r.value === 'number') {
       v.flow_m3h = r.value;
@@ -273,7 +273,8 @@ export const diehlOms: Driver = {
       if (isVolume(r) && r.vife.length === 0) {
         if (r.storage === target) v.target_m3 = round6(r.value as number);
         else if (r.storage === 1) v.total_at_date_m3 = v.total_at_set_date_m3 = round6(r.value as number);
-      } else if (typeof r.value === 'string' && (r.quantity === 'date' || r.quantity === 'datetime')) {
+      } else if (typeof r.value === 'string' && r.vife.length === 0 && (r.quantity === 'date' || r.quantity === 'datetime')) {
+        // (A date with a VIFE, e.g. 0x7E "future value", is the next set date, not the last one.)
         if (r.storage === target) {
           if (r.quantity === 'date') v.target_date = r.value;
           else v.target_datetime = r.value;
