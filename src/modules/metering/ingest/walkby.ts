@@ -10,7 +10,7 @@ import type { Database } from '../../../db/connection.ts';
 import { AppError } from '../../../lib/errors.ts';
 import { secretBox, serverKey } from '../../../lib/secret-box.ts';
 import { withBulkTx } from './bulk-db.ts';
-import { createDecodePool } from './decode-pool.ts';
+import { createDecodePool, inlineDecoder, type DecodePool } from './decode-pool.ts';
 import { addCounts, emptyCounts, IngestSession, type IncomingTelegram, type IngestCounts } from './ingest.ts';
 import { Keyring, loadAllModules } from './keyring.ts';
 import { readLines } from './line-reader.ts';
@@ -47,6 +47,8 @@ const MAX_SAMPLES = 100;
 /** A file whose first MiB (or 10,000 lines) holds no telegram is refused without reading the rest. */
 const PROBE_BYTES = 1024 * 1024;
 const PROBE_LINES = 10_000;
+/** Up to this many telegrams are decoded on the main thread. */
+const INLINE_TELEGRAMS = 20_000;
 
 export function noTelegrams(badLines: BadLine[]): AppError {
   return new AppError(
@@ -77,7 +79,10 @@ export async function importWalkby(source: AsyncIterable<Buffer | Uint8Array | s
     const modules = await loadAllModules(b.tx);
     const keyring = new Keyring(box);
     keyring.add(modules);
-    const pool = await createDecodePool({ threads, modules, serverKey: key, box });
+    // Small files decode inline; worker threads (their start costs a moment) only for big ones.
+    const inline = inlineDecoder(keyring);
+    let pool: DecodePool | null = null;
+    let submitted = 0;
     const session = new IngestSession(b, opts.utilityId, keyring, { source: 'walkby', detail: opts.sourceName, uploadId: upload.id });
 
     let counts = emptyCounts();
@@ -91,7 +96,9 @@ export async function importWalkby(source: AsyncIterable<Buffer | Uint8Array | s
     const maxInflight = Math.max(2, threads * 2);
 
     const submit = async (batch: IncomingTelegram[]) => {
-      const decoded = pool.decode(batch.map((t) => t.hex));
+      submitted += batch.length;
+      if (!pool && threads > 0 && submitted > INLINE_TELEGRAMS) pool = await createDecodePool({ threads, modules, serverKey: key, box });
+      const decoded = (pool ?? inline).decode(batch.map((t) => t.hex));
       decoded.catch(() => {});
       chain = chain.then(async () => {
         counts = addCounts(counts, await session.write(batch, await decoded));
@@ -131,7 +138,7 @@ export async function importWalkby(source: AsyncIterable<Buffer | Uint8Array | s
       if (batch.length) await submit(batch);
       while (inflight.length) await inflight.shift();
     } finally {
-      await pool.close();
+      await (pool as DecodePool | null)?.close();
     }
     if (telegrams === 0) throw noTelegrams(samples);
 

@@ -1,0 +1,209 @@
+/**
+ * Walk-by end to end through the API: a key file and a walk-by file uploaded
+ * by staff end as readings in the customer's history; a re-upload adds none;
+ * bad telegrams land in quarantine with their reason; keys never leave.
+ */
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTelegram, toHex } from '../src/modules/metering/ingest/testing/telegram-builder.ts';
+import { multipartFile } from '../src/modules/metering/ingest/testing/multipart.ts';
+import { client, createTestApp, type Client, type TestApp } from './support/app.ts';
+import { TEST_PASSWORD, buildContract, buildCustomer, buildMeter, buildServicePoint, buildUser, buildUtility } from './support/factories.ts';
+
+let t: TestApp;
+let slug: string;
+let staff: Client;
+let reader: Client;
+let portal: Client;
+let customerId: number;
+let meterA: number;
+const responses: string[] = [];
+
+const keyA = randomBytes(16);
+const keyB = randomBytes(16);
+const keyD = randomBytes(16);
+const wrong = randomBytes(16);
+const keyHexes = [keyA, keyB, keyD].flatMap((k) => [k.toString('hex'), k.toString('hex').toUpperCase()]);
+
+const at = (d: number, h: number) => ({ y: 2026, mo: 11, d, h, mi: 0 });
+
+async function login(email: string): Promise<Client> {
+  const c = client(t.app, slug);
+  const r = await c.post('/api/auth/login', { email, password: TEST_PASSWORD });
+  expect(r.statusCode, r.body).toBe(200);
+  return c;
+}
+
+async function upload(c: Client, url: string, name: string, content: string | Buffer) {
+  const { body, headers } = multipartFile(name, content);
+  const r = await c.request('POST', url, body, headers);
+  responses.push(r.body);
+  return r;
+}
+
+async function count(table: 'telegrams' | 'readings' | 'quarantine' | 'walkby_uploads'): Promise<number> {
+  return (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(t.database.db)).rows[0].n;
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const u = await buildUtility(t.database);
+  slug = u.slug;
+  const customer = await buildCustomer(t.database, u.id);
+  customerId = customer.id;
+  const sp = await buildServicePoint(t.database, u.id);
+  await buildContract(t.database, u.id, customer.id, sp.id);
+  meterA = (await buildMeter(t.database, u.id, sp.id, { serial_number: 'WM-A-001' })).id;
+  const sp2 = await buildServicePoint(t.database, u.id);
+  await buildMeter(t.database, u.id, sp2.id, { serial_number: 'WM-B-002' });
+  await buildUser(t.database, u.id, { kind: 'staff', email: 'admin@w.example', roles: ['admin'] });
+  await buildUser(t.database, u.id, { kind: 'staff', email: 'reader@w.example', roles: ['meter_reader'] });
+  await buildUser(t.database, u.id, { kind: 'customer', email: 'jan@w.example', customerIds: [customer.id] });
+  staff = await login('admin@w.example');
+  reader = await login('reader@w.example');
+  portal = await login('jan@w.example');
+});
+
+afterAll(() => t?.close());
+
+describe('keys import', () => {
+  it('refuses a file with a bad line and writes nothing of it', async () => {
+    const r = await upload(staff, '/api/staff/radio-keys', 'keys.csv', `radio_id,key\n11111111,${keyA.toString('hex')}\n2222,${keyB.toString('hex')}\n`);
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error.code).toBe('keys.bad_file');
+    expect(r.json().error.details.lines).toEqual([{ line: 3, code: 'keys.radio_id', message: expect.any(String) }]);
+    expect((await sql<{ n: number }>`select count(*)::int as n from radio_modules`.execute(t.database.db)).rows[0].n).toBe(0);
+  });
+
+  it('stores keys sealed, creates modules and fits them to meters by serial number', async () => {
+    const csv = [
+      'radio_id;key;manufacturer;meter_serial',
+      `10000001;${keyA.toString('hex').toUpperCase()};APA;WM-A-001`,
+      `10000002;${keyB.toString('hex')};APA;WM-B-002`,
+      `10000004;${keyD.toString('hex')};APA;`,
+    ].join('\n');
+    const r = await upload(staff, '/api/staff/radio-keys', 'keys.csv', csv);
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toEqual({ created: 3, updated: 0, linkedMeters: 2, warnings: [] });
+    const stored = await t.database.db.selectFrom('radio_modules').select(['radio_id', 'key_enc']).orderBy('radio_id').execute();
+    expect(stored.map((s) => s.radio_id)).toEqual(['10000001', '10000002', '10000004']);
+    for (const s of stored) for (const k of keyHexes) expect(s.key_enc).not.toContain(k);
+    const again = await upload(staff, '/api/staff/radio-keys', 'keys.csv', csv);
+    expect(again.json()).toMatchObject({ created: 0, updated: 3 });
+  });
+
+  it('is refused to a meter reader', async () => {
+    const r = await upload(reader, '/api/staff/radio-keys', 'keys.csv', `10000009,${keyA.toString('hex')}`);
+    expect(r.statusCode).toBe(403);
+  });
+});
+
+describe('walk-by upload', () => {
+  const tA1 = toHex(buildTelegram({ manufacturer: 'APA', id: '10000001', totalM3: 123.456, meterDatetime: at(20, 8), key: keyA, accessNumber: 1 }));
+  const tA2 = toHex(buildTelegram({ manufacturer: 'APA', id: '10000001', totalM3: 124.001, meterDatetime: at(24, 8), key: keyA, accessNumber: 2 }));
+  const tB = toHex(buildTelegram({ manufacturer: 'APA', id: '10000002', totalM3: 5, key: keyB, accessNumber: 3 }));
+  const unknown = toHex(buildTelegram({ manufacturer: 'APA', id: '19999999', totalM3: 1, key: keyA }));
+  const wrongKey = toHex(buildTelegram({ manufacturer: 'APA', id: '10000002', totalM3: 6, key: wrong, accessNumber: 9 }));
+  const noMeter = toHex(buildTelegram({ manufacturer: 'APA', id: '10000004', totalM3: 2, key: keyD }));
+  const truncated = tB.slice(0, 40);
+  const file = [
+    '# handheld session 2026-11-24',
+    `2026-11-24T09:00:00Z;-71;${tA1}`,
+    `T1;1;1;2026-11-24 10:01:00.000;97;148;10000001;0x${tA2.toLowerCase()}`,
+    `(wmbus) telegram=|${tB.slice(0, 22)}_${tB.slice(22)}|`,
+    tA1, // heard twice in the session
+    unknown,
+    wrongKey,
+    noMeter,
+    truncated,
+    'this is not a telegram',
+    '2E44ZZ',
+  ].join('\n');
+
+  it('turns the file into readings, counts duplicates and quarantines the rest', async () => {
+    const r = await upload(reader, '/api/staff/walkby-uploads', 'session.txt', file);
+    expect(r.statusCode, r.body).toBe(200);
+    const s = r.json();
+    expect(s).toMatchObject({ lines: 11, telegrams: 8, readings: 3, pending: 0, duplicates: 1, quarantined: 4, badLines: 2 });
+    expect(s.byReason).toEqual({ 'ingest.unknown_module': 1, 'wmbus.wrong_key': 1, 'ingest.no_meter': 1, 'wmbus.truncated': 1 });
+    expect(s.badLineSamples.map((b: { line: number }) => b.line)).toEqual([10, 11]);
+  });
+
+  it('shows the readings in the customer history, with the meter clock as the time', async () => {
+    const r = await portal.get(`/api/customers/${customerId}/readings`);
+    responses.push(r.body);
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().items).toEqual([
+      { id: expect.any(Number), meterId: meterA, serialNumber: 'WM-A-001', readAt: '2026-11-24T07:00:00.000Z', valueM3: '124.001', source: 'remote', status: 'accepted' },
+      { id: expect.any(Number), meterId: meterA, serialNumber: 'WM-A-001', readAt: '2026-11-20T07:00:00.000Z', valueM3: '123.456', source: 'remote', status: 'accepted' },
+    ]);
+    const staffView = await staff.get(`/api/staff/meters/${meterA}/readings?from=2026-11-21`);
+    responses.push(staffView.body);
+    expect(staffView.json().items.map((i: { valueM3: string }) => i.valueM3)).toEqual(['124.001']);
+  });
+
+  it('adds nothing when the same file is uploaded again', async () => {
+    const before = { readings: await count('readings'), telegrams: await count('telegrams'), quarantine: await count('quarantine') };
+    const r = await upload(staff, '/api/staff/walkby-uploads', 'session-again.txt', file);
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toMatchObject({ telegrams: 8, readings: 0, duplicates: 8, quarantined: 0 });
+    expect({ readings: await count('readings'), telegrams: await count('telegrams'), quarantine: await count('quarantine') }).toEqual(before);
+    const list = await staff.get('/api/staff/walkby-uploads');
+    responses.push(list.body);
+    expect(list.json().items.map((u: { fileName: string; readings: number }) => [u.fileName, u.readings])).toEqual([
+      ['session-again.txt', 0],
+      ['session.txt', 3],
+    ]);
+  });
+
+  it('lists the quarantine with reasons, identities and the raw telegram', async () => {
+    const r = await staff.get('/api/staff/quarantine');
+    responses.push(r.body);
+    expect(r.json().total).toBe(4);
+    const byReason = Object.fromEntries(r.json().items.map((i: { reason: string }) => [i.reason, i]));
+    expect(byReason['ingest.unknown_module']).toMatchObject({ source: 'walkby', manufacturer: 'APA', radioId: '19999999', hex: unknown });
+    expect(byReason['wmbus.wrong_key']).toMatchObject({ radioId: '10000002', hex: wrongKey });
+    expect(byReason['wmbus.truncated'].hex).toBe(truncated);
+    const only = await staff.get('/api/staff/quarantine?reason=wmbus.wrong_key');
+    expect(only.json()).toMatchObject({ total: 1, items: [{ reason: 'wmbus.wrong_key' }] });
+  });
+
+  it('holds a reading lower than the last one for verification', async () => {
+    const lower = toHex(buildTelegram({ manufacturer: 'APA', id: '10000001', totalM3: 120, meterDatetime: at(25, 8), key: keyA, accessNumber: 4 }));
+    const r = await upload(staff, '/api/staff/walkby-uploads', 'lower.txt', `${lower}\n`);
+    expect(r.json()).toMatchObject({ readings: 1, pending: 1 });
+    const h = await staff.get(`/api/staff/meters/${meterA}/readings?limit=1`);
+    expect(h.json().items[0]).toMatchObject({ valueM3: '120.000', status: 'pending' });
+  });
+
+  it('refuses a file without telegrams and stores nothing', async () => {
+    const before = await count('walkby_uploads');
+    const garbage = randomBytes(3 * 1024 * 1024).toString('base64');
+    const r = await upload(staff, '/api/staff/walkby-uploads', 'garbage.bin', garbage);
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error).toMatchObject({ code: 'walkby.no_telegrams', messages: { pl: expect.stringContaining('Nic nie zapisano'), en: expect.any(String) } });
+    expect(await count('walkby_uploads')).toBe(before);
+  });
+
+  it('reads a gzip file', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const t5 = toHex(buildTelegram({ manufacturer: 'APA', id: '10000002', totalM3: 5.5, meterDatetime: at(25, 9), key: keyB, accessNumber: 5 }));
+    const r = await upload(staff, '/api/staff/walkby-uploads', 'session.txt.gz', gzipSync(`${t5}\n`));
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toMatchObject({ telegrams: 1, readings: 1 });
+  });
+
+  it('refuses an upload that is not multipart', async () => {
+    const r = await staff.post('/api/staff/walkby-uploads', { file: 'x' });
+    expect(r.statusCode).toBe(415);
+  });
+});
+
+describe('key secrecy', () => {
+  it('no staff API answer ever contained a key', async () => {
+    for (const url of ['/api/staff/quarantine', '/api/staff/walkby-uploads', '/api/staff/gateways', '/api/staff/tasks']) responses.push((await staff.get(url)).body);
+    expect(responses.length).toBeGreaterThan(10);
+    for (const body of responses) for (const k of keyHexes) expect(body).not.toContain(k);
+  });
+});
