@@ -119,7 +119,7 @@ export function kamstrupValues(records: DataRecord[]): { values: MeterValues; fl
     } else if (r.quantity === 'volume' && r.function === 0 && value !== undefined) {
       if (r.storage === 0) v.total_m3 = round6(value);
       else if (r.storage === 1) v.target_m3 = round6(value);
-    } else if (r.quantity === 'date' && r.storage === 1 && typeof r.value === 'string') {
+    } else if (r.quantity === 'date' && r.storage === 1 && r.vife.length === 0 && typeof r.value === 'string') {
       v.target_date = r.value;
     } else if (r.quantity === 'flow' && value !== undefined) {
       if (r.function === 0) v.flow_m3h = value;

@@ -64,7 +64,7 @@ export function qundisValues(records: DataRecord[], tplStatus: number | undefine
     } else if (r.quantity === 'volume' && r.function === 0 && typeof r.value === 'number') {
       if (r.storage === 0 && r.tariff === 0) v.total_m3 = round6(r.value);
       else setDue(v, r.storage, round6(r.value));
-    } else if (r.quantity === 'date' && r.function === 0) {
+    } else if (r.quantity === 'date' && r.function === 0 && r.vife.length === 0) {
       setDue(v, r.storage, undefined, typeof r.value === 'string' ? r.value : null);
     } else if (r.quantity === 'date' && r.function === 3 && typeof r.value === 'string') {
       v.error_date = v.device_error_date = r.value;
