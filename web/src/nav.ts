@@ -42,7 +42,14 @@ export const staffNav: NavGroup[] = [
   {
     // Remote reading: walk-by uploads, quarantine, gateways, alarm tasks, reading routes, the reader's view.
     label: 'nav.groupMetering',
-    items: [],
+    items: [
+      { to: '/reader', label: 'nav.reader', access: 'staff:meter_reader' },
+      { to: '/staff/routes', label: 'nav.routes', access: 'staff' },
+      { to: '/staff/walkby', label: 'nav.walkby', access: 'staff' },
+      { to: '/staff/quarantine', label: 'nav.quarantine', access: 'staff' },
+      { to: '/staff/tasks', label: 'nav.tasks', access: 'staff' },
+      { to: '/staff/gateways', label: 'nav.gateways', access: 'staff:admin' },
+    ],
   },
   {
     label: 'nav.groupAdmin',

@@ -50,4 +50,17 @@ export const routes: RouteDef[] = [
   { path: '/staff/meters/:meterId/readings', access: 'staff', page: page(() => import('./pages/staff/MeterReadings.tsx')) },
   { path: '/staff/security', access: 'staff', page: page(() => import('./pages/staff/Security.tsx')) },
   { path: '/staff/users', access: 'staff:admin', page: page(() => import('./pages/staff/Users.tsx')) },
+
+  // Remote reading and reading routes (pages/metering)
+  { path: '/staff/routes', access: 'staff', page: page(() => import('./pages/metering/RoutesList.tsx')) },
+  { path: '/staff/routes/new', access: 'staff:admin,meter_reader', page: page(() => import('./pages/metering/RouteBuilder.tsx')) },
+  { path: '/staff/routes/:routeId', access: 'staff', page: page(() => import('./pages/metering/RouteDetail.tsx')) },
+  { path: '/staff/walkby', access: 'staff', page: page(() => import('./pages/metering/WalkbyUploads.tsx')) },
+  { path: '/staff/quarantine', access: 'staff', page: page(() => import('./pages/metering/Quarantine.tsx')) },
+  { path: '/staff/gateways', access: 'staff:admin', page: page(() => import('./pages/metering/Gateways.tsx')) },
+  { path: '/staff/tasks', access: 'staff', page: page(() => import('./pages/metering/Tasks.tsx')) },
+  // The meter reader's phone view
+  { path: '/reader', access: 'staff:meter_reader', page: page(() => import('./pages/metering/reader/ReaderHome.tsx')) },
+  { path: '/reader/routes/:routeId', access: 'staff:meter_reader', page: page(() => import('./pages/metering/reader/ReaderRoute.tsx')) },
+  { path: '/reader/routes/:routeId/stops/:position', access: 'staff:meter_reader', page: page(() => import('./pages/metering/reader/ReaderStop.tsx')) },
 ];

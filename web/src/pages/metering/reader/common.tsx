@@ -1,0 +1,69 @@
+/** Pieces shared by the reader's pages: the user's scope, background sending, the offline note, status badges. */
+import { useEffect } from 'react';
+import { basePrefix } from '../../../api/client.ts';
+import { useLang } from '../../../i18n/index.ts';
+import { formatDateTime } from '../../../lib/format.ts';
+import { useSession } from '../../../session.tsx';
+import type { Stop, StopMeter } from '../types.ts';
+import { scopeOf, startSync } from './outbox.ts';
+import type { QueuedReading } from './store.ts';
+
+/** The user's scope on this phone, with sending running in the background while a reader's page is open. */
+export function useReaderScope(): { scope: string; userId: number } {
+  const { user } = useSession();
+  const userId = user?.id ?? 0;
+  const scope = scopeOf(userId);
+  useEffect(() => startSync(scope), [scope]);
+  useEffect(registerServiceWorker, []);
+  return { scope, userId };
+}
+
+/**
+ * The service worker keeps the app's files on the phone so that the reader
+ * view opens without a network. Only in production builds: in development it
+ * would serve stale modules.
+ */
+function registerServiceWorker() {
+  if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
+  const prefix = basePrefix();
+  void navigator.serviceWorker.register(`${prefix}/reader-sw.js`, { scope: `${prefix}/` }).catch(() => {});
+}
+
+export function OfflineNote({ savedAt }: { savedAt?: string }) {
+  const { t, lang } = useLang();
+  if (!savedAt) return null;
+  return (
+    <p className="alert alert-warning" role="status">
+      {t('reader.fromPhone', { at: formatDateTime(savedAt, lang) })}
+    </p>
+  );
+}
+
+export type MeterState = 'alarm' | 'queued' | 'heard' | 'read' | 'toRead';
+
+export function meterState(m: StopMeter, queued: readonly QueuedReading[]): MeterState {
+  if (m.alarm) return 'alarm';
+  if (queued.some((q) => q.meterId === m.id && q.state === 'queued')) return 'queued';
+  if (m.heard) return 'heard';
+  if (m.read) return 'read';
+  return 'toRead';
+}
+
+export function stopState(s: Stop, queued: readonly QueuedReading[]): MeterState {
+  const states = s.meters.map((m) => meterState(m, queued));
+  for (const st of ['alarm', 'toRead', 'queued', 'read', 'heard'] as const) if (states.includes(st)) return st;
+  return 'toRead';
+}
+
+const badgeClass: Record<MeterState, string> = {
+  alarm: 'badge badge-danger',
+  queued: 'badge badge-warning',
+  heard: 'badge badge-radio',
+  read: 'badge badge-active',
+  toRead: 'badge badge-todo',
+};
+
+export function StateBadge({ state }: { state: MeterState }) {
+  const { t } = useLang();
+  return <span className={badgeClass[state]}>{t(`reader.state.${state}`)}</span>;
+}
