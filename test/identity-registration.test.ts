@@ -240,6 +240,29 @@ describe('registration', () => {
     expect(u.name).toBe('<b>Anna</b> O\'Brien');
   });
 
+  it('sends a new verification link on request, only to unconfirmed accounts', async () => {
+    const { customer, code } = await customerWithCode(t, utilityId);
+    const email = 'zapominalski@example.com';
+    const v = visitor();
+    expect((await v.post('/api/auth/register', form({ customerNumber: customer.customer_number, activationCode: code, email }))).statusCode).toBe(201);
+    const oldToken = await tokenFromOutbox(t, email, 'verify-email');
+    const r = await v.post('/api/auth/verify-email/resend', { email });
+    expect(r.statusCode).toBe(202);
+    const mails = await outbox(t, email);
+    expect(mails).toHaveLength(2);
+    const newToken = await tokenFromOutbox(t, email, 'verify-email');
+    expect(newToken).not.toBe(oldToken);
+    expect((await v.post('/api/auth/verify-email', { token: oldToken })).statusCode).toBe(400);
+    expect((await v.post('/api/auth/verify-email', { token: newToken })).statusCode).toBe(200);
+    // Verified now: a further request answers the same and sends nothing; so does an unknown address.
+    for (const e of [email, 'nikogo-takiego@example.com']) {
+      const again = await v.post('/api/auth/verify-email/resend', { email: e });
+      expect(again.statusCode).toBe(202);
+      expect(again.json()).toEqual({ status: 'sent_if_known' });
+    }
+    expect(await outbox(t, email)).toHaveLength(2);
+  });
+
   it('serves the current terms', async () => {
     const r = await client(t.app, slug).get('/api/terms/current?kind=portal');
     expect(r.statusCode).toBe(200);

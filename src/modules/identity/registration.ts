@@ -16,7 +16,7 @@ import { LIMITS, rateLimited, recentAttempts, recordAttempt } from './attempts.t
 import { recordAudit } from './audit.ts';
 import { fail, succeed, type Outcome, type RequestInfo } from './context.ts';
 import { findCurrentTerms, recordTermsAcceptance } from './terms.ts';
-import { consumeAuthToken, issueAuthToken, TOKEN_MINUTES } from './tokens.ts';
+import { consumeAuthToken, issueAuthToken, TOKEN_MINUTES, voidAuthTokens } from './tokens.ts';
 import { assertPasswordPolicy, createPortalUser, customerHasPortalUser, findUserByEmail, normalizeEmail } from './users.ts';
 
 export interface RegistrationInput {
@@ -146,4 +146,18 @@ export async function verifyEmail(tx: Tx, info: RequestInfo, token: string): Pro
   const { userId } = await consumeAuthToken(tx, 'verify_email', token);
   await tx.updateTable('users').set({ email_verified_at: sql`coalesce(email_verified_at, now())` }).where('id', '=', userId).execute();
   await recordAudit(tx, { utilityId: info.utilityId, actorId: userId, actorKind: 'customer', action: 'auth.email_verified', entity: 'user', entityId: userId, ip: info.ip });
+}
+
+/**
+ * Sends a new verification link to an account that has not confirmed its
+ * address (the old links stop working). The same answer for every address.
+ */
+export async function resendVerification(tx: Tx, info: RequestInfo, email: string, mail: Mailing): Promise<void> {
+  if ((await recentAttempts(tx, 'verify_email', info.ip, { all: true })) >= LIMITS.ipResetRequests) throw rateLimited();
+  const user = email.length <= 254 ? await findUserByEmail(tx, email) : undefined;
+  const eligible = !!user && user.kind === 'customer' && !user.email_verified_at && !user.disabled_at;
+  await recordAttempt(tx, { utilityId: info.utilityId, kind: 'verify_email', ip: info.ip, email, userId: user?.id ?? null, ok: eligible });
+  if (!eligible) return;
+  await voidAuthTokens(tx, user.id, 'verify_email');
+  await sendVerification(tx, info.utilityId, user.id, user.email, mail);
 }

@@ -9,7 +9,7 @@ import { inTenant, userOf, utilityOf } from '../../http/app.ts';
 import { secretBox, serverKey, type SecretBox } from '../../lib/secret-box.ts';
 import { passwordLogin, changePassword } from './login.ts';
 import { confirmPasswordReset, requestPasswordReset } from './recovery.ts';
-import { register, verifyEmail } from './registration.ts';
+import { register, resendVerification, verifyEmail } from './registration.ts';
 import { mailing, requestInfo, sessionView, setSessionCookie, signedIn } from './request.ts';
 import {
   LoginBody,
@@ -128,6 +128,18 @@ export async function routes(app: App, deps: AppDeps) {
     async (req) => {
       await inTenant(app, req, (tx) => verifyEmail(tx, requestInfo(req), req.body.token));
       return { status: 'verified' };
+    },
+  );
+
+  app.post(
+    '/api/auth/verify-email/resend',
+    {
+      config: { access: 'public' },
+      schema: { tags, summary: 'Send a new verification link to an unconfirmed account (the same answer for every address)', body: ResetRequestBody, response: { 202: Status } },
+    },
+    async (req, reply) => {
+      await inTenant(app, req, (tx) => resendVerification(tx, requestInfo(req), req.body.email.trim(), mailing(config, req)));
+      return reply.status(202).send({ status: 'sent_if_known' });
     },
   );
 
