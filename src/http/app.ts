@@ -102,9 +102,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Every route must say who may call it; a route without a policy stops the start.
   app.addHook('onRoute', (route: RouteOptions) => {
     const url = route.url ?? '';
-    const cfg = (route.config ?? {}) as { access?: unknown };
-    // The web app's files (fastify-static registers one route per file of dist/web) are public.
-    const webFile = url === '/index.html' || url.startsWith('/assets/');
+    const cfg = (route.config ?? {}) as { access?: unknown; file?: unknown; rootPath?: unknown };
+    // The web app's files are public: @fastify/static registers one route per file of
+    // dist/web (index.html, assets/*, a service worker...) and marks it with config.file.
+    const webFile = typeof cfg.file === 'string' && cfg.rootPath !== undefined;
     if (cfg.access === undefined && (url.startsWith('/api/docs') || url === '/*' || webFile)) {
       route.config = { ...(route.config as object), access: 'public' };
       return;

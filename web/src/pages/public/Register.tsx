@@ -41,7 +41,7 @@ export default function Register() {
     if (!v.customerNumber.trim()) e.customerNumber = t('errors.required');
     if (!v.activationCode.trim()) e.activationCode = t('errors.required');
     if (!EMAIL.test(v.email.trim())) e.email = t('errors.email');
-    const p = passwordProblem(v.password, v.email.trim());
+    const p = v.password ? passwordProblem(v.password, v.email.trim()) : 'errors.required';
     if (p) e.password = t(p);
     if (v.password2 !== v.password) e.password2 = t('errors.passwordMismatch');
     if (!accept) e.acceptTerms = t('register.mustAccept');

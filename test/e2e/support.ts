@@ -1,0 +1,106 @@
+/**
+ * End-to-end support: the web app built once, the real server on a random
+ * port over a fresh database (in-memory PGlite, or a new database on the
+ * PostgreSQL server of TEST_DATABASE_URL), Debian's Chromium driven by
+ * playwright-core, axe-core on every page, screenshots for a human to look at.
+ */
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
+import lockfile from 'proper-lockfile';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { loadConfig } from '../../src/config.ts';
+import type { Database } from '../../src/db/connection.ts';
+import { buildApp, type App } from '../../src/http/app.ts';
+import { createTestDatabase } from '../support/db.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const webSrc = path.join(root, 'web');
+const webOut = path.join(root, 'dist/web');
+export const screenshotDir = path.join(root, 'test-results/screenshots');
+
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === 'node_modules') continue;
+    const p = path.join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/**
+ * Builds web/ into dist/web unless the build is newer than every source file.
+ * A lock serializes e2e files running in parallel workers (one builds, the
+ * others wait and then find the build fresh).
+ */
+export async function ensureWebBuilt(): Promise<void> {
+  mkdirSync(path.join(root, 'dist'), { recursive: true });
+  const release = await lockfile.lock(path.join(root, 'dist'), {
+    lockfilePath: path.join(root, 'dist/.web-build.lock'),
+    retries: { retries: 120, minTimeout: 250, maxTimeout: 1000 },
+    stale: 60_000,
+  });
+  try {
+    const index = path.join(webOut, 'index.html');
+    if (existsSync(index) && statSync(index).mtimeMs >= newest(webSrc)) return;
+    const { build } = await import('vite');
+    // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ configFile: path.join(webSrc, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+    }
+  } finally {
+    await release();
+  }
+}
+
+export interface E2eServer {
+  app: App;
+  database: Database;
+  /** http://127.0.0.1:<port> */
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** The real application (every module's routes, the static web app) listening on a random local port. */
+export async function startE2eServer(): Promise<E2eServer> {
+  await ensureWebBuilt();
+  const database = await createTestDatabase();
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', WODNIK_SECRET_KEY: '22'.repeat(32) });
+  const app = await buildApp({ config, database });
+  const origin = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    app,
+    database,
+    origin,
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+}
+
+/** axe-core on the page as it is now: the serious and critical violations, described for a failure message. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,294 @@
+/**
+ * The web app in a real browser against the real server: the customer's and
+ * the staff's main flows, registration's validation, the language switch and
+ * a phone-sized screen. Every page visited is checked with axe-core (no
+ * serious or critical violation) and photographed into test-results/screenshots.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { TEST_PASSWORD, buildContract, buildCustomer, buildMeter, buildServicePoint, buildUser, buildUtility } from '../support/factories.ts';
+import { launchBrowser, screenshot, seriousViolations, startE2eServer, type E2eServer } from './support.ts';
+
+let server: E2eServer;
+let browser: Browser;
+let slug: string;
+const contexts: BrowserContext[] = [];
+
+const data = {
+  customerName: 'Halina Przybylska',
+  customerEmail: 'halina.przybylska@example.com',
+  staffEmail: 'admin@zgk-e2e.example',
+  forcedEmail: 'nowy.pracownik@zgk-e2e.example',
+  contractNumber: '',
+  serial: 'ZW-E2E-0001',
+  address: 'ul. Nadrzeczna 7',
+  customerId: 0,
+};
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startE2eServer(), launchBrowser()]);
+  const db = server.database;
+  const u = await buildUtility(db, { name: 'Zakład Wodociągów w Brzegowie Sp. z o.o.', short_name: 'ZW Brzegowo', primary_color: '#0b5cad' });
+  slug = u.slug;
+  const c = await buildCustomer(db, u.id, { name: data.customerName, first_name: 'Halina', last_name: 'Przybylska', email: data.customerEmail });
+  data.customerId = c.id;
+  const sp = await buildServicePoint(db, u.id, { street: 'ul. Nadrzeczna', building: '7' });
+  const k = await buildContract(db, u.id, c.id, sp.id);
+  data.contractNumber = k.contract_number;
+  const m = await buildMeter(db, u.id, sp.id, { serial_number: data.serial, diameter_mm: 20 });
+  await db.db
+    .insertInto('readings')
+    .values([
+      { utility_id: u.id, meter_id: m.id, read_at: new Date('2026-05-31T10:00:00Z'), value_m3: '100.000', source: 'reader' },
+      { utility_id: u.id, meter_id: m.id, read_at: new Date('2026-07-31T10:00:00Z'), value_m3: '110.500', source: 'remote' },
+      { utility_id: u.id, meter_id: m.id, read_at: new Date('2026-09-30T10:00:00Z'), value_m3: '123.456', source: 'remote' },
+    ])
+    .execute();
+  await db.db
+    .insertInto('terms_versions')
+    .values({ utility_id: u.id, kind: 'portal', version: '2026.1', title: 'Regulamin e-BOK', body: 'Postanowienia ogólne.\n\nKorzystanie z portalu jest bezpłatne.' })
+    .execute();
+  await buildUser(db, u.id, { kind: 'customer', email: data.customerEmail, customerIds: [c.id] });
+  await buildUser(db, u.id, { kind: 'staff', email: data.staffEmail, roles: ['admin'] });
+  await buildUser(db, u.id, { kind: 'staff', email: data.forcedEmail, roles: ['customer_service'], mustChangePassword: true });
+}, 120_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await server?.close();
+});
+
+async function newPage(opts: { phone?: boolean } = {}): Promise<Page> {
+  const ctx = await browser.newContext({
+    baseURL: server.origin,
+    ...(opts.phone ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } : { viewport: { width: 1280, height: 800 } }),
+  });
+  contexts.push(ctx);
+  return ctx.newPage();
+}
+
+const at = (p: string) => `/t/${slug}${p}`;
+
+// playwright-core has no assertion library: these wait like Playwright's would, then vitest asserts.
+
+/** Waits until `loc` shows `text` (a substring), failing after 10 s. */
+async function seeText(loc: Locator, text: string) {
+  await loc.filter({ hasText: text }).first().waitFor({ timeout: 10_000 });
+}
+
+/** The accessible description of a form control: the texts its aria-describedby names. */
+function description(loc: Locator): Promise<string> {
+  return loc.evaluate((el) =>
+    (el.getAttribute('aria-describedby') ?? '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((id: string) => el.ownerDocument.getElementById(id)?.textContent?.trim() ?? '')
+      .join(' '),
+  );
+}
+
+const isFocused = (loc: Locator) => loc.evaluate((el) => el === el.ownerDocument.activeElement);
+
+/** Waits for the page's heading, then checks it with axe and photographs it. */
+async function arrive(page: Page, heading: string | RegExp, shot: string, opts: { axe?: boolean } = {}) {
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+  await page.waitForLoadState('networkidle');
+  // A page already checked in the same state elsewhere is only photographed (axe costs seconds).
+  if (opts.axe !== false) expect(await seriousViolations(page), `axe on ${shot}`).toEqual([]);
+  await screenshot(page, shot);
+}
+
+async function logIn(page: Page, email: string, password = TEST_PASSWORD) {
+  await page.getByLabel('Adres e-mail').fill(email);
+  await page.getByLabel('Hasło', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Zaloguj się' }).click();
+}
+
+describe('web app', () => {
+  it('a customer logs in, sees contracts and meters, reads a meter history and logs out', async () => {
+    const page = await newPage();
+    await page.goto(at('/portal'));
+    // A guest is sent to the login page, which keeps where they wanted to go.
+    await arrive(page, 'Logowanie', 'login');
+    expect(page.url()).toContain(`/t/${slug}/login?next=%2Fportal`);
+    expect(await page.locator('html').getAttribute('lang')).toBe('pl');
+
+    await logIn(page, data.customerEmail);
+    await arrive(page, 'Pulpit', 'customer-dashboard');
+    const main = page.locator('main');
+    await main.getByRole('heading', { name: data.customerName }).waitFor();
+    await seeText(main, `Umowa ${data.contractNumber}`);
+    await seeText(main, data.address);
+    await seeText(main, data.serial);
+    await seeText(main, '123,456 m³');
+
+    await main.getByRole('link', { name: `Historia odczytów ${data.serial}` }).click();
+    await arrive(page, `Odczyty wodomierza ${data.serial}`, 'customer-readings');
+    const rows = page.locator('table.readings tbody tr');
+    await rows.nth(2).waitFor();
+    expect(await rows.count()).toBe(3);
+    // Newest first, with the consumption since the reading before.
+    await seeText(rows.nth(0), '123,456 m³');
+    await seeText(rows.nth(0), '12,956 m³');
+    await seeText(rows.nth(1), '10,500 m³');
+    await seeText(rows.nth(2), 'inkasent');
+
+    await page.getByRole('button', { name: 'Wyloguj' }).click();
+    await arrive(page, 'Logowanie', 'logged-out', { axe: false });
+    await seeText(page.getByRole('status'), 'Wylogowano');
+    const session = await page.request.get(at('/api/auth/session'));
+    expect((await session.json()).user).toBeNull();
+  });
+
+  it('staff log in, see the overview, search a customer and open the customer view', async () => {
+    const page = await newPage();
+    await page.goto(at('/login'));
+    await logIn(page, data.staffEmail);
+    await arrive(page, 'Podsumowanie', 'staff-overview');
+    const stats = page.getByRole('list', { name: 'Najważniejsze liczby' });
+    await stats.locator('li').nth(6).waitFor();
+    expect(await stats.locator('li').count()).toBe(7);
+    await seeText(stats.locator('li').first(), '1');
+
+    await page.getByRole('navigation', { name: 'Menu główne' }).getByRole('link', { name: 'Wyszukiwanie klientów' }).click();
+    await arrive(page, 'Klienci', 'staff-customers');
+    await page.getByRole('searchbox', { name: 'Szukaj' }).fill('Przybylska');
+    await page.getByRole('button', { name: 'Szukaj' }).click();
+    await page.waitForURL(/\/staff\/customers\?q=Przybylska/);
+    const link = page.locator('main table').getByRole('link', { name: data.customerName });
+    await link.waitFor();
+    await screenshot(page, 'staff-customers-found');
+    await link.click();
+    await arrive(page, data.customerName, 'staff-customer-view');
+    await seeText(page.locator('main'), `Umowa ${data.contractNumber}`);
+    await seeText(page.locator('main'), data.customerEmail);
+    await seeText(page.locator('main'), data.serial);
+
+    // Administrators manage staff users.
+    await page.getByRole('link', { name: 'Pracownicy' }).click();
+    await arrive(page, 'Pracownicy', 'staff-users');
+    await seeText(page.locator('main table'), data.staffEmail);
+    await page.getByLabel('Imię i nazwisko').fill('Beata Kwiatkowska');
+    await page.getByLabel('Adres e-mail').fill('beata.kwiatkowska@zgk-e2e.example');
+    await page.getByLabel('obsługa klienta').check();
+    await page.getByLabel('Hasło tymczasowe').fill('Tymczasowe2026x');
+    await page.getByRole('button', { name: 'Dodaj pracownika' }).click();
+    await page.getByRole('status').filter({ hasText: 'Dodano pracownika' }).waitFor();
+    await seeText(page.locator('main table'), 'beata.kwiatkowska@zgk-e2e.example');
+
+    // Two-factor enrolment shows a QR code to scan.
+    await page.getByRole('link', { name: 'Logowanie dwuetapowe' }).click();
+    await arrive(page, 'Logowanie dwuetapowe', 'staff-totp-start');
+    await page.getByRole('button', { name: 'Włącz logowanie dwuetapowe' }).click();
+    await page.getByRole('img', { name: /Kod QR/ }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'staff-totp-qr');
+  });
+
+  it('staff whose password was assigned must change it first', async () => {
+    const page = await newPage();
+    await page.goto(at('/login'));
+    await logIn(page, data.forcedEmail);
+    await arrive(page, 'Zmiana hasła', 'forced-password-change');
+    await seeText(page.getByRole('status'), 'ustaw własne hasło');
+    await page.getByLabel('Obecne hasło').fill(TEST_PASSWORD);
+    await page.getByLabel('Nowe hasło').fill('NoweHaslo2026!');
+    await page.getByLabel('Powtórz hasło').fill('NoweHaslo2026!');
+    await page.getByRole('button', { name: 'Zmień hasło' }).click();
+    await arrive(page, 'Podsumowanie', 'after-password-change', { axe: false });
+  });
+
+  it('registration explains its errors in Polish, each tied to its field', async () => {
+    const page = await newPage();
+    await page.goto(at('/register'));
+    await arrive(page, 'Rejestracja w e-BOK', 'register');
+    await seeText(page.locator('.terms'), 'Korzystanie z portalu jest bezpłatne.');
+    await page.getByRole('button', { name: 'Załóż konto' }).click();
+    await seeText(page.getByRole('alert'), 'Formularz zawiera 5 błędów. Popraw zaznaczone pola.');
+    expect((await page.getByRole('alert').innerText()).trim()).toBe('Formularz zawiera 5 błędów. Popraw zaznaczone pola.');
+    const number = page.getByLabel('Numer klienta');
+    expect(await isFocused(number)).toBe(true);
+    expect(await number.getAttribute('aria-invalid')).toBe('true');
+    expect(await description(number)).toMatch(/To pole jest wymagane\./);
+    expect(await description(page.getByLabel('Adres e-mail'))).toMatch(/Wpisz poprawny adres e-mail/);
+    expect(await description(page.getByLabel('Hasło', { exact: true }))).toMatch(/co najmniej 10 znaków.*To pole jest wymagane\./);
+    expect(await description(page.getByRole('checkbox', { name: /Regulamin e-BOK/ }))).toBe('Aby założyć konto, zaakceptuj regulamin.');
+
+    await page.getByLabel('Adres e-mail').fill('jan.kowalski@example.com');
+    await page.getByLabel('Hasło', { exact: true }).fill('samelitery');
+    await page.getByLabel('Powtórz hasło').fill('inne');
+    await page.getByRole('button', { name: 'Załóż konto' }).click();
+    expect(await description(page.getByLabel('Hasło', { exact: true }))).toMatch(/Hasło musi zawierać litery i cyfry\./);
+    expect(await description(page.getByLabel('Powtórz hasło'))).toBe('Hasła nie są takie same.');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'register-errors');
+  });
+
+  it('switches to English, remembers it, and shows the server’s errors in English', async () => {
+    const page = await newPage();
+    await page.goto(at('/login'));
+    await arrive(page, 'Logowanie', 'login-pl', { axe: false });
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Log in' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await page.reload();
+    await arrive(page, 'Log in', 'login-en');
+    const cookies = await page.context().cookies();
+    expect(cookies.find((c) => c.name === 'wodnik_lang')?.value).toBe('en');
+
+    await page.getByLabel('E-mail address').fill(data.customerEmail);
+    await page.getByLabel('Password').fill('Wrong-password-123');
+    const answer = page.waitForResponse((r) => r.url().endsWith('/api/auth/login'));
+    await page.getByRole('button', { name: 'Log in' }).click();
+    const body = await (await answer).json();
+    expect(body.error.code).toBe('auth.invalid_credentials');
+    await seeText(page.getByRole('alert'), body.error.messages.en);
+    expect((await page.getByRole('alert').innerText()).trim()).toBe(body.error.messages.en);
+    await screenshot(page, 'login-en-error');
+  });
+
+  it('works on a phone: the menu folds, tables stack, nothing is cut off', async () => {
+    const page = await newPage({ phone: true });
+    await page.goto(at('/login'));
+    await arrive(page, 'Logowanie', 'phone-login', { axe: false });
+    await logIn(page, data.customerEmail);
+    await arrive(page, 'Pulpit', 'phone-dashboard', { axe: false });
+    const nav = page.getByRole('navigation', { name: 'Menu główne' });
+    expect(await nav.isVisible()).toBe(false);
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await nav.waitFor();
+    expect(await page.getByRole('button', { name: 'Menu' }).getAttribute('aria-expanded')).toBe('true');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'phone-menu');
+    const width = await page.evaluate<number>('document.documentElement.scrollWidth');
+    expect(width).toBeLessThanOrEqual(390);
+  });
+
+  it('password reset, e-mail verification and unknown pages answer clearly', async () => {
+    const page = await newPage();
+    await page.goto(at('/reset-password'));
+    await arrive(page, 'Nie pamiętam hasła', 'reset-request');
+    await page.getByLabel('Adres e-mail').fill(data.customerEmail);
+    await page.getByRole('button', { name: 'Wyślij odnośnik' }).click();
+    await seeText(page.getByRole('status'), 'wysłaliśmy na niego odnośnik');
+
+    await page.goto(at('/reset-password?token=nieprawidlowy-token'));
+    await arrive(page, 'Ustaw nowe hasło', 'reset-confirm');
+    await page.getByLabel('Nowe hasło').fill('NoweHaslo2026!');
+    await page.getByLabel('Powtórz hasło').fill('NoweHaslo2026!');
+    await page.getByRole('button', { name: 'Zapisz nowe hasło' }).click();
+    await page.getByRole('alert').waitFor();
+
+    await page.goto(at('/verify-email?token=nieprawidlowy-token'));
+    await arrive(page, 'Potwierdzenie adresu e-mail', 'verify-email-invalid');
+    await page.getByRole('alert').waitFor();
+
+    await page.goto(at('/nie-ma-takiej-strony'));
+    await arrive(page, 'Nie ma takiej strony', 'not-found');
+
+    // Without a tenant prefix the app loads too (assets are absolute) and serves the default utility.
+    await page.goto('/login');
+    await page.getByRole('heading', { level: 1, name: 'Logowanie' }).waitFor();
+  });
+});
