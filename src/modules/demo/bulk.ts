@@ -1,0 +1,140 @@
+/**
+ * Bulk loading for the demo data: one transaction on one connection, with
+ * COPY for the big tables. PGlite copies from a Blob (`COPY … FROM
+ * '/dev/blob'`), a PostgreSQL server through pg-copy-streams. Either way the
+ * same session also offers a Kysely handle bound to that connection, so
+ * ordinary inserts land in the same transaction: a failed seed leaves nothing.
+ *
+ * Runs as the schema owner (like migrations): seeding is set-up work across
+ * utilities, not a request of one.
+ */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Database, Db } from '../../db/connection.ts';
+import { PGliteDialect } from '../../db/pglite-dialect.ts';
+import type { DB } from '../../db/types.ts';
+
+export interface BulkSession {
+  /** Kysely on the session's connection, inside its transaction. */
+  db: Db;
+  /** COPY text-format lines (each ending in '\n') into table (columns). */
+  copy(table: string, columns: readonly string[], lines: string[]): Promise<void>;
+}
+
+/** Runs fn in one transaction with COPY at hand; commits when fn returns, rolls back when it throws. */
+export async function inBulkSession<T>(database: Database, fn: (s: BulkSession) => Promise<T>): Promise<T> {
+  if (database.pglite) {
+    const pg = database.pglite;
+    // Hold the app's connection mutex so that nothing else talks to PGlite meanwhile.
+    return database.db.connection().execute(async () => {
+      const db = new Kysely<DB>({ dialect: new PGliteDialect(pg) });
+      await pg.exec('begin');
+      try {
+        const result = await fn({
+          db,
+          async copy(table, columns, lines) {
+            if (!lines.length) return;
+            await pg.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], { blob: new Blob(lines) });
+          },
+        });
+        await pg.exec('commit');
+        return result;
+      } catch (err) {
+        await pg.exec('rollback').catch(() => {});
+        throw err;
+      }
+    });
+  }
+  if (!database.pool) throw new Error('bulk loading needs PGlite or a pg pool');
+  const client = await database.pool.connect();
+  // A "pool" of exactly this client, so that Kysely's queries join our transaction.
+  const single = { connect: async () => ({ query: client.query.bind(client), release() {} }), end: async () => {} };
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: single as never }) });
+  try {
+    await client.query('begin');
+    const result = await fn({
+      db,
+      async copy(table, columns, lines) {
+        if (!lines.length) return;
+        const stream = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`));
+        await pipeline(Readable.from(chunks(lines)), stream);
+      },
+    });
+    await client.query('commit');
+    return result;
+  } catch (err) {
+    await client.query('rollback').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+function* chunks(lines: string[]): Generator<string> {
+  for (let i = 0; i < lines.length; i += 20_000) yield lines.slice(i, i + 20_000).join('');
+}
+
+/** A value in COPY text format: \N for null, backslash, tab and line breaks escaped. */
+export function copyValue(v: string | number | boolean | null | undefined): string {
+  if (v === null || v === undefined) return '\\N';
+  if (typeof v !== 'string') return String(v);
+  return /[\\\t\n\r]/.test(v) ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : v;
+}
+
+export function copyLine(values: ReadonlyArray<string | number | boolean | null | undefined>): string {
+  return values.map(copyValue).join('\t') + '\n';
+}
+
+/** Next free id of each table (identity columns are shared by all utilities). */
+export async function nextIds<T extends string>(db: Db, tables: readonly T[]): Promise<Record<T, number>> {
+  const out = {} as Record<T, number>;
+  for (const t of tables) {
+    const r = await sql<{ n: number }>`select coalesce(max(id), 0)::int8 + 1 as n from ${sql.table(t)}`.execute(db);
+    out[t] = Number(r.rows[0].n);
+  }
+  return out;
+}
+
+/** After rows with explicit ids: move each identity sequence past the highest id. */
+export async function syncSequences(db: Db, tables: readonly string[]): Promise<void> {
+  for (const t of tables) {
+    await sql`select setval(pg_get_serial_sequence(${t}, 'id'), greatest((select max(id) from ${sql.table(t)}), 1))`.execute(db);
+  }
+}
+
+/**
+ * Foreign keys of freshly generated rows are right by construction, and
+ * checking them row by row is most of the cost of a large COPY. A superuser
+ * may skip them for this transaction (session_replication_role = replica) —
+ * but only while no table being loaded has triggers of its own, which
+ * replica mode would silently skip as well. Returns whether it did.
+ */
+export async function skipForeignKeyChecks(db: Db, tables: readonly string[]): Promise<boolean> {
+  const r = await sql<{ su: boolean; triggers: number }>`
+    select (select rolsuper from pg_roles where rolname = current_user) as su,
+           (select count(*)::int from pg_trigger where not tgisinternal and tgrelid::regclass::text in (${sql.join(tables)})) as triggers`.execute(db);
+  const { su, triggers } = r.rows[0];
+  if (!su || Number(triggers) > 0) return false;
+  await sql`set local session_replication_role = replica`.execute(db);
+  return true;
+}
+
+/**
+ * Drops the secondary indexes of a table (not those behind a primary key or
+ * unique constraint) and returns a function that builds them again: one
+ * sorted build after a large load is several times cheaper than keeping
+ * them up to date row by row. Inside the transaction, so a failure restores them.
+ */
+export async function suspendIndexes(db: Db, table: string): Promise<() => Promise<void>> {
+  const r = await sql<{ name: string; def: string }>`
+    select i.indexname as name, i.indexdef as def from pg_indexes i
+    where i.schemaname = 'public' and i.tablename = ${table}
+      and not exists (select 1 from pg_constraint c where c.conname = i.indexname and c.conrelid = ${table}::regclass)`.execute(db);
+  for (const ix of r.rows) await sql`drop index ${sql.id(ix.name)}`.execute(db);
+  return async () => {
+    await sql`set local maintenance_work_mem = '256MB'`.execute(db);
+    for (const ix of r.rows) await sql.raw(ix.def).execute(db);
+  };
+}
