@@ -90,6 +90,13 @@ describe('security', () => {
     expect(err(decodeTelegram(cipher, { key: wrong })).error.code).toBe('wmbus.wrong_key');
   });
 
+  it("mode 5: tries the manufacturer's published default key when the meter's own key is unknown or wrong", () => {
+    const diehlDefault = parseHex('51728910e66d83f851728910e66d83f8');
+    const cipher = encryptLoggedTelegram(parseHex(hydrus), diehlDefault);
+    expect(ok(decodeTelegram(cipher)).values.total_m3).toBe(1.174);
+    expect(ok(decodeTelegram(cipher, { key })).values.total_m3).toBe(1.174);
+  });
+
   it('mode 5: a telegram logged already decrypted decodes with or without a key', () => {
     expect(ok(decodeTelegram(hydrus, { key })).values.total_m3).toBe(1.174);
   });

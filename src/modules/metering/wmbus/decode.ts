@@ -8,6 +8,7 @@ import { parseAfl, type Afl } from './afl.ts';
 import { difVifSequence, expandCompact, formatSignature } from './compact.ts';
 import { drivers as registeredDrivers } from './drivers/index.ts';
 import { ellCrcOk, ellIv, isEllCi, parseEll } from './ell.ts';
+import { defaultKeys } from './default-keys.ts';
 import { fail, WmbusError } from './errors.ts';
 import { parseHex } from './hex.ts';
 import { parseFrame } from './link-layer.ts';
@@ -180,9 +181,11 @@ function pipeline(bytes: Uint8Array, keyFor: (id: string, m: string) => KeyInput
   switch (tpl.mode) {
     case 0:
       break;
-    case 5:
-      payload = decryptMode5(payload, tpl, address!, lookupKey(work, keyFor));
+    case 5: {
+      const defaults = () => defaultKeys({ identity, c: frame.c, ci: tpl.ci, tplConfig: tpl.cfg, raw: buf, ciOffset: o });
+      payload = decryptMode5(payload, tpl, address!, lookupKey(work, keyFor), defaults);
       break;
+    }
     case 7:
       payload = decryptMode7(payload, tpl, address!, afl, lookupKey(work, keyFor));
       break;
@@ -219,6 +222,7 @@ function pipeline(bytes: Uint8Array, keyFor: (id: string, m: string) => KeyInput
     c: frame.c,
     ci: tpl.ci,
     tplStatus: tpl.sts,
+    ciOffset: o,
     payload,
     encrypted,
     records: parsed.records,
@@ -269,7 +273,8 @@ function pipeline(bytes: Uint8Array, keyFor: (id: string, m: string) => KeyInput
     securityMode: tpl.mode,
     values,
     flags,
-    status: statusText(flags, tokens),
+    // A driver that knows the meter's status words says it best (wmbusmeters' wording).
+    status: typeof values.status === 'string' && values.status !== '' ? values.status : statusText(flags, tokens),
     records: parsed.records,
     drivers: used,
     encrypted,
@@ -284,13 +289,27 @@ function emptyTelegram(c: number, ci: number, identity: MeterIdentity | null): D
   return { identity, media: mediaName(identity.deviceType), c, ci, securityMode: 0, values: {}, flags: {}, status: 'OK', records: [], drivers: [], encrypted: false };
 }
 
-/** Mode 5: AES-128-CBC over the announced blocks; a payload already starting with 2F2F was logged decrypted. */
-function decryptMode5(payload: Uint8Array, tpl: Tpl, address: Uint8Array, key: Uint8Array | null): Uint8Array {
+/**
+ * Mode 5: AES-128-CBC over the announced blocks with the meter's key, then
+ * the manufacturer's published default keys; a payload already starting with
+ * 2F2F was logged decrypted.
+ */
+function decryptMode5(payload: Uint8Array, tpl: Tpl, address: Uint8Array, key: Uint8Array | null, defaults: () => Uint8Array[]): Uint8Array {
   const plainAlready = is2F2F(payload);
   const n = tpl.blocks > 0 ? tpl.blocks * 16 : payload.length - (payload.length % 16);
-  if (key && key.length === 16 && n > 0 && n <= payload.length) {
-    const plain = aesCbcDecrypt(key, mode5Iv(address, tpl.acc!), payload.subarray(0, n));
-    if (is2F2F(plain)) return concat(plain, payload.subarray(n));
+  if (n > 0 && n <= payload.length) {
+    const iv = mode5Iv(address, tpl.acc!);
+    const data = payload.subarray(0, n);
+    if (key && key.length === 16) {
+      const plain = aesCbcDecrypt(key, iv, data);
+      if (is2F2F(plain)) return concat(plain, payload.subarray(n));
+    }
+    if (!plainAlready) {
+      for (const k of defaults()) {
+        const plain = aesCbcDecrypt(k, iv, data);
+        if (is2F2F(plain)) return concat(plain, payload.subarray(n));
+      }
+    }
   }
   if (plainAlready) return payload;
   if (n > payload.length) fail('wmbus.truncated', `security header announces ${n} encrypted bytes, the telegram has ${payload.length}`);
