@@ -26,5 +26,7 @@ export function homeOf(user: SessionUser | null): string {
   if (!user) return '/login';
   if (user.mfaPending) return '/login';
   if (user.mustChangePassword) return '/change-password';
-  return user.kind === 'staff' ? '/staff' : '/portal';
+  if (user.kind === 'customer') return '/portal';
+  // A meter reader and nothing else starts on the phone view of their routes.
+  return user.roles.length > 0 && user.roles.every((r) => r === 'meter_reader') ? '/reader' : '/staff';
 }
