@@ -9,6 +9,7 @@ import { routes as outboxRoutes } from '../modules/notify/routes.ts';
 import { routes as readingRouteRoutes } from '../modules/metering/routes/routes.ts';
 import { routes as ingestRoutes } from '../modules/metering/ingest/routes.ts';
 import { routes as readingsRoutes } from '../modules/readings/routes.ts';
+import { routes as customerRoutes } from '../modules/customers/routes.ts';
 
 export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   await utilityRoutes(app, deps);
@@ -17,4 +18,5 @@ export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   await readingRouteRoutes(app, deps);
   await ingestRoutes(app, deps);
   await readingsRoutes(app, deps);
+  await customerRoutes(app, deps);
 }

@@ -1,0 +1,200 @@
+/**
+ * The read side of customers: what a portal user sees of their own
+ * customers (contracts, premises, meters, last readings), the staff's
+ * overview counts, search and one customer's file. Every function runs in
+ * the request's tenant transaction, so row-level security binds it too.
+ */
+import { sql } from 'kysely';
+import type { Tx } from '../../db/tenant.ts';
+import { badRequest, notFound } from '../../lib/errors.ts';
+
+export interface AddressParts {
+  street: string;
+  building: string;
+  apartment: string | null;
+  postal_code: string;
+  city?: string;
+  locality?: string;
+}
+
+/** 'ul. Lipowa 12/3, 16-060 Wodnikowo' — the way an address is written on a Polish letter. */
+export function formatAddress(a: AddressParts): string {
+  const place = a.city ?? a.locality ?? '';
+  const line1 = [a.street, `${a.building}${a.apartment ? `/${a.apartment}` : ''}`].filter((s) => s.trim()).join(' ');
+  return [line1, `${a.postal_code} ${place}`.trim()].filter(Boolean).join(', ');
+}
+
+const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
+
+/** Customers with their contracts, premises and meters in service, in the order of the ids given. */
+export async function customerFiles(tx: Tx, utilityId: number, customerIds: number[]) {
+  if (!customerIds.length) return [];
+  const customers = await tx
+    .selectFrom('customers')
+    .selectAll()
+    .where('utility_id', '=', utilityId)
+    .where('id', 'in', customerIds)
+    .execute();
+  const contracts = await tx
+    .selectFrom('contracts as c')
+    .innerJoin('service_points as sp', (j) => j.onRef('sp.utility_id', '=', 'c.utility_id').onRef('sp.id', '=', 'c.service_point_id'))
+    .select([
+      'c.id', 'c.customer_id', 'c.contract_number', 'c.kind', 'c.status', 'c.valid_from', 'c.service_point_id',
+      'sp.code', 'sp.street', 'sp.building', 'sp.apartment', 'sp.postal_code', 'sp.locality',
+    ])
+    .where('c.utility_id', '=', utilityId)
+    .where('c.customer_id', 'in', customerIds)
+    .orderBy('c.valid_from')
+    .orderBy('c.id')
+    .execute();
+  const pointIds = [...new Set(contracts.map((c) => c.service_point_id))];
+  const meters = pointIds.length
+    ? await tx
+        .selectFrom('meters')
+        .select(['id', 'service_point_id', 'role', 'serial_number', 'diameter_mm', 'installed_on', 'legalization_valid_until', 'radio_module_id'])
+        .where('utility_id', '=', utilityId)
+        .where('service_point_id', 'in', pointIds)
+        .where((eb) => eb.or([eb('removed_on', 'is', null), eb('removed_on', '>', sql<string>`current_date`)]))
+        .orderBy('service_point_id')
+        .orderBy(sql`case role when 'main' then 0 else 1 end`)
+        .orderBy('id')
+        .execute()
+    : [];
+  const last = meters.length
+    ? await tx
+        .selectFrom('readings')
+        .distinctOn('meter_id')
+        .select(['meter_id', 'value_m3', 'read_at', 'source'])
+        .where('utility_id', '=', utilityId)
+        .where('meter_id', 'in', meters.map((m) => m.id))
+        .where('status', '=', 'accepted')
+        .orderBy('meter_id')
+        .orderBy('read_at', 'desc')
+        .execute()
+    : [];
+  const lastBy = new Map(last.map((r) => [r.meter_id, { valueM3: r.value_m3, readAt: iso(r.read_at), source: r.source }]));
+  const metersBy = new Map<number, ReturnType<typeof meterView>[]>();
+  for (const m of meters) {
+    const list = metersBy.get(m.service_point_id) ?? [];
+    list.push(meterView(m, lastBy.get(m.id) ?? null));
+    metersBy.set(m.service_point_id, list);
+  }
+  const byId = new Map(customers.map((c) => [c.id, c]));
+  return customerIds
+    .map((id) => byId.get(id))
+    .filter((c) => c !== undefined)
+    .map((c) => ({
+      id: c.id,
+      customerNumber: c.customer_number,
+      name: c.name,
+      kind: c.kind,
+      address: formatAddress(c),
+      invoiceDelivery: c.invoice_delivery,
+      email: c.email,
+      phone: c.phone,
+      nip: c.nip,
+      contracts: contracts
+        .filter((k) => k.customer_id === c.id)
+        .map((k) => ({
+          id: k.id,
+          contractNumber: k.contract_number,
+          kind: k.kind,
+          status: k.status,
+          validFrom: k.valid_from,
+          servicePoint: { id: k.service_point_id, code: k.code, address: formatAddress(k) },
+          meters: metersBy.get(k.service_point_id) ?? [],
+        })),
+    }));
+}
+
+function meterView(
+  m: { id: number; role: string; serial_number: string; diameter_mm: number | null; installed_on: string; legalization_valid_until: string | null; radio_module_id: number | null },
+  lastReading: { valueM3: string; readAt: string; source: string } | null,
+) {
+  return {
+    id: m.id,
+    role: m.role,
+    serialNumber: m.serial_number,
+    diameterMm: m.diameter_mm,
+    installedOn: m.installed_on,
+    legalizationValidUntil: m.legalization_valid_until,
+    radio: m.radio_module_id !== null,
+    lastReading,
+  };
+}
+
+/** What a portal user sees: their own customers only (the ids come from their session's user_customers). */
+export async function portalOverview(tx: Tx, utilityId: number, customerIds: number[]) {
+  return { customers: await customerFiles(tx, utilityId, customerIds) };
+}
+
+export async function customerFile(tx: Tx, utilityId: number, customerId: number) {
+  const [file] = await customerFiles(tx, utilityId, [customerId]);
+  if (!file) throw notFound('customer.not_found', 'Nie znaleziono klienta.', 'No such customer.');
+  return file;
+}
+
+/** The counts on the staff dashboard. */
+export async function staffOverview(tx: Tx, utilityId: number) {
+  const r = await sql<Record<string, number>>`
+    select
+      (select count(*)::int from customers where utility_id = ${utilityId}) as customers,
+      (select count(*)::int from contracts where utility_id = ${utilityId} and status = 'active') as contracts,
+      m.meters, m.radio_meters, m.legalization_due,
+      (select count(*)::int from cases where utility_id = ${utilityId} and status in ('new', 'in_progress', 'waiting_for_customer')) as open_cases,
+      (select count(*)::int from readings where utility_id = ${utilityId} and read_at >= now() - interval '30 days') as readings_30
+    from (
+      select count(*)::int as meters,
+             count(*) filter (where radio_module_id is not null)::int as radio_meters,
+             count(*) filter (where legalization_valid_until <= current_date + 90)::int as legalization_due
+      from meters where utility_id = ${utilityId} and (removed_on is null or removed_on > current_date)
+    ) m`.execute(tx);
+  const row = r.rows[0];
+  return {
+    customers: Number(row.customers),
+    contracts: Number(row.contracts),
+    meters: Number(row.meters),
+    radioMeters: Number(row.radio_meters),
+    legalizationDueIn90Days: Number(row.legalization_due),
+    openCases: Number(row.open_cases),
+    readingsLast30Days: Number(row.readings_30),
+  };
+}
+
+export interface CustomerSearch {
+  q?: string;
+  limit: number;
+  offset: number;
+}
+
+/** Staff search by name, customer number, e-mail, NIP, PESEL or street; newest matches are not favoured, names sort. */
+export async function searchCustomers(tx: Tx, utilityId: number, s: CustomerSearch) {
+  if (s.limit < 1 || s.limit > 100) throw badRequest('request.limit', 'Limit musi być liczbą od 1 do 100.', 'The limit must be from 1 to 100.');
+  const q = (s.q ?? '').trim().toLowerCase();
+  let base = tx.selectFrom('customers').where('utility_id', '=', utilityId);
+  if (q) {
+    const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const digits = q.replace(/[\s-]/g, '');
+    base = base.where((eb) =>
+      eb.or([
+        eb(sql`lower(name)`, 'like', like),
+        eb('customer_number', '=', q),
+        eb(sql`lower(coalesce(email, ''))`, 'like', like),
+        eb(sql`lower(street || ' ' || building)`, 'like', like),
+        ...(/^\d{10,11}$/.test(digits) ? [eb('nip', '=', digits), eb('pesel', '=', digits)] : []),
+      ]),
+    );
+  }
+  const [{ total }] = await base.select((eb) => eb.fn.countAll<number>().as('total')).execute();
+  const rows = await base
+    .select(['id', 'customer_number', 'name', 'kind', 'street', 'building', 'apartment', 'postal_code', 'city', 'email'])
+    .orderBy(sql`lower(name)`)
+    .orderBy('id')
+    .limit(s.limit)
+    .offset(s.offset)
+    .execute();
+  return {
+    items: rows.map((c) => ({ id: c.id, customerNumber: c.customer_number, name: c.name, kind: c.kind, address: formatAddress(c), email: c.email })),
+    total: Number(total),
+  };
+}
