@@ -53,7 +53,13 @@ describe('link layer', () => {
     a[20] ^= 0x01;
     expect(err(decodeTelegram(a)).error.code).toBe('wmbus.crc');
     expect(err(decodeTelegram(hydrus.slice(0, -4))).error.code).toBe('wmbus.truncated');
-    expect(err(decodeTelegram(hydrus + '0000')).error.code).toBe('wmbus.length');
+    // Extra bytes after the L field's end (a receiver's RSSI byte): decoded without them, with a warning.
+    const extra = ok(decodeTelegram(hydrus + '00C4'));
+    expect(extra.values.total_m3).toBe(1.174);
+    expect(extra.warnings?.[0]).toMatch(/^wmbus.length/);
+    const badL = parseHex(hydrus);
+    badL[0] = 5;
+    expect(err(decodeTelegram(badL)).error.code).toBe('wmbus.length');
     expect(err(decodeTelegram('12')).error.code).toBe('wmbus.truncated');
     expect(err(decodeTelegram('5E44xyz')).error.code).toBe('wmbus.hex');
     expect(err(decodeTelegram('5E4')).error.code).toBe('wmbus.hex');

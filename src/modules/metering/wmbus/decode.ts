@@ -259,8 +259,10 @@ function pipeline(bytes: Uint8Array, keyFor: (id: string, m: string) => KeyInput
   }
   work.identity = finalIdentity;
 
-  const hasValues = Object.keys(values).length > 0;
-  if (parsed.error && values.total_m3 === undefined) throw parsed.error;
+  let hasValues = false;
+  for (const k in values) if (values[k] !== undefined) hasValues = true;
+  // Broken records after readable ones: keep what was read (wmbusmeters does too), say so.
+  if (parsed.error && !hasValues) throw parsed.error;
   if (encrypted && !hasValues) fail('wmbus.no_key', `security mode ${tpl.mode} is not supported, the payload stays encrypted`);
 
   const tokens: string[] = [];
@@ -279,6 +281,11 @@ function pipeline(bytes: Uint8Array, keyFor: (id: string, m: string) => KeyInput
     drivers: used,
     encrypted,
   };
+  if (frame.extraBytes > 0 || parsed.error) {
+    result.warnings = [];
+    if (frame.extraBytes > 0) result.warnings.push(`wmbus.length: ${frame.extraBytes} byte(s) after the end the L field gives were left out`);
+    if (parsed.error) result.warnings.push(`${parsed.error.code}: ${parsed.error.message}`);
+  }
   if (tpl.acc !== undefined) result.accessNumber = tpl.acc;
   if (tpl.sts !== undefined) result.tplStatus = tpl.sts;
   return result;

@@ -12,12 +12,14 @@
  * Error codes (stable; ingestion stores them as quarantine reasons):
  *   wmbus.hex         the text is not hex
  *   wmbus.truncated   the telegram ends before its L field, a header or the encrypted blocks say
- *   wmbus.length      more bytes than the L field says (with or without CRCs), or an impossible L field
+ *   wmbus.length      an impossible L field. (Bytes after the L field's end, e.g. an RSSI byte a
+ *                     receiver appends, are left out and reported in `warnings` instead.)
  *   wmbus.crc         a DLL CRC (format A) or the wired frame's checksum does not match
  *   wmbus.unknown_ci  a CI field the decoder does not know
  *   wmbus.no_key      encrypted and no key for the meter (identity is still given), or an unsupported security mode
  *   wmbus.wrong_key   a key was given but decryption did not give 2F2F / a valid ELL CRC
- *   wmbus.malformed   broken data records, AFL or a payload a driver recognises but cannot read
+ *   wmbus.malformed   broken data records before any value could be read (after values were
+ *                     read: a warning), a broken AFL, or a payload a driver recognises but cannot read
  */
 import type { Driver } from './driver-api.ts';
 import { decodeBytes, DecoderState, type KeyInput } from './decode.ts';

@@ -32,6 +32,7 @@ export function toJson(r: DecodeResult): Record<string, unknown> {
   out.low_battery = !!f.lowBattery;
   out.error_flag = !!f.error;
   if (r.encrypted) out.encrypted = true;
+  if (r.warnings) out.warnings = r.warnings;
   if (r.drivers.length) out.driver = r.drivers.join(',');
   return out;
 }

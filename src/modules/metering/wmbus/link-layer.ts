@@ -21,6 +21,8 @@ export interface Frame {
   /** End of the application data in raw (exclusive). */
   end: number;
   dllCrc: 'none' | 'A' | 'B' | 'checksum';
+  /** Bytes after the end the L field gives (receivers append RSSI/LQI or junk); they are left out. */
+  extraBytes: number;
 }
 
 const manufacturerCache = new Map<number, string>();
@@ -73,7 +75,11 @@ export function parseFrame(bytes: Uint8Array): Frame {
     return wireless(bytes, 'none');
   }
   if (n < l + 1) fail('wmbus.truncated', `L field says ${l + 1} bytes, got ${n}`);
-  fail('wmbus.length', `L field says ${l + 1} bytes (${frameA} with CRCs), got ${n}`);
+  // More bytes than the L field says and not a CRC layout: decode the L field's
+  // bytes (as wmbusmeters does, it only warns) and report the extra ones.
+  const frame = wireless(bytes.subarray(0, l + 1), 'none');
+  frame.extraBytes = n - l - 1;
+  return frame;
 }
 
 /** Whole length of a format-A frame with L field l: 10-byte first block, 16-byte blocks, 2 CRC bytes each. */
@@ -134,7 +140,7 @@ function formatBStripped(b: Uint8Array): Uint8Array | null {
 }
 
 function wireless(raw: Uint8Array, dllCrc: Frame['dllCrc']): Frame {
-  return { raw, c: raw[1], identity: identityAt(raw, 2), addressOffset: 2, ciOffset: 10, end: raw.length, dllCrc };
+  return { raw, c: raw[1], identity: identityAt(raw, 2), addressOffset: 2, ciOffset: 10, end: raw.length, dllCrc, extraBytes: 0 };
 }
 
 function wiredLongFrame(b: Uint8Array): Frame {
@@ -145,7 +151,7 @@ function wiredLongFrame(b: Uint8Array): Frame {
   let sum = 0;
   for (let i = 4; i < 4 + l; i++) sum = (sum + b[i]) & 0xff;
   if (sum !== b[4 + l] || b[5 + l] !== 0x16) fail('wmbus.crc', 'M-Bus long frame checksum or stop byte does not match');
-  return { raw: b, c: b[4], identity: null, addressOffset: -1, ciOffset: 6, end: 4 + l, dllCrc: 'checksum' };
+  return { raw: b, c: b[4], identity: null, addressOffset: -1, ciOffset: 6, end: 4 + l, dllCrc: 'checksum', extraBytes: 0 };
 }
 
 export { crc16 };

@@ -25,6 +25,12 @@ export interface DecodedTelegram {
   drivers: string[];
   /** True when (part of) the payload stayed encrypted, so values may be missing. */
   encrypted: boolean;
+  /**
+   * What was wrong but did not stop decoding, as `code: message`: bytes after
+   * the L field's end (`wmbus.length`), records that broke off after values
+   * were read (`wmbus.malformed`).
+   */
+  warnings?: string[];
 }
 
 export interface FailedTelegram {
