@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../src/modules/identity/attempts.ts';
+import { pruneIdentity } from '../src/modules/identity/housekeeping.ts';
 import { client, createTestApp, type Client, type TestApp } from './support/app.ts';
 import { TEST_PASSWORD, buildCustomer, buildUser, buildUtility } from './support/factories.ts';
 import { outbox, tokenFromOutbox } from './identity-support.ts';
@@ -276,5 +277,29 @@ describe('password reset by e-mail', () => {
     for (let i = 0; i < LIMITS.ipResetRequests; i++) expect((await c.send('POST', '/api/auth/password-reset/request', { email: `x${i}@example.com` })).statusCode).toBe(202);
     const r = await c.send('POST', '/api/auth/password-reset/request', { email: 'y@example.com' });
     expect(r.statusCode).toBe(429);
+  });
+});
+
+describe('housekeeping', () => {
+  it('removes ended sessions, long-expired tokens and old attempts, and keeps the rest', async () => {
+    const user = await customerUser();
+    const live = visitor();
+    await login(live, user.email);
+    const idle = visitor();
+    await login(idle, user.email);
+    const db = t.database.db;
+    const idleHash = (await db.selectFrom('sessions').select('token_hash').where('user_id', '=', user.id).orderBy('created_at', 'desc').executeTakeFirstOrThrow()).token_hash;
+    await db.updateTable('sessions').set({ last_seen_at: sql`now() - interval '2 hours'` }).where('token_hash', '=', idleHash).execute();
+    await db.insertInto('auth_attempts').values([
+      { utility_id: utilityId, kind: 'login', ip: '10.9.9.9', ok: false, at: sql`now() - interval '31 days'` },
+      { utility_id: utilityId, kind: 'login', ip: '10.9.9.9', ok: false, at: sql`now() - interval '29 days'` },
+    ]).execute();
+    const r = await pruneIdentity(t.database, t.config.sessionIdleMinutes);
+    expect(r.sessions).toBeGreaterThanOrEqual(1);
+    expect(r.attempts).toBeGreaterThanOrEqual(1);
+    expect(await db.selectFrom('sessions').select('token_hash').where('token_hash', '=', idleHash).executeTakeFirst()).toBeUndefined();
+    expect((await live.get('/api/auth/session')).json().user?.id).toBe(user.id);
+    const left = await db.selectFrom('auth_attempts').select('id').where('ip', '=', '10.9.9.9').execute();
+    expect(left).toHaveLength(1);
   });
 });

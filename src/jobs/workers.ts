@@ -5,11 +5,12 @@
  */
 import type { AppDeps } from '../http/app.ts';
 import { startOutboxWorker } from '../modules/notify/worker.ts';
+import { startIdentityHousekeeping } from '../modules/identity/housekeeping.ts';
 import { mqttWorker } from '../modules/metering/ingest/mqtt.ts';
 
 export type Worker = (deps: AppDeps) => Promise<() => Promise<void>>;
 
-const starters: Worker[] = [startOutboxWorker, mqttWorker];
+const starters: Worker[] = [startOutboxWorker, startIdentityHousekeeping, mqttWorker];
 
 export async function startWorkers(deps: AppDeps): Promise<() => Promise<void>> {
   const stops: Array<() => Promise<void>> = [];
