@@ -4,6 +4,7 @@
  * a phone-sized screen. Every page visited is checked with axe-core (no
  * serious or critical violation) and photographed into test-results/screenshots.
  */
+import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { TEST_PASSWORD, buildContract, buildCustomer, buildMeter, buildServicePoint, buildUser, buildUtility } from '../support/factories.ts';
@@ -165,7 +166,13 @@ describe('web app', () => {
     await seeText(page.locator('main'), data.customerEmail);
     await seeText(page.locator('main'), data.serial);
 
-    // Administrators manage staff users.
+  });
+
+  it('an administrator adds a staff user and turns on two-step login, which the next login then asks for', async () => {
+    const page = await newPage();
+    await page.goto(at('/login'));
+    await logIn(page, data.staffEmail);
+    await arrive(page, 'Podsumowanie', 'admin-start', { axe: false });
     await page.getByRole('link', { name: 'Pracownicy' }).click();
     await arrive(page, 'Pracownicy', 'staff-users');
     await seeText(page.locator('main table'), data.staffEmail);
@@ -184,6 +191,22 @@ describe('web app', () => {
     await page.getByRole('img', { name: /Kod QR/ }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'staff-totp-qr');
+
+    // The authenticator app: the key typed from the page gives the codes.
+    const secret = (await page.locator('code.secret').innerText()).replace(/\s/g, '');
+    const totp = new TOTP({ secret: Secret.fromBase32(secret) });
+    await page.getByLabel('Kod z aplikacji (6 cyfr)').fill(totp.generate());
+    await page.getByRole('button', { name: 'Potwierdź i włącz' }).click();
+    await seeText(page.getByRole('status'), 'logowanie dwuetapowe zostało włączone');
+
+    // From now on a login asks for the code (the next time step's: a code is accepted once).
+    await page.getByRole('button', { name: 'Wyloguj' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Logowanie' }).waitFor();
+    await logIn(page, data.staffEmail);
+    await arrive(page, 'Logowanie dwuetapowe', 'login-totp-step');
+    await page.getByLabel('Kod z aplikacji (6 cyfr)').fill(totp.generate({ timestamp: Date.now() + 30_000 }));
+    await page.getByRole('button', { name: 'Potwierdź' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Podsumowanie' }).waitFor();
   });
 
   it('staff whose password was assigned must change it first', async () => {
