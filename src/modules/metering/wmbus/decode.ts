@@ -8,7 +8,7 @@ import { parseAfl, type Afl } from './afl.ts';
 import { difVifSequence, expandCompact, formatSignature } from './compact.ts';
 import { drivers as registeredDrivers } from './drivers/index.ts';
 import { ellCrcOk, ellIv, isEllCi, parseEll } from './ell.ts';
-import { defaultKeys } from './default-keys.ts';
+import { defaultKeys, type DefaultKeyContext } from './default-keys.ts';
 import { fail, WmbusError } from './errors.ts';
 import { parseHex } from './hex.ts';
 import { parseFrame } from './link-layer.ts';
@@ -181,11 +181,9 @@ function pipeline(bytes: Uint8Array, keyFor: (id: string, m: string) => KeyInput
   switch (tpl.mode) {
     case 0:
       break;
-    case 5: {
-      const defaults = () => defaultKeys({ identity, c: frame.c, ci: tpl.ci, tplConfig: tpl.cfg, raw: buf, ciOffset: o });
-      payload = decryptMode5(payload, tpl, address!, lookupKey(work, keyFor), defaults);
+    case 5:
+      payload = decryptMode5(payload, tpl, address!, lookupKey(work, keyFor), { identity, c: frame.c, ci: tpl.ci, tplConfig: tpl.cfg, raw: buf, ciOffset: o });
       break;
-    }
     case 7:
       payload = decryptMode7(payload, tpl, address!, afl, lookupKey(work, keyFor));
       break;
@@ -301,7 +299,7 @@ function emptyTelegram(c: number, ci: number, identity: MeterIdentity | null): D
  * the manufacturer's published default keys; a payload already starting with
  * 2F2F was logged decrypted.
  */
-function decryptMode5(payload: Uint8Array, tpl: Tpl, address: Uint8Array, key: Uint8Array | null, defaults: () => Uint8Array[]): Uint8Array {
+function decryptMode5(payload: Uint8Array, tpl: Tpl, address: Uint8Array, key: Uint8Array | null, defaultKeyContext: DefaultKeyContext): Uint8Array {
   const plainAlready = is2F2F(payload);
   const n = tpl.blocks > 0 ? tpl.blocks * 16 : payload.length - (payload.length % 16);
   if (n > 0 && n <= payload.length) {
@@ -312,7 +310,7 @@ function decryptMode5(payload: Uint8Array, tpl: Tpl, address: Uint8Array, key: U
       if (is2F2F(plain)) return concat(plain, payload.subarray(n));
     }
     if (!plainAlready) {
-      for (const k of defaults()) {
+      for (const k of defaultKeys(defaultKeyContext)) {
         const plain = aesCbcDecrypt(k, iv, data);
         if (is2F2F(plain)) return concat(plain, payload.subarray(n));
       }

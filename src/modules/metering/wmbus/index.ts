@@ -49,11 +49,13 @@ function bytesOf(telegram: Uint8Array | string): Uint8Array | DecodeResult {
   }
 }
 
+const noKey = () => null;
+
 /** Decodes one telegram (hex text or bytes from the L field). */
 export function decodeTelegram(telegram: Uint8Array | string, opts: { key?: KeyInput; drivers?: Driver[] } = {}): DecodeResult {
   const bytes = bytesOf(telegram);
   if (!(bytes instanceof Uint8Array)) return bytes;
-  return decodeBytes(bytes, () => opts.key, null, opts.drivers ?? drivers);
+  return decodeBytes(bytes, opts.key === undefined || opts.key === null ? noKey : () => opts.key, null, opts.drivers ?? drivers);
 }
 
 /** A decoder with memory between telegrams; keys are looked up per meter. */

@@ -25,7 +25,18 @@ function keyString(key: Uint8Array): string {
   return String.fromCharCode.apply(null, key as unknown as number[]);
 }
 
+/** Fast path: the same key object (keys are parsed once and cached by the decoder). */
+const byObject = new WeakMap<Uint8Array, KeyCiphers>();
+
 function aes(key: Uint8Array): KeyCiphers {
+  const hit = byObject.get(key);
+  if (hit) return hit;
+  const c = aesByValue(key);
+  byObject.set(key, c);
+  return c;
+}
+
+function aesByValue(key: Uint8Array): KeyCiphers {
   const k = keyString(key);
   let c = aesCache.get(k);
   if (!c) {

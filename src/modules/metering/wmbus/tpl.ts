@@ -103,9 +103,12 @@ export function addressBytes(b: Uint8Array, tpl: Tpl, dllAddressOffset: number):
   return b.subarray(dllAddressOffset, dllAddressOffset + 8);
 }
 
-/** The 16-byte mode-5 IV: M(2) A(6) of the meter, then the access number 8 times. */
+/** The 16-byte mode-5 IV: M(2) A(6) of the meter, then the access number 8 times. A fresh array each call. */
 export function mode5Iv(address: Uint8Array, acc: number): Uint8Array {
-  const iv = new Uint8Array(16).fill(acc);
-  iv.set(address.subarray(0, 8), 0);
+  const iv = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    iv[i] = address[i];
+    iv[8 + i] = acc;
+  }
   return iv;
 }
