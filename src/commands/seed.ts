@@ -17,26 +17,25 @@ function usageError(code: string, message: string): never {
   throw new CommanderError(2, code, message);
 }
 
-export function parseCustomers(value: string | undefined): number {
+/** Why a --customers value is refused, or undefined when it is a whole number from 1 to MAX_CUSTOMERS. */
+export function customersProblem(value: string | undefined): string | undefined {
   const text = (value ?? '').trim();
   const n = /^\d{1,7}$/.test(text) ? Number(text) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > MAX_CUSTOMERS) {
-    usageError('seed.customers_invalid', `--customers must be a whole number from 1 to ${MAX_CUSTOMERS.toLocaleString('en')}, got "${value ?? ''}"`);
-  }
-  return n;
+  if (Number.isInteger(n) && n >= 1 && n <= MAX_CUSTOMERS) return undefined;
+  return `--customers must be a whole number from 1 to ${MAX_CUSTOMERS.toLocaleString('en')}, got "${value ?? ''}"`;
 }
 
-export function parseSlug(value: string | undefined): string {
-  if (value === undefined) return DEMO_UTILITY;
-  if (!/^[a-z0-9][a-z0-9-]{1,39}$/.test(value)) {
-    usageError('seed.utility_invalid', `--utility must be 2-40 lowercase letters, digits or dashes, got "${value}"`);
-  }
-  return value;
+export function slugProblem(value: string): string | undefined {
+  return /^[a-z0-9][a-z0-9-]{1,39}$/.test(value) ? undefined : `--utility must be 2-40 lowercase letters, digits or dashes, got "${value}"`;
 }
 
 export async function seed(opts: { customers?: string; utility?: string }): Promise<void> {
-  const customers = parseCustomers(opts.customers);
-  const slug = parseSlug(opts.utility);
+  const problem = customersProblem(opts.customers);
+  if (problem) usageError('seed.customers_invalid', problem);
+  const slug = opts.utility ?? DEMO_UTILITY;
+  const slugIssue = slugProblem(slug);
+  if (slugIssue) usageError('seed.utility_invalid', slugIssue);
+  const customers = Number(opts.customers);
   const config = loadConfig();
   const database = await openDatabase(config);
   try {

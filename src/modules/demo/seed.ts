@@ -38,6 +38,8 @@ export interface SeedOptions {
   now?: Date;
   /** argon2 hash of DEMO_PASSWORD, when the caller already has one (hashing is slow on purpose). */
   passwordHash?: string;
+  /** Bulk mode (skip row-by-row FK checks, rebuild indexes once); default: from 10,000 customers on. */
+  large?: boolean;
   /** Progress lines (the command prints them). */
   log?: (line: string) => void;
 }
@@ -100,7 +102,7 @@ export async function seedUtility(database: Database, opts: SeedOptions): Promis
     await sql`lock table ${sql.raw(TABLES.join(', '))} in share row exclusive mode`.execute(db);
     const ids = await nextIds(db, TABLES);
     // A large load skips row-by-row foreign key checks and rebuilds the readings' indexes once at the end.
-    const large = opts.customers >= LARGE;
+    const large = opts.large ?? opts.customers >= LARGE;
     const fkSkipped = large ? await skipForeignKeyChecks(db, TABLES) : false;
     const rebuilds: Array<() => Promise<void>> = [];
     if (large) for (const t of TABLES) rebuilds.push(await suspendIndexes(db, t));
