@@ -22,6 +22,12 @@ async function utilityFor(database: Database, slug: string | undefined, configur
   const all = await database.db.selectFrom('utilities').select('slug').limit(2).execute();
   if (all.length === 1) return (await findUtilityBySlug(database.db, all[0].slug))!;
   const u = configured ? await findDefaultUtility(database.db, configured) : undefined;
+  if (!u && all.length === 0) {
+    throw new AppError('not_found', 'cli.no_utility', {
+      pl: 'W bazie nie ma żadnego przedsiębiorstwa: uruchom najpierw `wodnik seed` albo utwórz je.',
+      en: 'The database holds no utility yet: run `wodnik seed` first or create one.',
+    });
+  }
   if (!u) {
     throw new AppError('bad_request', 'cli.utility_required', {
       pl: 'W bazie jest kilka przedsiębiorstw: wskaż jedno opcją --utility SLUG.',
