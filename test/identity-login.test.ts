@@ -303,3 +303,15 @@ describe('housekeeping', () => {
     expect(left).toHaveLength(1);
   });
 });
+
+describe('API documentation', () => {
+  it('documents the identity routes with their request bodies', async () => {
+    const r = await t.app.inject({ method: 'GET', url: '/api/docs/json' });
+    expect(r.statusCode).toBe(200);
+    const paths = r.json().paths;
+    for (const p of ['/api/auth/login', '/api/auth/register', '/api/auth/totp', '/api/auth/password-reset/confirm', '/api/staff/users']) expect(paths[p], p).toBeTruthy();
+    const body = paths['/api/auth/register'].post.requestBody.content['application/json'].schema;
+    expect(body.required).toEqual(expect.arrayContaining(['customerNumber', 'activationCode', 'email', 'password', 'acceptTerms', 'termsVersionId']));
+    expect(body.additionalProperties).toBe(false);
+  });
+});

@@ -177,6 +177,21 @@ describe('registration', () => {
     expect(c.activation_code_used_at).toBeNull();
   });
 
+  it('lets only one of two simultaneous registrations with one address through', async () => {
+    const a = await customerWithCode(t, utilityId);
+    const b = await customerWithCode(t, utilityId);
+    const email = 'rownoczesny@example.com';
+    const rs = await Promise.all([
+      visitor().post('/api/auth/register', form({ customerNumber: a.customer.customer_number, activationCode: a.code, email })),
+      visitor().post('/api/auth/register', form({ customerNumber: b.customer.customer_number, activationCode: b.code, email })),
+    ]);
+    expect(rs.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    const loser = rs.find((r) => r.statusCode === 409)!;
+    expect(['registration.email_taken', 'user.email_taken']).toContain(loser.json().error.code);
+    const users = await t.database.db.selectFrom('users').select('id').where('email', '=', email).execute();
+    expect(users).toHaveLength(1);
+  });
+
   it('refuses a bad e-mail address', async () => {
     const { customer, code } = await customerWithCode(t, utilityId);
     for (const email of ['nie-adres', 'a@b', '<script>@x.pl', 'a b@example.com']) {

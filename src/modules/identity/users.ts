@@ -33,9 +33,19 @@ export async function findUserByEmail(tx: Tx, email: string) {
     .executeTakeFirst();
 }
 
+const emailTaken = () => conflict('user.email_taken', 'Konto z tym adresem e-mail już istnieje.', 'An account with this e-mail address already exists.');
+
 async function assertEmailFree(tx: Tx, email: string) {
-  if (await findUserByEmail(tx, email)) {
-    throw conflict('user.email_taken', 'Konto z tym adresem e-mail już istnieje.', 'An account with this e-mail address already exists.');
+  if (await findUserByEmail(tx, email)) throw emailTaken();
+}
+
+/** Two requests creating the same address at once: the unique index decides, and the loser gets the same 409. */
+async function uniqueEmail<T>(insert: Promise<T>): Promise<T> {
+  try {
+    return await insert;
+  } catch (err) {
+    if ((err as { code?: string }).code === '23505') throw emailTaken();
+    throw err;
   }
 }
 
@@ -58,20 +68,21 @@ export async function createStaffUser(tx: Tx, u: NewStaffUser): Promise<{ id: nu
   }
   assertPasswordPolicy(u.password, email);
   await assertEmailFree(tx, email);
-  const row = await tx
+  const passwordHash = await hashPassword(u.password);
+  const row = await uniqueEmail(tx
     .insertInto('users')
     .values({
       utility_id: u.utilityId,
       kind: 'staff',
       email,
       name: u.name.trim(),
-      password_hash: await hashPassword(u.password),
+      password_hash: passwordHash,
       must_change_password: u.mustChangePassword ?? true,
       // Staff accounts are vouched for by whoever creates them.
       email_verified_at: sql`now()`,
     })
     .returning('id')
-    .executeTakeFirstOrThrow();
+    .executeTakeFirstOrThrow());
   await tx
     .insertInto('staff_roles')
     .values(roles.map((role) => ({ utility_id: u.utilityId, user_id: row.id, role })))
@@ -94,19 +105,22 @@ export async function createPortalUser(tx: Tx, u: NewPortalUser): Promise<{ id: 
   const email = normalizeEmail(u.email);
   assertPasswordPolicy(u.password, email);
   await assertEmailFree(tx, email);
-  const row = await tx
-    .insertInto('users')
-    .values({
-      utility_id: u.utilityId,
-      kind: 'customer',
-      email,
-      name: u.name.trim(),
-      password_hash: await hashPassword(u.password),
-      must_change_password: u.mustChangePassword ?? false,
-      email_verified_at: u.emailVerified ? sql`now()` : null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const passwordHash = await hashPassword(u.password);
+  const row = await uniqueEmail(
+    tx
+      .insertInto('users')
+      .values({
+        utility_id: u.utilityId,
+        kind: 'customer',
+        email,
+        name: u.name.trim(),
+        password_hash: passwordHash,
+        must_change_password: u.mustChangePassword ?? false,
+        email_verified_at: u.emailVerified ? sql`now()` : null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow(),
+  );
   for (const customerId of u.customerIds) await linkCustomer(tx, u.utilityId, row.id, customerId);
   return row;
 }
