@@ -90,36 +90,15 @@ function Header() {
   };
 
   return (
-    <header className="site-header">
+    <header className={menuOpen ? 'site-header menu-open' : 'site-header'}>
       <div className="header-bar">
         <Link to={homeOf(user)} className="brand">
           {utility && <Logo utility={utility} />}
           <span className="brand-name">{utility?.shortName ?? 'Wodnik'}</span>
           <span className="brand-sub">{user?.kind === 'staff' ? t('shell.backOffice') : t('shell.portal')}</span>
         </Link>
-        <div className="header-tools">
-          <LanguageSwitch />
-          {groups.length > 0 && (
-            <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="site-nav" onClick={() => setMenuOpen((o) => !o)}>
-              {t('shell.menu')}
-            </button>
-          )}
-        </div>
-      </div>
-      {user && !user.mfaPending && (
-        <nav id="site-nav" aria-label={t('shell.mainMenu')} className={menuOpen ? 'site-nav open' : 'site-nav'}>
-          {groups.map((g) => (
-            <ul key={g.label} aria-label={t(g.label)}>
-              {g.items.map((i) => (
-                <li key={i.to}>
-                  <NavLink to={i.to} exact={i.exact}>
-                    {t(i.label)}
-                  </NavLink>
-                </li>
-              ))}
-            </ul>
-          ))}
-          <ul className="user-menu" aria-label={t('shell.account')}>
+        {user && !user.mfaPending && (
+          <ul id="site-account" className="account-menu" aria-label={t('shell.account')}>
             <li className="user-name">{user.name || user.email}</li>
             {user.kind === 'staff' && signedIn && (
               <li>
@@ -137,6 +116,29 @@ function Header() {
               </button>
             </li>
           </ul>
+        )}
+        <div className="header-tools">
+          <LanguageSwitch />
+          {user && !user.mfaPending && (
+            <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="site-nav site-account" onClick={() => setMenuOpen((o) => !o)}>
+              {t('shell.menu')}
+            </button>
+          )}
+        </div>
+      </div>
+      {groups.length > 0 && (
+        <nav id="site-nav" aria-label={t('shell.mainMenu')} className="site-nav">
+          {groups.map((g) => (
+            <ul key={g.label} aria-label={t(g.label)}>
+              {g.items.map((i) => (
+                <li key={i.to}>
+                  <NavLink to={i.to} exact={i.exact}>
+                    {t(i.label)}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          ))}
         </nav>
       )}
     </header>
