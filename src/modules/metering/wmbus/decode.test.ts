@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createDecoder, decodeTelegram, type DecodedTelegram, type FailedTelegram } from './index.ts';
+import { crc16 } from './crc.ts';
 import { parseHex, toHex } from './hex.ts';
 import { encryptEllTelegram, encryptLoggedTelegram, withFormatACrcs, withFormatBCrcs } from './test-frames.ts';
 
@@ -140,19 +141,25 @@ describe('decoder with memory', () => {
     expect(compact.values).toMatchObject({ total_m3: 6.408, target_m3: 6.408 });
   });
 
-  it('reads a compact frame whose format a driver declares (here after mode-5 decryption, CI 0x73)', () => {
-    // Engelmann FAW: the DIF/VIF list is published by the maker, the telegram carries only its signature.
+  it('reads a compact frame whose format is published (Engelmann FAW, CI 0x73 after mode-5 decryption)', () => {
     const telegram = '7644c5145528502202077320248622c5140007700060255f2aa2967eb77d0bf310341e3636d9acc17cc5d69ce5632d7b494cc0718e2dbb916bbec0c3ff2b0d6087fd0abb3ba0779564cc089e4527987ef2221d26d7ea448ca59759acfbea4e5b0026ef463592b6668fbf680896e78b461dbb77c32903e0';
-    const format = {
-      signature: 0x052d,
-      difvif: '426C441301FD17840113C40113840213C40213840313C40313840413C40413840513C40513840613C40613840713C40713840813046D0413',
-    };
-    const declaring = { name: 'test-format', match: () => false, decode: () => ({}), compactFormats: [format] };
-    const r = ok(decodeTelegram(telegram, { key: '5CDB04C8EDFDC09EC49B5E76A24D4822', drivers: [declaring] }));
+    const r = ok(decodeTelegram(telegram, { key: '5CDB04C8EDFDC09EC49B5E76A24D4822', drivers: [] }));
     expect(r.values).toMatchObject({ total_m3: 253.409, target_m3: 228.854, target_date: '2025-12-31', meter_datetime: '2026-05-04 11:58' });
     expect(r.values.consumption_at_set_date_2_m3).toBe(252.159);
-    // Without the declaration the frame cannot be read into values.
-    expect(ok(decodeTelegram(telegram, { key: '5CDB04C8EDFDC09EC49B5E76A24D4822', drivers: [] })).values.total_m3).toBeUndefined();
+  });
+
+  it('reads a compact frame whose format a driver declares, if the declaration has that signature', () => {
+    const difvif = '02FF2004134413615B6167';
+    const declaring = (signature: number) => ({ name: 'test-format', match: () => false, decode: () => ({}), compactFormats: [{ signature, difvif }] });
+    expect(ok(decodeTelegram(kamCompact, { drivers: [] })).values.total_m3).toBeUndefined();
+    expect(ok(decodeTelegram(kamCompact, { drivers: [declaring(0xa8ed)] })).values).toMatchObject({ total_m3: 6.408, target_m3: 6.408 });
+    // A declaration under the wrong signature is not believed.
+    const compact = parseHex(kamCompact);
+    compact[20] = 0xee; // signature 0xa8ee: same data, other format
+    const crc = crc16(compact, 19); // the ELL payload CRC (LSB first) must still fit
+    compact[17] = crc & 0xff;
+    compact[18] = crc >> 8;
+    expect(ok(decodeTelegram(compact, { drivers: [declaring(0xa8ee)] })).values.total_m3).toBeUndefined();
   });
 
   it('looks keys up per meter id', () => {

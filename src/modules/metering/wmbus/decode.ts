@@ -6,6 +6,7 @@
 import type { DataRecord, Driver, DriverContext, DriverResult, MeterFlags, MeterIdentity, MeterValues } from './driver-api.ts';
 import { parseAfl, type Afl } from './afl.ts';
 import { difVifSequence, expandCompact, formatSignature } from './compact.ts';
+import { knownFormats } from './compact-formats.ts';
 import { drivers as registeredDrivers } from './drivers/index.ts';
 import { ellCrcOk, ellIv, isEllCi, parseEll } from './ell.ts';
 import { defaultKeys, type DefaultKeyContext } from './default-keys.ts';
@@ -354,13 +355,17 @@ function decryptDes(payload: Uint8Array, tpl: Tpl, address: Uint8Array, key: Uin
 function expandCompactPayload(payload: Uint8Array, state: DecoderState | null, meter: MeterState | null, driverList: Driver[]): Uint8Array | null {
   if (payload.length < 4) fail('wmbus.truncated', 'compact frame without format signature');
   const signature = payload[0] | (payload[1] << 8);
-  let difvif = state?.format(signature, meter);
+  let difvif = state?.format(signature, meter) ?? knownFormats.get(signature);
   if (!difvif) {
     for (const d of driverList) {
       const f = d.compactFormats?.find((x) => x.signature === signature);
       if (f) {
-        difvif = parseHex(f.difvif);
-        break;
+        const declared = parseHex(f.difvif);
+        // Only a declaration whose bytes have this very signature can describe the frame.
+        if (formatSignature(declared) === signature) {
+          difvif = declared;
+          break;
+        }
       }
     }
   }
