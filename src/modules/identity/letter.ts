@@ -4,6 +4,7 @@
  * embedded DejaVu Sans (TrueType): PDF's standard fonts cannot show Polish
  * letters and would print garbage without any error.
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
@@ -16,9 +17,14 @@ import type { RequestInfo } from './context.ts';
 import { getCustomerForIdentity } from './users.ts';
 
 const fontDir = path.join(path.dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-const FONT = path.join(fontDir, 'DejaVuSans.ttf');
-const FONT_BOLD = path.join(fontDir, 'DejaVuSans-Bold.ttf');
-const FONT_MONO = path.join(fontDir, 'DejaVuSansMono-Bold.ttf');
+let fonts: { regular: Buffer; bold: Buffer; mono: Buffer } | undefined;
+/** Read once: the three faces are ~1.6 MB; each letter embeds only the glyphs it uses. */
+const loadFonts = () =>
+  (fonts ??= {
+    regular: readFileSync(path.join(fontDir, 'DejaVuSans.ttf')),
+    bold: readFileSync(path.join(fontDir, 'DejaVuSans-Bold.ttf')),
+    mono: readFileSync(path.join(fontDir, 'DejaVuSansMono-Bold.ttf')),
+  });
 
 export interface LetterData {
   utility: { name: string; street: string; postalCode: string; city: string; nip: string | null; phone: string; email: string; website: string };
@@ -37,9 +43,10 @@ export function renderActivationLetter(d: LetterData): Promise<Buffer> {
     margins: { top: 56, bottom: 56, left: 62, right: 62 },
     info: { Title: `Kod aktywacyjny e-BOK: ${d.customer.number}`, Author: d.utility.name, Subject: 'Pismo z kodem aktywacyjnym' },
   });
-  doc.registerFont('regular', FONT);
-  doc.registerFont('bold', FONT_BOLD);
-  doc.registerFont('mono', FONT_MONO);
+  const f = loadFonts();
+  doc.registerFont('regular', f.regular);
+  doc.registerFont('bold', f.bold);
+  doc.registerFont('mono', f.mono);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
