@@ -33,7 +33,9 @@ export function checkPasswordPolicy(password: string, email?: string): PolicyPro
     return { code: 'password.too_long', pl: 'Hasło może mieć najwyżej 200 znaków.', en: 'The password may have at most 200 characters.' };
   if (!/\p{L}/u.test(password) || !/\d/.test(password))
     return { code: 'password.too_simple', pl: 'Hasło musi zawierać litery i cyfry.', en: 'The password must contain letters and digits.' };
-  if (email && password.toLowerCase().includes(email.toLowerCase().split('@')[0]))
+  // The mailbox name inside the password is guessable; very short names (a@…) would forbid common letters, so they are not checked.
+  const local = email?.toLowerCase().split('@')[0] ?? '';
+  if (local.length >= 4 && password.toLowerCase().includes(local))
     return { code: 'password.contains_email', pl: 'Hasło nie może zawierać adresu e-mail.', en: 'The password must not contain your e-mail address.' };
   return undefined;
 }

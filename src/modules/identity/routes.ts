@@ -7,6 +7,7 @@
 import type { App, AppDeps } from '../../http/app.ts';
 import { inTenant, userOf, utilityOf } from '../../http/app.ts';
 import { secretBox, serverKey, type SecretBox } from '../../lib/secret-box.ts';
+import { recordAudit } from './audit.ts';
 import { passwordLogin, changePassword } from './login.ts';
 import { confirmPasswordReset, requestPasswordReset } from './recovery.ts';
 import { register, resendVerification, verifyEmail } from './registration.ts';
@@ -86,9 +87,13 @@ export async function routes(app: App, deps: AppDeps) {
     '/api/auth/logout',
     { config: { access: 'public' }, schema: { tags, summary: 'Sign out (ends the session)' } },
     async (req, reply) => {
-      if (req.session) {
-        const tokenHash = req.session.tokenHash;
-        await inTenant(app, req, (tx) => destroySession(tx, tokenHash));
+      if (req.session && req.user) {
+        const { tokenHash } = req.session;
+        const user = req.user;
+        await inTenant(app, req, async (tx) => {
+          await destroySession(tx, tokenHash);
+          await recordAudit(tx, { utilityId: user.utilityId, actorId: user.id, actorKind: user.kind, action: 'auth.logout', entity: 'user', entityId: user.id, ip: req.ip });
+        });
       }
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.status(204).send();
