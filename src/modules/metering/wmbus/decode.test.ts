@@ -49,6 +49,25 @@ describe('link layer', () => {
     expect(ok(decodeTelegram(withFormatACrcs(parseHex(evo868)))).values.total_m3).toBe(1.798);
   });
 
+  it('reads a frame without CRCs whose last two bytes happen to look like a format-B CRC', () => {
+    // Search (deterministically) for the one-in-65,536 case: a mode-5 frame whose last two
+    // ciphertext bytes equal the CRC of everything before them.
+    const base = parseHex(hydrus);
+    let found: Uint8Array | null = null;
+    for (let n = 0; n < 1 << 22 && !found; n++) {
+      const f = base.slice();
+      f[11] = n & 0xff; // access number (in the IV)
+      f[8] = (n >> 8) & 0xff; // version (in the IV)
+      f[4] = (n >> 16) & 0xff; // lowest id byte (in the IV)
+      const enc = encryptLoggedTelegram(f, key);
+      if (crc16(enc, 0, enc.length - 2) === ((enc[enc.length - 2] << 8) | enc[enc.length - 1])) found = enc;
+    }
+    expect(found).not.toBeNull();
+    const r = ok(decodeTelegram(found!, { key }));
+    expect(r.values.total_m3).toBe(1.174);
+    expect(r.warnings).toBeUndefined();
+  });
+
   it('refuses a format-A frame with a broken CRC, and frames of the wrong length', () => {
     const a = withFormatACrcs(parseHex(hydrus));
     a[20] ^= 0x01;

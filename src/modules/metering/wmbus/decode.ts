@@ -12,7 +12,7 @@ import { ellCrcOk, ellIv, isEllCi, parseEll } from './ell.ts';
 import { defaultKeys, type DefaultKeyContext } from './default-keys.ts';
 import { fail, WmbusError } from './errors.ts';
 import { parseHex } from './hex.ts';
-import { parseFrame } from './link-layer.ts';
+import { parseFrame, type Frame } from './link-layer.ts';
 import { mediaName } from './media.ts';
 import { parseRecords, type RecordsResult } from './records.ts';
 import type { DecodeResult, DecodedTelegram, FailedTelegram } from './result.ts';
@@ -108,13 +108,31 @@ interface Work {
 }
 
 export function decodeBytes(bytes: Uint8Array, keyFor: (id: string, m: string) => KeyInput, state: DecoderState | null, driverList: Driver[]): DecodeResult {
+  let frame: Frame;
+  try {
+    frame = parseFrame(bytes);
+  } catch (e) {
+    return failure(asWmbusError(e), null);
+  }
+  const first = decodeFrame(frame, keyFor, state, driverList);
+  if (!frame.withoutCrc || (!first.error && !first.warnings)) return first;
+  // Read as format B it did not decode cleanly: the "CRC" may be a chance match in a frame without CRCs.
+  const second = decodeFrame(frame.withoutCrc, keyFor, state, driverList);
+  if (!second.error && !second.warnings) return second;
+  return !first.error ? first : !second.error ? second : first;
+}
+
+function decodeFrame(frame: Frame, keyFor: (id: string, m: string) => KeyInput, state: DecoderState | null, driverList: Driver[]): DecodeResult {
   const work: Work = { identity: null, key: null, keyLookedUpFor: '' };
   try {
-    return pipeline(bytes, keyFor, state, driverList, work);
+    return pipeline(frame, keyFor, state, driverList, work);
   } catch (e) {
-    const err = e instanceof WmbusError ? e : new WmbusError('wmbus.malformed', `undecodable telegram (${(e as Error)?.message ?? String(e)})`);
-    return failure(err, work.identity);
+    return failure(asWmbusError(e), work.identity);
   }
+}
+
+function asWmbusError(e: unknown): WmbusError {
+  return e instanceof WmbusError ? e : new WmbusError('wmbus.malformed', `undecodable telegram (${(e as Error)?.message ?? String(e)})`);
 }
 
 function failure(err: WmbusError, identity: MeterIdentity | null): FailedTelegram {
@@ -135,8 +153,7 @@ function lookupKey(work: Work, keyFor: (id: string, m: string) => KeyInput): Uin
   return work.key;
 }
 
-function pipeline(bytes: Uint8Array, keyFor: (id: string, m: string) => KeyInput, state: DecoderState | null, driverList: Driver[], work: Work): DecodeResult {
-  const frame = parseFrame(bytes);
+function pipeline(frame: Frame, keyFor: (id: string, m: string) => KeyInput, state: DecoderState | null, driverList: Driver[], work: Work): DecodeResult {
   work.identity = frame.identity;
   let buf = frame.raw;
   const end = frame.end;

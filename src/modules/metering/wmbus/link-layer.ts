@@ -23,6 +23,12 @@ export interface Frame {
   dllCrc: 'none' | 'A' | 'B' | 'checksum';
   /** Bytes after the end the L field gives (receivers append RSSI/LQI or junk); they are left out. */
   extraBytes: number;
+  /**
+   * For a frame read as format B: the same bytes read as a frame without CRCs.
+   * The last two bytes of a CRC-less frame match a format-B CRC once in 65,536
+   * frames by chance, so the decoder tries this reading when the other fails.
+   */
+  withoutCrc?: Frame;
 }
 
 const manufacturerCache = new Map<number, string>();
@@ -71,7 +77,11 @@ export function parseFrame(bytes: Uint8Array): Frame {
   }
   if (n === l + 1) {
     const stripped = formatBStripped(bytes);
-    if (stripped) return wireless(stripped, 'B');
+    if (stripped) {
+      const frame = wireless(stripped, 'B');
+      frame.withoutCrc = wireless(bytes, 'none');
+      return frame;
+    }
     return wireless(bytes, 'none');
   }
   if (n < l + 1) fail('wmbus.truncated', `L field says ${l + 1} bytes, got ${n}`);
