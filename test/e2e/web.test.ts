@@ -126,6 +126,8 @@ describe('web app', () => {
 
     await main.getByRole('link', { name: `Historia odczytów ${data.serial}` }).click();
     await arrive(page, `Odczyty wodomierza ${data.serial}`, 'customer-readings');
+    // After a navigation the new page's heading has the focus (screen readers announce it).
+    expect(await isFocused(page.getByRole('heading', { level: 1 }))).toBe(true);
     const rows = page.locator('table.readings tbody tr');
     await rows.nth(2).waitFor();
     expect(await rows.count()).toBe(3);

@@ -23,7 +23,17 @@ const RouterContext = createContext<Location>({ path: '/', search: new URLSearch
 
 const NAVIGATE = 'wodnik:navigate';
 
+// Set by an in-app navigation (link, redirect, back/forward), taken by the next page
+// to move focus to its heading; a fresh page load leaves focus where browsers put it.
+let focusPending = false;
+export function takeNavigationFocus(): boolean {
+  const pending = focusPending;
+  focusPending = false;
+  return pending;
+}
+
 export function navigate(to: string, opts: { replace?: boolean } = {}): void {
+  focusPending = true;
   const url = basePrefix() + to;
   if (opts.replace) window.history.replaceState(null, '', url);
   else window.history.pushState(null, '', url);
@@ -34,10 +44,14 @@ export function RouterProvider({ children }: { children: ReactNode }) {
   const [loc, setLoc] = useState(current);
   useEffect(() => {
     const update = () => setLoc(current());
-    window.addEventListener('popstate', update);
+    const back = () => {
+      focusPending = true;
+      update();
+    };
+    window.addEventListener('popstate', back);
     window.addEventListener(NAVIGATE, update);
     return () => {
-      window.removeEventListener('popstate', update);
+      window.removeEventListener('popstate', back);
       window.removeEventListener(NAVIGATE, update);
     };
   }, []);

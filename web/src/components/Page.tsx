@@ -4,6 +4,7 @@
  */
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useUtility } from '../branding.tsx';
+import { takeNavigationFocus } from '../router.tsx';
 
 export function Page({ title, children, actions, wide }: { title: string; children: ReactNode; actions?: ReactNode; wide?: boolean }) {
   const utility = useUtility();
@@ -12,8 +13,8 @@ export function Page({ title, children, actions, wide }: { title: string; childr
     document.title = utility ? `${title} · ${utility.shortName}` : title;
   }, [title, utility]);
   useEffect(() => {
-    // Focus the heading on navigation, not on the very first load (the skip link comes first then).
-    if (document.activeElement && document.activeElement !== document.body) h1.current?.focus();
+    // Focus the heading after an in-app navigation, not on the very first load (the skip link comes first then).
+    if (takeNavigationFocus()) h1.current?.focus();
   }, []);
   return (
     <div className={wide ? 'page page-wide' : 'page'}>
