@@ -19,8 +19,8 @@ import type { DB } from '../../db/types.ts';
 export interface BulkSession {
   /** Kysely on the session's connection, inside its transaction. */
   db: Db;
-  /** COPY text-format lines (each ending in '\n') into table (columns). */
-  copy(table: string, columns: readonly string[], lines: string[]): Promise<void>;
+  /** COPY text-format lines (each ending in '\n'), or the same as bytes, into table (columns). */
+  copy(table: string, columns: readonly string[], lines: string[] | Uint8Array): Promise<void>;
 }
 
 /** Runs fn in one transaction with COPY at hand; commits when fn returns, rolls back when it throws. */
@@ -36,7 +36,7 @@ export async function inBulkSession<T>(database: Database, fn: (s: BulkSession) 
           db,
           async copy(table, columns, lines) {
             if (!lines.length) return;
-            await pg.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], { blob: new Blob(lines) });
+            await pg.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], { blob: new Blob(Array.isArray(lines) ? lines : [lines]) });
           },
         });
         await pg.exec('commit');
@@ -59,7 +59,7 @@ export async function inBulkSession<T>(database: Database, fn: (s: BulkSession) 
       async copy(table, columns, lines) {
         if (!lines.length) return;
         const stream = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`));
-        await pipeline(Readable.from(chunks(lines)), stream);
+        await pipeline(Readable.from(Array.isArray(lines) ? chunks(lines) : [Buffer.from(lines)]), stream);
       },
     });
     await client.query('commit');

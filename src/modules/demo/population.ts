@@ -10,6 +10,7 @@ import { completeNip, completeRegon, makePesel, nrbFromBban } from '../../lib/ch
 import type { SecretBox } from '../../lib/secret-box.ts';
 import type { Address, AddressBook } from './addresses.ts';
 import { copyLine } from './bulk.ts';
+import { CopyBuffer } from './copy-buffer.ts';
 import { m3, readingSeries, type Usage } from './consumption.ts';
 import { BUSINESS_KINDS, FEMALE_FIRST, MALE_FIRST, PUBLIC_BODIES, SURNAMES, asciiFold } from './names.ts';
 import type { UtilityProfile } from './profiles.ts';
@@ -27,8 +28,12 @@ export const COLUMNS = {
 export type Table = keyof typeof COLUMNS;
 /** Parents before children: the order COPY must load them in. */
 export const TABLES = Object.keys(COLUMNS) as Table[];
-export type Batch = Record<Table, string[]>;
-export const emptyBatch = (): Batch => ({ customers: [], service_points: [], contracts: [], radio_modules: [], meters: [], readings: [] });
+/** Rows as COPY lines; the readings (millions) straight as bytes. */
+export type Batch = Record<Exclude<Table, 'readings'>, string[]> & { readings: CopyBuffer };
+export const emptyBatch = (readings = new CopyBuffer()): Batch => {
+  readings.reset();
+  return { customers: [], service_points: [], contracts: [], radio_modules: [], meters: [], readings };
+};
 
 const DAY = 86_400_000;
 const YEAR = 365.25 * DAY;
@@ -247,8 +252,7 @@ function meter(ctx: PopulationContext, batch: Batch, spec: MeterSpec): number {
     const oldId = ctx.ids.meters++;
     const oldInstalled = isoDate(installedMs - rng.int(5, 9) * YEAR);
     const oldStart = Math.round(spec.base * ((windowStart - Date.parse(oldInstalled)) / (30.4 * DAY)));
-    const emitOld = (atMs: number, litres: number, source: string) =>
-      batch.readings.push(`${utilityId}\t${ctx.ids.readings++}\t${oldId}\t${iso(atMs)}\t${m3(litres)}\t${source}\n`);
+    const emitOld = (atMs: number, litres: number, source: string) => reading(ctx, batch, oldId, atMs, litres, source);
     const final = readingSeries(rng, { fromMs: windowStart, toMs: installedAt, startLitres: oldStart, usage: spec.usage, baseLitres: spec.base, everyMonths: 2, radio: false }, (r) =>
       emitOld(r.atMs, r.litres, r.source),
     );
@@ -265,9 +269,7 @@ function meter(ctx: PopulationContext, batch: Batch, spec: MeterSpec): number {
     const radioId = radioIdFor(id);
     batch.radio_modules.push(copyLine([utilityId, radioModuleId, make.code, radioId, make.radioModel, ctx.box.seal(demoRadioKey(make.code, radioId))]));
   }
-  // The hot path (millions of rows): a plain template, all values are digits or known words.
-  const emit = (atMs: number, litres: number, source: string) =>
-    batch.readings.push(`${utilityId}\t${ctx.ids.readings++}\t${id}\t${iso(atMs)}\t${m3(litres)}\t${source}\n`);
+  const emit = (atMs: number, litres: number, source: string) => reading(ctx, batch, id, atMs, litres, source);
   let fromMs = installedAt;
   if (installedAt < windowStart) {
     // Installed before the three years shown: the register has been running since.
@@ -283,6 +285,12 @@ function meter(ctx: PopulationContext, batch: Batch, spec: MeterSpec): number {
     copyLine([utilityId, id, spec.servicePointId, spec.role, serial(make.prefix, installedOn, id), make.name, make.model, spec.diameter, installedOn, null, '0.000', null, addYears(installedOn, ctx.legalizationYears), radioModuleId]),
   );
   return id;
+}
+
+/** One reading row (the hot path: millions of them, written as bytes). */
+function reading(ctx: PopulationContext, batch: Batch, meterId: number, atMs: number, litres: number, source: string): void {
+  batch.readings.int(ctx.utilityId).int(ctx.ids.readings++).int(meterId).timestamp(atMs).m3(litres).ascii(source, 10);
+  batch.readings.rows++;
 }
 
 /** Serial number as printed on the meter: maker prefix, year of make, running number. */

@@ -15,6 +15,7 @@ import { forgetUtilities } from '../utilities/service.ts';
 import { AddressBook } from './addresses.ts';
 import { inBulkSession, nextIds, skipForeignKeyChecks, suspendIndexes, syncSequences } from './bulk.ts';
 import { insertCases, insertNotices, insertTariffs, insertTerms, insertUser, insertUtility, staffFor } from './catalog.ts';
+import { CopyBuffer } from './copy-buffer.ts';
 import { ESTATE_STREETS } from './names.ts';
 import { COLUMNS, TABLES, emptyBatch, makeCustomer, type Batch, type MadeCustomer, type PopulationContext } from './population.ts';
 import { DEMO_UTILITY, SECOND_DEMO_UTILITY, profileFor } from './profiles.ts';
@@ -25,7 +26,7 @@ export const DEMO_PASSWORD = 'Wodnik-Demo-2026';
 export const DEMO_CUSTOMER_EMAIL = 'anna.kowalska@example.com';
 export const MAX_CUSTOMERS = 1_000_000;
 /** Customers per COPY round: ~35 readings each, so a round is ~100k reading rows. */
-const BATCH = 3_000;
+const BATCH = 12_000;
 /** From this many customers on a load is "large" (see below). */
 const LARGE = 10_000;
 
@@ -125,13 +126,15 @@ export async function seedUtility(database: Database, opts: SeedOptions): Promis
 
     let rich: MadeCustomer | undefined;
     const sample: number[] = [];
-    let batch = emptyBatch();
+    const readingBytes = new CopyBuffer();
+    let batch = emptyBatch(readingBytes);
     const timing: Record<string, number> = {};
     const flush = async (b: Batch) => {
       for (const t of TABLES) {
-        counts[t] += b[t].length;
+        const rows = t === 'readings' ? b.readings.rows : b[t].length;
+        counts[t] += rows;
         const t0 = process.cpuUsage();
-        await copy(t, COLUMNS[t], b[t]);
+        if (rows) await copy(t, COLUMNS[t], t === 'readings' ? b.readings.bytes() : b[t]);
         const d = process.cpuUsage(t0);
         timing[t] = (timing[t] ?? 0) + Math.round((d.user + d.system) / 1000);
       }
@@ -144,7 +147,7 @@ export async function seedUtility(database: Database, opts: SeedOptions): Promis
       else if (i % 100 === 50) sample.push(made.id);
       if ((i + 1) % BATCH === 0) {
         await flush(batch);
-        batch = emptyBatch();
+        batch = emptyBatch(readingBytes);
         if ((i + 1) % (BATCH * 10) === 0) log(`  ${i + 1} customers, ${counts.readings} readings (${((Date.now() - started) / 1000).toFixed(1)} s)`);
       }
     }
