@@ -90,7 +90,7 @@ export default function Gateways() {
           )
         }
       </DataState>
-      <section className="card" aria-labelledby="gw-new">
+      <section className="card route-assign" aria-labelledby="gw-new">
         <h2 id="gw-new">{t('gateways.create')}</h2>
         {created && (
           <div className="alert alert-success" role="status">

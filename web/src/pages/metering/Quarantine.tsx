@@ -61,7 +61,7 @@ export default function Quarantine() {
                           <td data-label={t('quarantine.received')}>{formatDateTime(q.receivedAt, lang)}</td>
                           <th scope="row" data-label={t('quarantine.reason')}>
                             {t(`quarantine.reasons.${q.reason}`, q.reason)}
-                            <div className="muted small">{q.message}</div>
+                            <div className="muted small" lang="en">{q.message}</div>
                           </th>
                           <td data-label={t('quarantine.module')}>{q.radioId ? `${q.manufacturer ?? '?'} ${q.radioId}` : '—'}</td>
                           <td data-label={t('quarantine.source')}>

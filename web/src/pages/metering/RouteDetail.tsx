@@ -178,7 +178,7 @@ function Assignments({ route, onChange, editable }: { route: Detail; onChange():
   };
 
   return (
-    <section className="card" aria-labelledby="assign-title">
+    <section className="card route-assign" aria-labelledby="assign-title">
       <h2 id="assign-title">{t('routes.assignments')}</h2>
       {route.assignments.length === 0 ? (
         <p>{t('routes.noAssignments')}</p>

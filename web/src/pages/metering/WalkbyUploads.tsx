@@ -105,7 +105,7 @@ export default function WalkbyUploads() {
               {result.badLineSamples.length > 0 && (
                 <ul className="summary-list muted">
                   {result.badLineSamples.slice(0, 5).map((b) => (
-                    <li key={b.line}>{t('walkby.badLine', { line: b.line, reason: b.reason })}</li>
+                    <li key={b.line}>{t('walkby.badLine', { line: b.line })} <span lang="en">{b.reason}</span></li>
                   ))}
                 </ul>
               )}
