@@ -143,6 +143,27 @@ describe('staff users', () => {
     expect(audit).toContainEqual({ action: 'user.staff_created', actor_id: admin.id });
   });
 
+  it('an admin changes roles and disables accounts, but never their own admin role', async () => {
+    const admin = await buildUser(t.database, utilityId, { kind: 'staff', roles: ['admin'] });
+    const clerk = await buildUser(t.database, utilityId, { kind: 'staff', roles: ['billing'] });
+    const { c } = await signIn(admin.email);
+    const { c: cc } = await signIn(clerk.email);
+    expect((await cc.get('/api/staff/users')).statusCode).toBe(403);
+    const r = await c.request('PATCH', `/api/staff/users/${clerk.id}`, { roles: ['billing', 'admin'] });
+    expect(r.statusCode, r.body).toBe(200);
+    // The clerk's next request sees the new role.
+    expect((await cc.get('/api/staff/users')).statusCode).toBe(200);
+    expect((await c.request('PATCH', `/api/staff/users/${clerk.id}`, { disabled: true })).statusCode).toBe(200);
+    expect((await cc.get('/api/auth/session')).json().user).toBeNull();
+    expect((await signIn(clerk.email)).r.json().error.code).toBe('auth.invalid_credentials');
+    expect((await c.request('PATCH', `/api/staff/users/${admin.id}`, { roles: ['billing'] })).json().error.code).toBe('user.self_lockout');
+    expect((await c.request('PATCH', `/api/staff/users/${admin.id}`, { disabled: true })).json().error.code).toBe('user.self_lockout');
+    expect((await c.request('PATCH', `/api/staff/users/${clerk.id}`, {})).statusCode).toBe(400);
+    const customer = await buildCustomer(t.database, utilityId);
+    const cu = await buildUser(t.database, utilityId, { kind: 'customer', customerIds: [customer.id] });
+    expect((await c.request('PATCH', `/api/staff/users/${cu.id}`, { disabled: true })).statusCode).toBe(404);
+  });
+
   it('customer service may give a customer one more portal user; the customer cannot register another one', async () => {
     const cs = await buildUser(t.database, utilityId, { kind: 'staff', roles: ['customer_service'] });
     const { c } = await signIn(cs.email);

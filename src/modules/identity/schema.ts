@@ -65,6 +65,14 @@ export const StaffUserBody = Type.Object(
   },
   { additionalProperties: false },
 );
+export const StaffUserChange = Type.Object(
+  {
+    roles: Type.Optional(Type.Array(Role, { minItems: 1, maxItems: 5 })),
+    disabled: Type.Optional(Type.Boolean()),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
 export const StaffUser = Type.Object({
   id: Type.Integer(),
   email: Type.String(),

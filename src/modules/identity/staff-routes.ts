@@ -3,8 +3,8 @@ import type { App, AppDeps } from '../../http/app.ts';
 import { inTenant, userOf, utilityOf } from '../../http/app.ts';
 import { activationLetter } from './letter.ts';
 import { mailing, portalUrl, requestInfo } from './request.ts';
-import { Created, CustomerParams, LetterBody, PortalUserBody, PortalUserCreated, StaffUserBody, StaffUsers, Status, UserParams } from './schema.ts';
-import { addPortalUser, addStaffUser, resetStaffTotp } from './staff.ts';
+import { Created, CustomerParams, LetterBody, PortalUserBody, PortalUserCreated, StaffUserBody, StaffUserChange, StaffUsers, Status, UserParams } from './schema.ts';
+import { addPortalUser, addStaffUser, resetStaffTotp, updateStaffUser } from './staff.ts';
 import { listStaffUsers } from './users.ts';
 
 const tags = ['staff users'];
@@ -28,6 +28,19 @@ export async function staffRoutes(app: App, deps: AppDeps) {
       const actor = userOf(req);
       const u = await inTenant(app, req, (tx) => addStaffUser(tx, requestInfo(req), actor, req.body, mailing(config, req)));
       return reply.status(201).send(u);
+    },
+  );
+
+  app.patch(
+    '/api/staff/users/:userId',
+    {
+      config: { access: 'staff:admin' },
+      schema: { tags, summary: "Change a staff user's roles or name, or disable the account (ends its sessions)", params: UserParams, body: StaffUserChange, response: { 200: Status } },
+    },
+    async (req) => {
+      const actor = userOf(req);
+      await inTenant(app, req, (tx) => updateStaffUser(tx, requestInfo(req), actor, Number(req.params.userId), req.body));
+      return { status: 'updated' };
     },
   );
 

@@ -1,11 +1,12 @@
 /**
  * What staff do with accounts: create staff users with roles, give a customer
  * one more portal user (only staff may: self-registration makes the first),
- * reset a colleague's two-factor set-up. Every change is audited and the new
+ * change roles or disable an account, reset a colleague's two-factor set-up. Every change is audited and the new
  * account's owner is told by e-mail.
  */
+import { sql } from 'kysely';
 import type { Tx } from '../../db/tenant.ts';
-import type { AuthUser, StaffRole } from '../../http/access.ts';
+import { STAFF_ROLES, type AuthUser, type StaffRole } from '../../http/access.ts';
 import { badRequest, conflict, notFound } from '../../lib/errors.ts';
 import { queueEmail } from '../notify/index.ts';
 import { accountCreatedMessage } from '../notify/templates.ts';
@@ -104,4 +105,37 @@ export async function resetStaffTotp(tx: Tx, info: RequestInfo, actor: AuthUser,
   if (!r) throw notFound('user.not_found', 'Nie znaleziono pracownika.', 'Staff user not found.');
   await destroyUserSessions(tx, userId);
   await recordAudit(tx, { utilityId: info.utilityId, actorId: actor.id, actorKind: 'staff', action: 'user.totp_reset', entity: 'user', entityId: userId, ip: info.ip });
+}
+
+/**
+ * An admin changes a colleague's roles or disables the account (its sessions
+ * end at once). Nobody removes their own admin role or disables themselves,
+ * so a utility always keeps an administrator who can act.
+ */
+export async function updateStaffUser(
+  tx: Tx,
+  info: RequestInfo,
+  actor: AuthUser,
+  userId: number,
+  change: { roles?: StaffRole[]; disabled?: boolean; name?: string },
+): Promise<void> {
+  const target = await tx.selectFrom('users').select(['id', 'kind']).where('id', '=', userId).executeTakeFirst();
+  if (!target || target.kind !== 'staff') throw notFound('user.not_found', 'Nie znaleziono pracownika.', 'Staff user not found.');
+  if (userId === actor.id && (change.disabled === true || (change.roles && !change.roles.includes('admin')))) {
+    throw conflict('user.self_lockout', 'Nie możesz odebrać sobie roli administratora ani zablokować własnego konta.', 'You cannot remove your own administrator role or disable your own account.');
+  }
+  if (change.roles) {
+    const roles = [...new Set(change.roles)];
+    if (roles.length === 0 || !roles.every((r) => (STAFF_ROLES as readonly string[]).includes(r))) {
+      throw badRequest('user.roles_invalid', 'Wybierz co najmniej jedną poprawną rolę.', 'Choose at least one valid role.', { field: 'roles' });
+    }
+    await tx.deleteFrom('staff_roles').where('user_id', '=', userId).execute();
+    await tx.insertInto('staff_roles').values(roles.map((role) => ({ utility_id: info.utilityId, user_id: userId, role }))).execute();
+  }
+  if (change.name !== undefined) await tx.updateTable('users').set({ name: change.name.trim() }).where('id', '=', userId).execute();
+  if (change.disabled !== undefined) {
+    await tx.updateTable('users').set({ disabled_at: change.disabled ? sql`now()` : null }).where('id', '=', userId).execute();
+    if (change.disabled) await destroyUserSessions(tx, userId);
+  }
+  await recordAudit(tx, { utilityId: info.utilityId, actorId: actor.id, actorKind: 'staff', action: 'user.staff_updated', entity: 'user', entityId: userId, ip: info.ip, data: change });
 }
