@@ -8,6 +8,8 @@ import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { TEST_PASSWORD, buildContract, buildCustomer, buildMeter, buildServicePoint, buildUser, buildUtility } from '../support/factories.ts';
+import { withTenant } from '../../src/db/tenant.ts';
+import { issueActivationCode } from '../../src/modules/identity/index.ts';
 import { launchBrowser, screenshot, seriousViolations, startE2eServer, type E2eServer } from './support.ts';
 
 let server: E2eServer;
@@ -24,6 +26,10 @@ const data = {
   serial: 'ZW-E2E-0001',
   address: 'ul. Nadrzeczna 7',
   customerId: 0,
+  utilityId: 0,
+  newcomerNumber: '',
+  activationCode: '',
+  newcomerEmail: 'zbigniew.nowicki@example.com',
 };
 
 beforeAll(async () => {
@@ -50,6 +56,10 @@ beforeAll(async () => {
     .values({ utility_id: u.id, kind: 'portal', version: '2026.1', title: 'Regulamin e-BOK', body: 'Postanowienia ogólne.\n\nKorzystanie z portalu jest bezpłatne.' })
     .execute();
   await buildUser(db, u.id, { kind: 'customer', email: data.customerEmail, customerIds: [c.id] });
+  const newcomer = await buildCustomer(db, u.id, { name: 'Zbigniew Nowicki', email: null });
+  data.newcomerNumber = newcomer.customer_number;
+  data.activationCode = await withTenant(db.db, { utilityId: u.id }, (tx) => issueActivationCode(tx, newcomer.id));
+  data.utilityId = u.id;
   await buildUser(db, u.id, { kind: 'staff', email: data.staffEmail, roles: ['admin'] });
   await buildUser(db, u.id, { kind: 'staff', email: data.forcedEmail, roles: ['customer_service'], mustChangePassword: true });
 }, 120_000);
@@ -188,7 +198,7 @@ describe('web app', () => {
 
     // Two-factor enrolment shows a QR code to scan.
     await page.getByRole('link', { name: 'Logowanie dwuetapowe' }).click();
-    await arrive(page, 'Logowanie dwuetapowe', 'staff-totp-start');
+    await arrive(page, 'Logowanie dwuetapowe', 'staff-totp-start', { axe: false });
     await page.getByRole('button', { name: 'Włącz logowanie dwuetapowe' }).click();
     await page.getByRole('img', { name: /Kod QR/ }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
@@ -227,7 +237,7 @@ describe('web app', () => {
   it('registration explains its errors in Polish, each tied to its field', async () => {
     const page = await newPage();
     await page.goto(at('/register'));
-    await arrive(page, 'Rejestracja w e-BOK', 'register');
+    await arrive(page, 'Rejestracja w e-BOK', 'register', { axe: false });
     await seeText(page.locator('.terms'), 'Korzystanie z portalu jest bezpłatne.');
     await page.getByRole('button', { name: 'Załóż konto' }).click();
     await seeText(page.getByRole('alert'), 'Formularz zawiera 5 błędów. Popraw zaznaczone pola.');
@@ -248,6 +258,40 @@ describe('web app', () => {
     expect(await description(page.getByLabel('Powtórz hasło'))).toBe('Hasła nie są takie same.');
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'register-errors');
+  });
+
+  it('a new customer registers with the activation code, confirms the e-mail address and logs in', async () => {
+    const page = await newPage();
+    await page.goto(at('/register'));
+    await page.getByRole('heading', { level: 1, name: 'Rejestracja w e-BOK' }).waitFor();
+    await page.getByLabel('Numer klienta').fill(data.newcomerNumber);
+    await page.getByLabel('Kod aktywacyjny').fill(data.activationCode);
+    await page.getByLabel('Adres e-mail').fill(data.newcomerEmail);
+    await page.getByLabel('Hasło', { exact: true }).fill('Kranowka2026');
+    await page.getByLabel('Powtórz hasło').fill('Kranowka2026');
+    await page.getByRole('checkbox', { name: /Regulamin e-BOK/ }).check();
+    await page.getByRole('button', { name: 'Załóż konto' }).click();
+    await seeText(page.getByRole('status'), `Na adres ${data.newcomerEmail} wysłaliśmy odnośnik`);
+    await screenshot(page, 'register-done');
+
+    // The link from the e-mail in the outbox.
+    const mail = await server.database.db
+      .selectFrom('email_outbox')
+      .select('text_body')
+      .where('utility_id', '=', data.utilityId)
+      .where('to_address', '=', data.newcomerEmail)
+      .executeTakeFirstOrThrow();
+    const link = /https?:\/\/\S+\/verify-email\?token=\S+/.exec(mail.text_body)?.[0];
+    expect(link).toBeDefined();
+    const url = new URL(link!);
+    await page.goto(url.pathname + url.search);
+    await arrive(page, 'Potwierdzenie adresu e-mail', 'verify-email-done', { axe: false });
+    await seeText(page.getByRole('status'), 'Adres e-mail został potwierdzony');
+
+    await page.getByRole('link', { name: 'Przejdź do logowania' }).click();
+    await logIn(page, data.newcomerEmail, 'Kranowka2026');
+    await page.getByRole('heading', { level: 1, name: 'Pulpit' }).waitFor();
+    await page.locator('main').getByRole('heading', { name: 'Zbigniew Nowicki' }).waitFor();
   });
 
   it('switches to English, remembers it, and shows the server’s errors in English', async () => {
