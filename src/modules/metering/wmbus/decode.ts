@@ -3,72 +3,33 @@
  * records → generic values → manufacturer drivers. Pure: bytes and keys in,
  * a typed result out. Every failure becomes a FailedTelegram; nothing throws.
  */
-import type { DataRecord, Driver, DriverContext, DriverResult, MeterFlags, MeterIdentity, MeterValues } from './driver-api.ts';
+import type { Driver, DriverContext, DriverResult, MeterFlags, MeterIdentity, MeterValues } from './driver-api.ts';
 import { parseAfl, type Afl } from './afl.ts';
-import { difVifSequence, expandCompact, formatSignature } from './compact.ts';
+import { expandCompact, formatSignature } from './compact.ts';
 import { knownFormats } from './compact-formats.ts';
-import { drivers as registeredDrivers } from './drivers/index.ts';
 import { ellCrcOk, ellIv, isEllCi, parseEll } from './ell.ts';
-import { defaultKeys, type DefaultKeyContext } from './default-keys.ts';
 import { fail, WmbusError } from './errors.ts';
 import { parseHex } from './hex.ts';
 import { parseFrame, type Frame } from './link-layer.ts';
 import { mediaName } from './media.ts';
 import { parseRecords, type RecordsResult } from './records.ts';
 import type { DecodeResult, DecodedTelegram, FailedTelegram } from './result.ts';
-import { aesCbcDecrypt, aesCtr, desCbcDecrypt, omsDeriveKey } from './security.ts';
-import { addressBytes, mode5Iv, parseTpl, type Tpl } from './tpl.ts';
+import { aesCtr } from './security.ts';
+import { decryptDes, decryptMode5, decryptMode7, is2F2F } from './decrypt.ts';
+import { DecoderState, type MeterState } from './state.ts';
+import { addressBytes, parseTpl } from './tpl.ts';
 import { recordsToValues, statusText, tplStatusFlags } from './values.ts';
 
 /** A key as 32 hex digits (16 for DES) or bytes. */
 export type KeyInput = Uint8Array | string | null | undefined;
+
+export { DecoderState };
 
 export interface DecoderOptions {
   /** The key of a meter, looked up by its printed id (8 characters) and manufacturer code. */
   keyFor?: (id: string, manufacturer: string) => KeyInput;
   /** Drivers to run (default: the registered ones). */
   drivers?: Driver[];
-}
-
-/** What a decoder remembers about one meter. */
-interface MeterState {
-  /** Scratch memory the drivers keep (DriverContext.memory). */
-  memory: Record<string, unknown>;
-  /** The meter's last full frame; its DIF/VIF list is the format a later compact frame may refer to. */
-  full?: { payload: Uint8Array; records: DataRecord[] };
-}
-
-/** What a decoder remembers between telegrams. */
-export class DecoderState {
-  /** Compact-frame formats learnt from full frames: signature → DIF/VIF bytes. */
-  readonly formats = new Map<number, Uint8Array>();
-  readonly meters = new Map<string, MeterState>();
-  private static readonly LIMIT = 100_000;
-
-  meter(identity: MeterIdentity): MeterState {
-    const k = identity.manufacturer + identity.id;
-    let m = this.meters.get(k);
-    if (!m) {
-      if (this.meters.size >= DecoderState.LIMIT) this.meters.clear();
-      m = { memory: {} };
-      this.meters.set(k, m);
-    }
-    return m;
-  }
-
-  /** The DIF/VIF list for a signature: known already, or the one of this meter's last full frame. */
-  format(signature: number, meter: MeterState | null): Uint8Array | undefined {
-    let f = this.formats.get(signature);
-    if (!f && meter?.full) {
-      // Computed only when a compact frame needs it, so full frames cost nothing extra.
-      const difvif = difVifSequence(meter.full.payload, meter.full.records);
-      const sig = formatSignature(difvif);
-      if (this.formats.size >= DecoderState.LIMIT) this.formats.clear();
-      this.formats.set(sig, difvif);
-      if (sig === signature) f = difvif;
-    }
-    return f;
-  }
 }
 
 const keyCache = new Map<string, Uint8Array | null>();
@@ -89,16 +50,6 @@ export function toKey(k: KeyInput): Uint8Array | null {
     keyCache.set(k, v);
   }
   return v;
-}
-
-const is2F2F = (b: Uint8Array, o = 0) => b.length >= o + 2 && b[o] === 0x2f && b[o + 1] === 0x2f;
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (b.length === 0) return a;
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
 }
 
 interface Work {
@@ -310,62 +261,6 @@ function pipeline(frame: Frame, keyFor: (id: string, m: string) => KeyInput, sta
 function emptyTelegram(c: number, ci: number, identity: MeterIdentity | null): DecodeResult {
   if (!identity) fail('wmbus.malformed', 'telegram without identity');
   return { identity, media: mediaName(identity.deviceType), c, ci, securityMode: 0, values: {}, flags: {}, status: 'OK', records: [], drivers: [], encrypted: false };
-}
-
-/**
- * Mode 5: AES-128-CBC over the announced blocks with the meter's key, then
- * the manufacturer's published default keys; a payload already starting with
- * 2F2F was logged decrypted.
- */
-function decryptMode5(payload: Uint8Array, tpl: Tpl, address: Uint8Array, key: Uint8Array | null, defaultKeyContext: DefaultKeyContext): Uint8Array {
-  const plainAlready = is2F2F(payload);
-  const n = tpl.blocks > 0 ? tpl.blocks * 16 : payload.length - (payload.length % 16);
-  if (n > 0 && n <= payload.length) {
-    const iv = mode5Iv(address, tpl.acc!);
-    const data = payload.subarray(0, n);
-    if (key && key.length === 16) {
-      const plain = aesCbcDecrypt(key, iv, data);
-      if (is2F2F(plain)) return concat(plain, payload.subarray(n));
-    }
-    if (!plainAlready) {
-      for (const k of defaultKeys(defaultKeyContext)) {
-        const plain = aesCbcDecrypt(k, iv, data);
-        if (is2F2F(plain)) return concat(plain, payload.subarray(n));
-      }
-    }
-  }
-  if (plainAlready) return payload;
-  if (n > payload.length) fail('wmbus.truncated', `security header announces ${n} encrypted bytes, the telegram has ${payload.length}`);
-  if (!key) fail('wmbus.no_key', 'telegram is encrypted (mode 5) and no key is known for the meter');
-  fail('wmbus.wrong_key', 'decryption did not give 2F2F: wrong key');
-}
-
-/** Mode 7: AES-128-CBC, IV 0, key derived from the message counter and id (OMS KDF). */
-function decryptMode7(payload: Uint8Array, tpl: Tpl, address: Uint8Array, afl: Afl | undefined, key: Uint8Array | null): Uint8Array {
-  if (is2F2F(payload)) return payload;
-  const n = tpl.blocks > 0 ? tpl.blocks * 16 : payload.length - (payload.length % 16);
-  if (n > payload.length) fail('wmbus.truncated', `security header announces ${n} encrypted bytes, the telegram has ${payload.length}`);
-  if (!key || key.length !== 16) fail('wmbus.no_key', 'telegram is encrypted (mode 7) and no key is known for the meter');
-  if (!afl?.mcr) fail('wmbus.malformed', 'mode 7 telegram without an AFL message counter');
-  const kenc = omsDeriveKey(key, 0x00, afl.mcr, address.subarray(2, 6));
-  const plain = aesCbcDecrypt(kenc, new Uint8Array(16), payload.subarray(0, n));
-  if (!is2F2F(plain)) fail('wmbus.wrong_key', 'decryption did not give 2F2F: wrong key');
-  return concat(plain, payload.subarray(n));
-}
-
-/** Modes 2 and 3: DES-CBC (zero IV, or the IV from the address), checked by 2F2F. */
-function decryptDes(payload: Uint8Array, tpl: Tpl, address: Uint8Array, key: Uint8Array | null): Uint8Array {
-  if (is2F2F(payload)) return payload;
-  if (!key) fail('wmbus.no_key', `telegram is encrypted (DES, mode ${tpl.mode}) and no key is known for the meter`);
-  const n = payload.length - (payload.length % 8);
-  if (n === 0) fail('wmbus.truncated', 'DES-encrypted payload shorter than one block');
-  const k = key.subarray(0, 8);
-  const data = payload.subarray(0, n);
-  for (const iv of [new Uint8Array(8), address.subarray(0, 8)]) {
-    const plain = desCbcDecrypt(k, iv, data);
-    if (is2F2F(plain)) return concat(plain, payload.subarray(n));
-  }
-  fail('wmbus.wrong_key', 'decryption did not give 2F2F: wrong key');
 }
 
 /** A compact frame's payload: signature(2) CRC(2) data → records, when the format is known. */

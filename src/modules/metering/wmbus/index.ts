@@ -22,7 +22,7 @@
  *                     read: a warning), a broken AFL, or a payload a driver recognises but cannot read
  */
 import type { Driver } from './driver-api.ts';
-import { decodeBytes, DecoderState, type KeyInput } from './decode.ts';
+import { decodeBytes, DecoderState, type DecoderOptions, type KeyInput } from './decode.ts';
 import { drivers } from './drivers/index.ts';
 import { WmbusError } from './errors.ts';
 import { parseHex } from './hex.ts';
@@ -30,7 +30,7 @@ import type { DecodeResult } from './result.ts';
 
 export type { DecodeResult, DecodedTelegram, FailedTelegram } from './result.ts';
 export type { DataRecord, MeterFlags, MeterIdentity, MeterValues } from './driver-api.ts';
-export type { KeyInput } from './decode.ts';
+export type { DecoderOptions, KeyInput } from './decode.ts';
 export { WmbusError, type WmbusErrorCode } from './errors.ts';
 export { isWaterMeter, mediaName } from './media.ts';
 export { toJson } from './json.ts';
@@ -59,7 +59,7 @@ export function decodeTelegram(telegram: Uint8Array | string, opts: { key?: KeyI
 }
 
 /** A decoder with memory between telegrams; keys are looked up per meter. */
-export function createDecoder(opts: { keyFor?: (id: string, manufacturer: string) => KeyInput; drivers?: Driver[] } = {}): Decoder {
+export function createDecoder(opts: DecoderOptions = {}): Decoder {
   const state = new DecoderState();
   const keyFor = opts.keyFor ?? (() => null);
   const list = opts.drivers ?? drivers;
