@@ -164,6 +164,11 @@ const flagTokens: [keyof MeterFlags, string][] = [
 /** The `status` text: 'OK', or the set flags' tokens separated by spaces (like wmbusmeters). */
 export function statusText(flags: MeterFlags, tplTokens: string[]): string {
   const out = [...tplTokens];
-  for (const [flag, token] of flagTokens) if (flags[flag] && !out.includes(token)) out.push(token);
+  for (const [flag, token] of flagTokens) {
+    if (!flags[flag] || out.includes(token)) continue;
+    // The TPL's power-low bit already says it (as POWER_LOW, wmbusmeters' word for it).
+    if (flag === 'lowBattery' && out.includes('POWER_LOW')) continue;
+    out.push(token);
+  }
   return out.length === 0 ? 'OK' : out.sort().join(' ');
 }

@@ -51,11 +51,19 @@ export function compareWithExpected(got: Record<string, unknown>, expected: Reco
       if (have !== want) differences.push(`${k} ${have} ≠ ${want}`);
     }
   }
-  // Status: the alarm meanings must agree whenever they report a status field.
+  // Status words: the same set of words when both report the field (order aside).
+  for (const k of ['status', 'current_status']) {
+    const want = expected[k];
+    const have = got[k];
+    if (typeof want !== 'string' || typeof have !== 'string') continue;
+    compared.push(k);
+    const words = (x: string) => [...new Set(x.split(/\s+/).filter(Boolean))].sort().join(' ');
+    if (words(have) !== words(want)) differences.push(`${k} "${have}" ≠ "${want}"`);
+  }
+  // And the alarm meanings must agree whenever they report a status field.
   const statusText = [expected.status, expected.current_status].filter((s) => typeof s === 'string').join(' ');
   if (typeof expected.status === 'string' || typeof expected.current_status === 'string') {
     const tokens = statusText.split(/\s+/).filter(Boolean);
-    compared.push('status');
     for (const [flag, re] of alarmTokens) {
       const want = tokens.some((t) => re.test(t));
       const have = got[flag] === true;
