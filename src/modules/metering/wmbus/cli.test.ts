@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseHex, toHex } from './hex.ts';
 import { encryptLoggedTelegram } from './test-frames.ts';
+import { parseKeysCsv } from './cli.ts';
 
 const bin = path.resolve('bin/wodnik.js');
 const run = (args: string[], input?: string) =>
@@ -62,6 +63,13 @@ describe('wodnik wmbus decode', () => {
     const r = run(['--keys', broken], hydrus);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/line 2/);
+  });
+
+  it('reads keys files with or without a header, a BOM, CRLF and upper-case ids', () => {
+    const keys = parseKeysCsv('\uFEFFid,key\r\n20E4FFDE,' + key + '\r\n\r\n64646464;' + key.toLowerCase() + '\n');
+    expect([...keys.keys()]).toEqual(['20e4ffde', '64646464']);
+    expect(parseKeysCsv('12345678,0102030405060708\n').get('12345678')).toBe('0102030405060708'); // DES key
+    expect(() => parseKeysCsv('id,key\n1234567,' + key)).toThrow(/line 2/);
   });
 
   it('imports only the decoder: no database, no web server', () => {

@@ -14,7 +14,7 @@ class UsageError extends Error {}
 /** keys.csv: lines `id,key` (id as printed, 8 characters; key 32 hex digits, or 16 for DES); a header line is optional. */
 export function parseKeysCsv(text: string): Map<string, string> {
   const keys = new Map<string, string>();
-  const lines = text.split(/\r?\n/);
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   lines.forEach((line, i) => {
     const t = line.trim();
     if (t === '' || t.startsWith('#')) return;
