@@ -9,7 +9,7 @@
 
 /** One standard data record (DIF/DIFE/VIF/VIFE) of the application layer. */
 export interface DataRecord {
-  /** Offset of the DIF byte inside ctx.payload. */
+  /** Offset of the DIF byte inside ctx.recordPayload (= ctx.payload except for compact frames). */
   offset: number;
   /** Raw DIF, DIFEs, VIF, VIFEs as read. */
   dif: number;
