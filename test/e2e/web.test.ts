@@ -221,6 +221,26 @@ describe('web app', () => {
     await page.getByRole('heading', { level: 1, name: 'Podsumowanie' }).waitFor();
   });
 
+  it('every page of the back office menu passes axe (pages added later are covered too)', async () => {
+    const page = await newPage();
+    await page.goto(at('/login'));
+    await logIn(page, data.staffEmail);
+    await page.getByRole('heading', { level: 1, name: 'Podsumowanie' }).waitFor();
+    const menu = page.getByRole('navigation', { name: 'Menu główne' }).getByRole('link');
+    const targets = await menu.evaluateAll((links) => links.map((a) => ({ href: a.getAttribute('href') ?? '', text: a.textContent ?? '' })));
+    expect(targets.length).toBeGreaterThanOrEqual(3);
+    const problems: string[] = [];
+    for (const { href, text } of targets) {
+      await menu.filter({ hasText: text }).first().click();
+      await page.waitForURL((u) => u.pathname === href);
+      await page.locator('h1').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      for (const v of await seriousViolations(page)) problems.push(`${href}: ${v}`);
+      await screenshot(page, `menu${href.replace(/^\/t\/[^/]+/, '').replace(/\//g, '-')}`);
+    }
+    expect(problems).toEqual([]);
+  }, 180_000);
+
   it('staff whose password was assigned must change it first', async () => {
     const page = await newPage();
     await page.goto(at('/login'));
