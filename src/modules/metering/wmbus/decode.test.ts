@@ -123,6 +123,18 @@ describe('security', () => {
     expect(ok(decodeTelegram(cipher, { key })).values.total_m3).toBe(1.174);
   });
 
+  it('mode 5 with no encrypted blocks announced: the payload is plain', () => {
+    const b = parseHex(hydrus);
+    const f = new Uint8Array(b.length - 2);
+    f.set(b.subarray(0, 15), 0);
+    f.set(b.subarray(17), 15); // without the 2F2F
+    f[0] -= 2;
+    f[13] = 0x00; // CFG low byte: 0 encrypted blocks (mode 5 stays in the high byte)
+    const r = ok(decodeTelegram(f));
+    expect(r.securityMode).toBe(5);
+    expect(r.values.total_m3).toBe(1.174);
+  });
+
   it('mode 5: a telegram logged already decrypted decodes with or without a key', () => {
     expect(ok(decodeTelegram(hydrus, { key })).values.total_m3).toBe(1.174);
   });

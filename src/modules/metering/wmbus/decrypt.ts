@@ -28,8 +28,10 @@ export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
  * 2F2F was logged decrypted.
  */
 export function decryptMode5(payload: Uint8Array, tpl: Tpl, address: Uint8Array, key: Uint8Array | null, defaultKeyContext: DefaultKeyContext): Uint8Array {
+  // The configuration field counts the encrypted 16-byte blocks; none means nothing is encrypted.
+  if (tpl.blocks === 0) return payload;
   const plainAlready = is2F2F(payload);
-  const n = tpl.blocks > 0 ? tpl.blocks * 16 : payload.length - (payload.length % 16);
+  const n = tpl.blocks * 16;
   if (n > 0 && n <= payload.length) {
     const iv = mode5Iv(address, tpl.acc!);
     const data = payload.subarray(0, n);
@@ -52,8 +54,8 @@ export function decryptMode5(payload: Uint8Array, tpl: Tpl, address: Uint8Array,
 
 /** Mode 7: AES-128-CBC, IV 0, key derived from the message counter and id (OMS KDF). */
 export function decryptMode7(payload: Uint8Array, tpl: Tpl, address: Uint8Array, afl: Afl | undefined, key: Uint8Array | null): Uint8Array {
-  if (is2F2F(payload)) return payload;
-  const n = tpl.blocks > 0 ? tpl.blocks * 16 : payload.length - (payload.length % 16);
+  if (is2F2F(payload) || tpl.blocks === 0) return payload;
+  const n = tpl.blocks * 16;
   if (n > payload.length) fail('wmbus.truncated', `security header announces ${n} encrypted bytes, the telegram has ${payload.length}`);
   if (!key || key.length !== 16) fail('wmbus.no_key', 'telegram is encrypted (mode 7) and no key is known for the meter');
   if (!afl?.mcr) fail('wmbus.malformed', 'mode 7 telegram without an AFL message counter');
