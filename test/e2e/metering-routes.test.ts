@@ -199,6 +199,11 @@ describe('reading routes in the browser', { timeout: 120_000 }, () => {
     await seeText(first, 'odczytany');
     await seeText(first, '123,500 m³');
     await seeText(first, 'inkasent');
+    // The reader's photo is there for the staff to verify the reading.
+    const href = await first.getByRole('link', { name: /zdjęcie/ }).getAttribute('href');
+    const photo = await admin.request.get(href!);
+    expect(photo.status()).toBe(200);
+    expect(photo.headers()['content-type']).toBe('image/jpeg');
   });
 
   it('the remote-reading pages: walk-by upload, quarantine, gateways and alarm tasks', async () => {

@@ -17,7 +17,7 @@ export interface StopMeterRow {
   serialNumber: string;
   radio: boolean;
   radioId: string | null;
-  lastReading: { valueM3: string; readAt: string; source: string; status: string } | null;
+  lastReading: { id: number; valueM3: string; readAt: string; source: string; status: string; photo: boolean } | null;
   read: boolean;
   heard: boolean;
   alarm: boolean;
@@ -56,7 +56,9 @@ interface RawRow {
   meter_id: number | null;
   serial_number: string | null;
   radio_id: string | null;
+  last_id: number | null;
   last_value: string | null;
+  last_photo: boolean | null;
   last_read_at: Date | null;
   last_source: string | null;
   last_status: string | null;
@@ -72,14 +74,14 @@ export async function routeStops(tx: Tx, routeId: number, period: Period): Promi
   const { rows } = await sql<RawRow>`
     select s.position, sp.id as service_point_id, sp.code, sp.street, sp.building, sp.apartment, sp.postal_code, sp.locality,
       m.id as meter_id, m.serial_number, rm.radio_id,
-      lr.value_m3 as last_value, lr.read_at as last_read_at, lr.source as last_source, lr.status as last_status,
+      lr.id as last_id, lr.value_m3 as last_value, lr.photo as last_photo, lr.read_at as last_read_at, lr.source as last_source, lr.status as last_status,
       p.n as read_count, p.heard
     from reading_route_stops s
     join service_points sp on sp.utility_id = s.utility_id and sp.id = s.service_point_id
     left join meters m on m.utility_id = s.utility_id and m.service_point_id = sp.id and m.role = 'main' and m.removed_on is null
     left join radio_modules rm on rm.utility_id = m.utility_id and rm.id = m.radio_module_id
     left join lateral (
-      select r.value_m3, r.read_at, r.source, r.status from readings r
+      select r.id, r.value_m3, r.read_at, r.source, r.status, r.photo_file_id is not null as photo from readings r
       where r.utility_id = m.utility_id and r.meter_id = m.id and r.status <> 'rejected'
       order by r.read_at desc, r.id desc limit 1
     ) lr on true
@@ -123,7 +125,14 @@ export async function routeStops(tx: Tx, routeId: number, period: Period): Promi
       lastReading:
         r.last_read_at === null
           ? null
-          : { valueM3: r.last_value ?? '0', readAt: new Date(r.last_read_at).toISOString(), source: r.last_source ?? '', status: r.last_status ?? '' },
+          : {
+              id: r.last_id ?? 0,
+              valueM3: r.last_value ?? '0',
+              readAt: new Date(r.last_read_at).toISOString(),
+              source: r.last_source ?? '',
+              status: r.last_status ?? '',
+              photo: r.last_photo ?? false,
+            },
       read: (r.read_count ?? 0) > 0,
       heard: r.heard ?? false,
       alarm: alarms.has(r.meter_id),

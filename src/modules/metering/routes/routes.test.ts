@@ -254,6 +254,15 @@ describe("the reader's view", () => {
     const photo = await t.database.db.selectFrom('files').selectAll().where('id', '=', stored[1].photo_file_id!).executeTakeFirstOrThrow();
     expect(photo.content_type).toBe('image/jpeg');
     expect(Buffer.from(photo.data).equals(JPEG)).toBe(true);
+    // Staff verifying the reading see the photo; a reading without one has none.
+    const shown = await billing.get(`/api/staff/readings/${stored[1].id}/photo`);
+    expect(shown.statusCode).toBe(200);
+    expect(shown.headers['content-type']).toBe('image/jpeg');
+    expect(shown.rawPayload.equals(JPEG)).toBe(true);
+    expect((await billing.get(`/api/staff/readings/${stored[0].id}/photo`)).json().error.code).toBe('reading.photo_not_found');
+    const detail = (await billing.get(`/api/staff/routes/${ids.route}`)).json();
+    const lip10 = detail.stops.find((x: { servicePointId: number }) => x.servicePointId === ids.lip10);
+    expect(lip10.meters[0].lastReading).toMatchObject({ id: stored[1].id, valueM3: '112.500', source: 'reader', photo: true });
     // Another reader cannot claim the same client id for something else.
     const stolen = await admin.post(`/api/reader/routes/${ids.route}/readings`, { readings: [{ ...batch[0] }] });
     expect(stolen.statusCode).toBe(409);

@@ -97,6 +97,19 @@ export async function routes(app: App, _deps: AppDeps) {
   );
 
   app.get(
+    '/api/staff/readings/:readingId/photo',
+    { config: { access: 'staff' }, schema: { tags, summary: "The photo of the register a meter reader attached to a reading (JPEG or PNG)", params: s.ReadingParams } },
+    async (req, reply) => {
+      const photo = await inTenant(app, req, (tx) => service.readingPhoto(tx, Number(req.params.readingId)));
+      return reply
+        .type(photo.contentType)
+        .header('content-disposition', `inline; filename="${photo.name}"`)
+        .header('cache-control', 'private, max-age=3600')
+        .send(photo.data);
+    },
+  );
+
+  app.get(
     '/api/reader/routes',
     { config: { access: READER }, schema: { tags, summary: "The reader's routes assigned for today", response: { 200: Type.Object({ items: Type.Array(s.ReaderRouteSummary) }) } } },
     async (req) => inTenant(app, req, (tx) => reader.readerRoutes(tx, userOf(req))),

@@ -6,6 +6,7 @@ const CivilDate = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 export const RouteParams = Type.Object({ routeId: IdParam }, { additionalProperties: false });
+export const ReadingParams = Type.Object({ readingId: IdParam }, { additionalProperties: false });
 export const AssignmentParams = Type.Object({ routeId: IdParam, assignmentId: IdParam }, { additionalProperties: false });
 
 /** Which service points a route takes: a locality (optionally some of its streets, in walking order) or an explicit list. */
@@ -29,7 +30,7 @@ export const PeriodQuery = Type.Object(
 );
 
 const LastReading = Nullable(
-  Type.Object({ valueM3: Type.String(), readAt: Type.String(), source: Type.String(), status: Type.String() }),
+  Type.Object({ id: Type.Integer(), valueM3: Type.String(), readAt: Type.String(), source: Type.String(), status: Type.String(), photo: Type.Boolean() }),
 );
 
 export const StopMeter = Type.Object({

@@ -361,4 +361,16 @@ export async function currentUtilityId(tx: Tx): Promise<number> {
   return id;
 }
 
+/** The photo a meter reader attached to a manual reading (for staff verifying it). */
+export async function readingPhoto(tx: Tx, readingId: number): Promise<{ contentType: string; data: Buffer; name: string }> {
+  const row = await tx
+    .selectFrom('readings as r')
+    .innerJoin('files as f', 'f.id', 'r.photo_file_id')
+    .select(['f.content_type', 'f.data', 'f.name'])
+    .where('r.id', '=', readingId)
+    .executeTakeFirst();
+  if (!row) throw notFound('reading.photo_not_found', 'Ten odczyt nie ma zdjęcia.', 'This reading has no photo.');
+  return { contentType: row.content_type, data: Buffer.from(row.data), name: row.name };
+}
+
 export type { StopRow };

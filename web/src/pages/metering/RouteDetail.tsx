@@ -100,6 +100,16 @@ function Progress({ route }: { route: Detail }) {
                   {s.meters.map((m) => (
                     <div key={m.id}>
                       {m.lastReading ? `${formatVolume(m.lastReading.valueM3, lang)} · ${formatDateTime(m.lastReading.readAt, lang)} · ${t(`routes.source.${m.lastReading.source}`, m.lastReading.source)}` : '—'}
+                      {m.lastReading?.status === 'pending' && <span className="badge badge-warning">{t('routes.pending')}</span>}
+                      {m.lastReading?.photo && (
+                        <>
+                          {' · '}
+                          <a href={api.url(`/api/staff/readings/${m.lastReading.id}/photo`)} target="_blank" rel="noopener">
+                            {t('routes.photo')}
+                            <span className="visually-hidden"> {m.serialNumber}</span>
+                          </a>
+                        </>
+                      )}
                     </div>
                   ))}
                 </td>

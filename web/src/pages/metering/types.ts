@@ -16,10 +16,13 @@ export interface Assignment {
 }
 
 export interface LastReading {
+  id: number;
   valueM3: string;
   readAt: string;
   source: string;
   status: string;
+  /** A meter reader attached a photo of the register. */
+  photo: boolean;
 }
 
 export interface StopMeter {
