@@ -28,6 +28,12 @@ export interface Config {
   secureCookies: boolean;
   /** Minutes of inactivity after which a session ends. */
   sessionIdleMinutes: number;
+  /**
+   * Whether X-Forwarded-For / -Proto are believed: only behind a reverse proxy
+   * (TRUST_PROXY=1, or a hop count / address list as Fastify takes it). Off by
+   * default, or any client could forge its address and slip the per-IP limits.
+   */
+  trustProxy: boolean | number | string;
   logLevel: string;
 }
 
@@ -40,6 +46,13 @@ function int(name: string, value: string | undefined, fallback: number): number 
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a whole number, got "${value}"`);
   return n;
+}
+
+function trustProxy(value: string | undefined): boolean | number | string {
+  if (!value || value === '0' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -65,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultUtility: env.WODNIK_DEFAULT_UTILITY || undefined,
     secureCookies: env.COOKIE_SECURE ? env.COOKIE_SECURE === '1' || env.COOKIE_SECURE === 'true' : publicUrl.startsWith('https://'),
     sessionIdleMinutes: int('SESSION_IDLE_MINUTES', env.SESSION_IDLE_MINUTES, 30),
+    trustProxy: trustProxy(env.TRUST_PROXY),
     logLevel: env.LOG_LEVEL || (mode === 'test' ? 'silent' : 'info'),
   };
 }

@@ -78,7 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         ? false
         : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'] },
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    trustProxy: config.trustProxy,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     rewriteUrl(req) {
       // Development and path-based hosting: /t/<slug>/... serves that utility.

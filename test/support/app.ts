@@ -17,7 +17,8 @@ export interface TestApp {
 
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', WODNIK_SECRET_KEY: '11'.repeat(32), ...env });
+  // Tests stand behind a pretend proxy: each client names its address in X-Forwarded-For.
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', WODNIK_SECRET_KEY: '11'.repeat(32), TRUST_PROXY: 'true', ...env });
   const app = await buildApp({ config, database });
   await app.ready();
   return {
