@@ -123,14 +123,10 @@ describe('security', () => {
     expect(ok(decodeTelegram(cipher, { key })).values.total_m3).toBe(1.174);
   });
 
-  it('mode 5 with no encrypted blocks announced: the payload is plain', () => {
-    const b = parseHex(hydrus);
-    const f = new Uint8Array(b.length - 2);
-    f.set(b.subarray(0, 15), 0);
-    f.set(b.subarray(17), 15); // without the 2F2F
-    f[0] -= 2;
-    f[13] = 0x00; // CFG low byte: 0 encrypted blocks (mode 5 stays in the high byte)
-    const r = ok(decodeTelegram(f));
+  it('mode 5 with no block count announced decrypts every whole block', () => {
+    const cipher = encryptLoggedTelegram(parseHex(hydrus), key); // all 4 blocks encrypted
+    cipher[13] &= 0x0f; // CFG: 0 blocks announced (not part of the IV)
+    const r = ok(decodeTelegram(cipher, { key }));
     expect(r.securityMode).toBe(5);
     expect(r.values.total_m3).toBe(1.174);
   });

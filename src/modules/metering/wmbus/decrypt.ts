@@ -23,16 +23,26 @@ export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 
 /**
- * Mode 5: AES-128-CBC over the announced blocks with the meter's key, then
+ * How many payload bytes are encrypted: the blocks the configuration field
+ * announces, or, when it announces none, every whole block (as wmbusmeters
+ * reads such meters). When the telegram is shorter than announced, the whole
+ * blocks it has (the 2F2F check still decides).
+ */
+function encryptedLength(tpl: Tpl, payload: Uint8Array): number {
+  const whole = payload.length - (payload.length % 16);
+  const announced = tpl.blocks * 16;
+  return announced === 0 || announced > whole ? whole : announced;
+}
+
+/**
+ * Mode 5: AES-128-CBC over the encrypted blocks with the meter's key, then
  * the manufacturer's published default keys; a payload already starting with
  * 2F2F was logged decrypted.
  */
 export function decryptMode5(payload: Uint8Array, tpl: Tpl, address: Uint8Array, key: Uint8Array | null, defaultKeyContext: DefaultKeyContext): Uint8Array {
-  // The configuration field counts the encrypted 16-byte blocks; none means nothing is encrypted.
-  if (tpl.blocks === 0) return payload;
   const plainAlready = is2F2F(payload);
-  const n = tpl.blocks * 16;
-  if (n > 0 && n <= payload.length) {
+  const n = encryptedLength(tpl, payload);
+  if (n > 0) {
     const iv = mode5Iv(address, tpl.acc!);
     const data = payload.subarray(0, n);
     if (key && key.length === 16) {
@@ -47,21 +57,21 @@ export function decryptMode5(payload: Uint8Array, tpl: Tpl, address: Uint8Array,
     }
   }
   if (plainAlready) return payload;
-  if (n > payload.length) fail('wmbus.truncated', `security header announces ${n} encrypted bytes, the telegram has ${payload.length}`);
+  if (n === 0 || tpl.blocks * 16 > payload.length) fail('wmbus.truncated', `security header announces ${tpl.blocks * 16 || 'whole'} encrypted bytes, the telegram has ${payload.length}`);
   if (!key) fail('wmbus.no_key', 'telegram is encrypted (mode 5) and no key is known for the meter');
   fail('wmbus.wrong_key', 'decryption did not give 2F2F: wrong key');
 }
 
 /** Mode 7: AES-128-CBC, IV 0, key derived from the message counter and id (OMS KDF). */
 export function decryptMode7(payload: Uint8Array, tpl: Tpl, address: Uint8Array, afl: Afl | undefined, key: Uint8Array | null): Uint8Array {
-  if (is2F2F(payload) || tpl.blocks === 0) return payload;
-  const n = tpl.blocks * 16;
-  if (n > payload.length) fail('wmbus.truncated', `security header announces ${n} encrypted bytes, the telegram has ${payload.length}`);
+  if (is2F2F(payload)) return payload;
+  const n = encryptedLength(tpl, payload);
+  if (n === 0) fail('wmbus.truncated', `mode 7 payload of ${payload.length} bytes has no whole block`);
   if (!key || key.length !== 16) fail('wmbus.no_key', 'telegram is encrypted (mode 7) and no key is known for the meter');
   if (!afl?.mcr) fail('wmbus.malformed', 'mode 7 telegram without an AFL message counter');
   const kenc = omsDeriveKey(key, 0x00, afl.mcr, address.subarray(2, 6));
   const plain = aesCbcDecrypt(kenc, new Uint8Array(16), payload.subarray(0, n));
-  if (!is2F2F(plain)) fail('wmbus.wrong_key', 'decryption did not give 2F2F: wrong key');
+  if (!is2F2F(plain)) fail(tpl.blocks * 16 > payload.length ? 'wmbus.truncated' : 'wmbus.wrong_key', 'decryption did not give 2F2F: wrong key');
   return concat(plain, payload.subarray(n));
 }
 
