@@ -49,11 +49,13 @@ export function ellCrcOk(b: Uint8Array, crcOffset: number, end: number): boolean
   return crcOffset + 2 <= end && crc16(b, crcOffset + 2, end) === (b[crcOffset] | (b[crcOffset + 1] << 8));
 }
 
-/** The 16-byte CTR IV: M(2) A(6) CC SN(4) FN(2)=0 BC(1)=0. */
+/** The 16-byte CTR IV: M(2) A(6) CC (without H and R bits) SN(4) FN(2)=0 BC(1)=0. */
 export function ellIv(b: Uint8Array, addressOffset: number, ell: Ell, snOffset: number): Uint8Array {
   const iv = new Uint8Array(16);
   iv.set(b.subarray(addressOffset, addressOffset + 8), 0);
-  iv[8] = ell.cc;
+  // The hop-count (0x10) and repeated-access (0x02) bits change when a repeater
+  // forwards the telegram, so they are left out of the IV.
+  iv[8] = ell.cc & ~0x12;
   iv.set(b.subarray(snOffset, snOffset + 4), 9);
   return iv;
 }
