@@ -102,6 +102,9 @@ function MeterCard({ meter, routeId, scope, state }: { meter: StopMeter; routeId
       setPhoto(undefined);
       setErrors({});
       form.current?.reset();
+    } catch {
+      // IndexedDB unavailable (private mode, storage full): say so rather than lose the reading silently.
+      setErrors({ value: t('reader.storageFailed') });
     } finally {
       setBusy(false);
     }
