@@ -162,6 +162,20 @@ describe('security', () => {
   });
 });
 
+describe('input bytes', () => {
+  it('are never changed, also when they are a Node Buffer (format B stripping, ELL decryption)', () => {
+    for (const [hex, k] of [
+      [toHex(withFormatBCrcs(parseHex(hydrus))), undefined],
+      [kamCipher, kamKey],
+    ] as const) {
+      const input = Buffer.from(hex, 'hex');
+      const before = input.toString('hex');
+      expect(ok(decodeTelegram(input, { key: k })).values.total_m3).toBeGreaterThan(0);
+      expect(input.toString('hex')).toBe(before);
+    }
+  });
+});
+
 describe('decoder with memory', () => {
   it('reads a compact frame after it saw the full frame with the same format signature', () => {
     const decoder = createDecoder({ drivers: [] });

@@ -119,7 +119,7 @@ function pipeline(frame: Frame, keyFor: (id: string, m: string) => KeyInput, sta
       if (!key || key.length !== 16) fail('wmbus.no_key', 'telegram is encrypted (ELL AES-CTR) and no key is known for the meter');
       const iv = ellIv(buf, frame.addressOffset, ell, ell.crcOffset - 4);
       const plain = aesCtr(key, iv, buf.subarray(ell.crcOffset, end));
-      const copy = buf.slice();
+      const copy = new Uint8Array(buf); // a copy: the caller's bytes (maybe a Buffer) stay untouched
       copy.set(plain, ell.crcOffset);
       if (!ellCrcOk(copy, ell.crcOffset, end)) fail('wmbus.wrong_key', 'ELL payload CRC does not match after decryption: wrong key');
       buf = copy;

@@ -137,7 +137,7 @@ function formatBStripped(b: Uint8Array): Uint8Array | null {
   if (n < 13) return null;
   if (n <= 128) {
     if (!crcMatches(b, 0, n - 2)) return null;
-    const out = b.slice(0, n - 2);
+    const out = new Uint8Array(b.subarray(0, n - 2)); // a copy (Buffer#slice would alias the caller's bytes)
     out[0] = b[0] - 2;
     return out;
   }
