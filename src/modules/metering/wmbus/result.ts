@@ -20,6 +20,7 @@ export interface DecodedTelegram {
   flags: MeterFlags;
   /** 'OK' or the set status/alarm tokens, e.g. 'LEAK POWER_LOW'. */
   status: string;
+  /** The standard records; their `data` are views into the telegram's bytes (copy them to keep them past the input). */
   records: DataRecord[];
   /** Names of the drivers that contributed. */
   drivers: string[];
