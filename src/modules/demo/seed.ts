@@ -9,15 +9,14 @@ import { sql } from 'kysely';
 import { loadConfig, type Config } from '../../config.ts';
 import type { Database, Db } from '../../db/connection.ts';
 import type { DemoLogin } from '../../main.ts';
-import { secretBox, serverKey } from '../../lib/secret-box.ts';
+import { serverKey } from '../../lib/secret-box.ts';
 import { hashPassword } from '../identity/passwords.ts';
 import { forgetUtilities } from '../utilities/service.ts';
-import { AddressBook } from './addresses.ts';
 import { inBulkSession, nextIds, skipForeignKeyChecks, suspendIndexes, syncSequences } from './bulk.ts';
 import { insertCases, insertNotices, insertTariffs, insertTerms, insertUser, insertUtility, staffFor } from './catalog.ts';
-import { CopyBuffer } from './copy-buffer.ts';
+import { generateBatches, generateInWorker, type GeneratorInit } from './generator.ts';
 import { ESTATE_STREETS } from './names.ts';
-import { COLUMNS, TABLES, emptyBatch, makeCustomer, type Batch, type MadeCustomer, type PopulationContext } from './population.ts';
+import { COLUMNS, TABLES, type MadeCustomer } from './population.ts';
 import { DEMO_UTILITY, SECOND_DEMO_UTILITY, profileFor } from './profiles.ts';
 import { Rng } from './random.ts';
 
@@ -25,7 +24,7 @@ import { Rng } from './random.ts';
 export const DEMO_PASSWORD = 'Wodnik-Demo-2026';
 export const DEMO_CUSTOMER_EMAIL = 'anna.kowalska@example.com';
 export const MAX_CUSTOMERS = 1_000_000;
-/** Customers per COPY round: ~35 readings each, so a round is ~100k reading rows. */
+/** Customers per COPY round: ~19 readings each, so a round is ~230k reading rows (fewer, larger COPYs are cheaper). */
 const BATCH = 12_000;
 /** From this many customers on a load is "large" (see below). */
 const LARGE = 10_000;
@@ -74,7 +73,7 @@ export async function seedUtility(database: Database, opts: SeedOptions): Promis
   }
   const profile = profileFor(opts.slug);
   const nowMs = (opts.now ?? new Date()).getTime();
-  const box = secretBox(serverKey(opts.config ?? loadConfig()));
+  const key = serverKey(opts.config ?? loadConfig());
   const log = opts.log ?? (() => {});
   const hashing = opts.passwordHash ? Promise.resolve(opts.passwordHash) : null;
 
@@ -110,48 +109,39 @@ export async function seedUtility(database: Database, opts: SeedOptions): Promis
     const rebuildIndexes = async () => {
       for (const rebuild of rebuilds) await rebuild();
     };
-    const addresses = new AddressBook(profile, profile.seed);
     const already = await existingPremises(db, utilityId);
-    addresses.skip(already.houses, already.blocks);
-    const ctx: PopulationContext = {
+    const init: GeneratorInit = {
       utilityId,
-      profile,
+      slug: opts.slug,
       legalizationYears,
       nowMs,
       ids,
-      box,
-      rng: new Rng(profile.seed ^ (already.houses * 7 + already.blocks)),
-      addresses,
+      serverKeyHex: key.toString('hex'),
+      skip: already,
+      customers: opts.customers,
+      created,
+      batchSize: BATCH,
     };
 
     let rich: MadeCustomer | undefined;
     const sample: number[] = [];
-    const readingBytes = new CopyBuffer();
-    let batch = emptyBatch(readingBytes);
     const timing: Record<string, number> = {};
-    const flush = async (b: Batch) => {
+    const started = Date.now();
+    const cpu0 = process.cpuUsage();
+    // A large seed generates in a worker thread, so that generating overlaps the COPY.
+    const batches = large ? generateInWorker(init) : generateBatches(init);
+    for await (const b of batches) {
       for (const t of TABLES) {
-        const rows = t === 'readings' ? b.readings.rows : b[t].length;
-        counts[t] += rows;
+        counts[t] += b.rows[t];
         const t0 = process.cpuUsage();
-        if (rows) await copy(t, COLUMNS[t], t === 'readings' ? b.readings.bytes() : b[t]);
+        if (b.rows[t]) await copy(t, COLUMNS[t], t === 'readings' ? b.readings : b.lines[t]);
         const d = process.cpuUsage(t0);
         timing[t] = (timing[t] ?? 0) + Math.round((d.user + d.system) / 1000);
       }
-    };
-    const started = Date.now();
-    const cpu0 = process.cpuUsage();
-    for (let i = 0; i < opts.customers; i++) {
-      const made = makeCustomer(ctx, batch, { rich: created && i === 0 });
-      if (created && i === 0) rich = made;
-      else if (i % 100 === 50) sample.push(made.id);
-      if ((i + 1) % BATCH === 0) {
-        await flush(batch);
-        batch = emptyBatch(readingBytes);
-        if ((i + 1) % (BATCH * 10) === 0) log(`  ${i + 1} customers, ${counts.readings} readings (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-      }
+      rich ??= b.rich;
+      sample.push(...b.sample);
+      if (b.customersSoFar % (BATCH * 2) === 0) log(`  ${b.customersSoFar} customers, ${counts.readings} readings (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     }
-    await flush(batch);
     if (process.env.WODNIK_SEED_TIMING) log(`cpu ms: all ${Math.round((process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1000)}, copy per table: ${JSON.stringify(timing)}; total ${Date.now() - started} ms; fk checks skipped: ${fkSkipped}`);
     const t1 = Date.now();
     await rebuildIndexes();
@@ -165,9 +155,9 @@ export async function seedUtility(database: Database, opts: SeedOptions): Promis
       logins.unshift({ utility: opts.slug, role: 'portal customer', email: DEMO_CUSTOMER_EMAIL, password: DEMO_PASSWORD });
       const [seat, ...villages] = profile.localities.map((l) => l.name);
       await insertNotices(db, utilityId, seat, villages, nowMs, staffIds.admin ?? null);
-      counts.cases = await insertCases(db, utilityId, ctx.rng, nowMs, { rich: { customerId: rich.id, userId }, sample, staffId: staffIds.customer_service ?? staffIds.admin ?? null });
+      counts.cases = await insertCases(db, utilityId, new Rng(profile.seed + 1), nowMs, { rich: { customerId: rich.id, userId }, sample, staffId: staffIds.customer_service ?? staffIds.admin ?? null });
     } else {
-      counts.cases = await insertCases(db, utilityId, ctx.rng, nowMs, { sample, staffId: staffIds.customer_service ?? staffIds.admin ?? null });
+      counts.cases = await insertCases(db, utilityId, new Rng(profile.seed + 1), nowMs, { sample, staffId: staffIds.customer_service ?? staffIds.admin ?? null });
     }
     return { utilityId, slug: opts.slug, created, logins, counts };
   });
