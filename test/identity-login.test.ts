@@ -43,7 +43,8 @@ describe('sign-in and sessions', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ next: 'done', user: { id: user.id, kind: 'customer', mustChangePassword: false, mfaPending: false } });
     const cookie = res.cookies.find((k) => k.name === 'wodnik_session')!;
-    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
+    // Under the development path prefix the cookie belongs to that utility's path only.
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: `/t/${slug}` });
     expect(cookie.secure).toBeFalsy();
     // The database keeps only a hash of the token.
     const stored = await t.database.db.selectFrom('sessions').select('token_hash').where('user_id', '=', user.id).execute();

@@ -65,6 +65,16 @@ export function utilityOf(req: FastifyRequest): Utility {
   return req.utility;
 }
 
+/**
+ * Where the session cookie lives: under /t/<slug> when the utility came from
+ * the path prefix (development, path-based hosting), so that signing in to one
+ * utility in a browser does not sign the user out of another; else '/'.
+ */
+export function sessionCookiePath(req: FastifyRequest): string {
+  const slug = (req.raw as { wodnikSlug?: string }).wodnikSlug;
+  return slug ? `/t/${slug}` : '/';
+}
+
 export function userOf(req: FastifyRequest): AuthUser {
   if (!req.user) throw forbidden();
   return req.user;
@@ -78,7 +88,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         ? false
         : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'] },
     bodyLimit: 1024 * 1024,
-    trustProxy: config.trustProxy,
+    // Fastify takes a hop count too (its types omit it).
+    trustProxy: config.trustProxy as boolean | string,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     rewriteUrl(req) {
       // Development and path-based hosting: /t/<slug>/... serves that utility.
@@ -157,7 +168,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         req.user = found.user;
         req.session = found.session;
       } else {
-        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        reply.clearCookie(SESSION_COOKIE, { path: sessionCookiePath(req) });
       }
     }
     if (UNSAFE.has(req.method) && access !== 'gateway') assertCsrf(req);

@@ -1,7 +1,7 @@
 /** Small helpers shared by identity's route files. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
-import { userOf, utilityOf } from '../../http/app.ts';
+import { sessionCookiePath, userOf, utilityOf } from '../../http/app.ts';
 import { assertAccess, type AuthSession, type AuthUser } from '../../http/access.ts';
 import { unauthenticated } from '../../lib/errors.ts';
 import type { RequestInfo } from './context.ts';
@@ -49,5 +49,9 @@ export function signedIn(req: FastifyRequest): { user: AuthUser; session: AuthSe
 }
 
 export function setSessionCookie(reply: FastifyReply, config: Config, token: string): void {
-  reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies });
+  reply.setCookie(SESSION_COOKIE, token, { path: sessionCookiePath(reply.request), httpOnly: true, sameSite: 'lax', secure: config.secureCookies });
+}
+
+export function clearSessionCookie(reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { path: sessionCookiePath(reply.request) });
 }

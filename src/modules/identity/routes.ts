@@ -11,7 +11,7 @@ import { recordAudit } from './audit.ts';
 import { passwordLogin, changePassword } from './login.ts';
 import { confirmPasswordReset, requestPasswordReset } from './recovery.ts';
 import { register, resendVerification, verifyEmail } from './registration.ts';
-import { mailing, requestInfo, sessionView, setSessionCookie, signedIn } from './request.ts';
+import { clearSessionCookie, mailing, requestInfo, sessionView, setSessionCookie, signedIn } from './request.ts';
 import {
   LoginBody,
   PasswordChangeBody,
@@ -95,7 +95,7 @@ export async function routes(app: App, deps: AppDeps) {
           await recordAudit(tx, { utilityId: user.utilityId, actorId: user.id, actorKind: user.kind, action: 'auth.logout', entity: 'user', entityId: user.id, ip: req.ip });
         });
       }
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      clearSessionCookie(reply);
       return reply.status(204).send();
     },
   );
@@ -168,7 +168,7 @@ export async function routes(app: App, deps: AppDeps) {
     },
     async (req, reply) => {
       await inTenant(app, req, (tx) => confirmPasswordReset(tx, requestInfo(req), req.body.token, req.body.password));
-      if (req.session) reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      if (req.session) clearSessionCookie(reply);
       return { status: 'password_set' };
     },
   );
