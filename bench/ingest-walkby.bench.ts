@@ -2,7 +2,8 @@
  * Walk-by ingestion benchmark: 1,000,000 mode-5 encrypted telegrams
  * (20,000 meters with their own keys × 50 telegrams, plus duplicates and
  * telegrams of unknown modules) into PostgreSQL: decrypt, decode, match,
- * dedupe, store. Prints the time and the peak RSS.
+ * dedupe, store. Prints the counts, wall time, CPU time of this process and of
+ * the PostgreSQL backend, peak RSS and RSS sampled every second.
  *
  *   node bin/run-ts.js bench/ingest-walkby.bench.ts [--meters 20000] [--per-meter 50] [--threads N]
  *
@@ -11,7 +12,7 @@
  * kept in /tmp and reused (its keys are derived from the meter number).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import os from 'node:os';
 import { sql } from 'kysely';
@@ -60,6 +61,23 @@ async function generate(file: string): Promise<void> {
   console.log(`generated ${n} lines (${(statSync(file).size / 1e6).toFixed(0)} MB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
+/** This process's CPU per thread (main, decode workers, the loader's thread, GC helpers), from /proc. */
+function threadCpu(): string {
+  const by = new Map<string, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const st = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const comm = st.slice(st.indexOf('(') + 1, st.lastIndexOf(')'));
+      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+      const name = tid === String(process.pid) ? 'main' : `${comm}#${tid}`;
+      by.set(name, (Number(f[11]) + Number(f[12])) / 100);
+    } catch {
+      // the thread ended
+    }
+  }
+  return [...by].filter(([, v]) => v >= 0.05).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
+}
+
 async function main() {
   const file = `/tmp/wodnik-walkby-${METERS}x${PER_METER}.txt`;
   await generate(file);
@@ -88,8 +106,26 @@ async function main() {
       where sp.utility_id = ${u.id}`.execute(database.db);
     await sql`analyze`.execute(database.db);
 
+    const pgCpu = async () => {
+      // CPU seconds of this database's client backends (PostgreSQL runs on the same machine), from /proc.
+      const r = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend'`.execute(database.db);
+      const out = new Map<number, number>();
+      for (const { pid } of r.rows) {
+        try {
+          const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+          out.set(pid, (Number(f[11]) + Number(f[12])) / 100);
+        } catch {
+          // not on this machine
+        }
+      }
+      return out;
+    };
+    const pgBefore = await pgCpu();
+    const samples: number[] = [];
     let peak = process.memoryUsage().rss;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+    const every = setInterval(() => samples.push(Math.round(process.memoryUsage().rss / 1e6)), 1000);
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const s = await importWalkby(createReadStream(file, { highWaterMark: 256 * 1024 }), {
       database,
@@ -100,18 +136,30 @@ async function main() {
       threads: threadsArg,
     });
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     clearInterval(sampler);
+    clearInterval(every);
+    const pgAfter = await pgCpu();
+    let pgSeconds = 0;
+    for (const [pid, v] of pgAfter) pgSeconds += v - (pgBefore.get(pid) ?? 0);
     const stored = await sql<{ readings: number; telegrams: number }>`select (select count(*)::int from readings) as readings, (select count(*)::int from telegrams) as telegrams`.execute(database.db);
+    const pgVersion = await sql<{ v: string }>`select current_setting('server_version') as v`.execute(database.db);
     console.log(JSON.stringify({ ...s, badLineSamples: undefined }));
-    console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, node ${process.version}, ${database.kind}`);
+    console.log(`machine: nproc ${os.cpus().length} × ${os.cpus()[0]?.model}, node ${process.version}, PostgreSQL ${pgVersion.rows[0].v}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     console.log(
-      `ingested ${s.telegrams} telegrams in ${seconds.toFixed(1)} s (${Math.round(s.telegrams / seconds)}/s): ${stored.rows[0].readings} readings, ${stored.rows[0].telegrams} telegrams stored, ${s.duplicates} duplicates, ${s.quarantined} quarantined; peak RSS ${(peak / 1e6).toFixed(0)} MB`,
+      `lines ${s.lines}, telegrams ${s.telegrams}, readings ${s.readings} (stored ${stored.rows[0].readings}), telegrams stored ${stored.rows[0].telegrams}, duplicates ${s.duplicates}, quarantined ${s.quarantined} ${JSON.stringify(s.byReason)}, bad lines ${s.badLines}`,
     );
+    console.log(
+      `wall ${seconds.toFixed(1)} s (${Math.round(s.telegrams / seconds)} telegrams/s); CPU of this process ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)}, sys ${(cpu.system / 1e6).toFixed(1)}); PostgreSQL backend CPU ${pgSeconds.toFixed(1)} s; peak RSS ${(peak / 1e6).toFixed(0)} MB`,
+    );
+    console.log(`RSS every second (MB): ${samples.join(' ')}`);
+    console.log(`CPU by thread since start (s): ${threadCpu()}`);
   } finally {
     await database.close();
     const a = new pg.Client({ connectionString: base });
     await a.connect();
-    await a.query(`drop database if exists ${name} with (force)`);
+    if (process.argv.includes('--keep-db')) console.log(`kept database ${name}`);
+    else await a.query(`drop database if exists ${name} with (force)`);
     await a.end();
   }
 }

@@ -80,11 +80,18 @@ export class AlarmTracker {
     return m;
   }
 
+  /** Meters with a known alarm state: only their telegrams (or flagged ones) can change anything. */
+  async tracked(): Promise<ReadonlyMap<number, unknown>> {
+    return this.load();
+  }
+
   async apply(events: AlarmEvent[]): Promise<void> {
     const states = await this.load();
     // Only telegrams with a flag, or from meters with an episode running, can change anything.
-    const relevant = events.filter((e) => e.alarms.length > 0 || states.has(e.meterId)).sort((a, b) => a.at.getTime() - b.at.getTime());
-    for (const e of relevant) {
+    // (Checked in time order, so that a telegram without the flag after a flagged one of the same batch ends its episode.)
+    const sorted = [...events].sort((a, b) => a.at.getTime() - b.at.getTime());
+    for (const e of sorted) {
+      if (e.alarms.length === 0 && !states.has(e.meterId)) continue;
       const st = this.stateOf(e.meterId);
       const { start, end } = transitions(st, e.at.getTime(), e.alarms);
       for (const kind of [...start, ...end]) {

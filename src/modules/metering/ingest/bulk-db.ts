@@ -13,53 +13,32 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from '../../../db/connection.ts';
 import { enterTenant, type TenantContext, type Tx } from '../../../db/tenant.ts';
 import type { DB } from '../../../db/types.ts';
-
-/** One staged telegram (a row of ingest_stage). */
-export interface StageRow {
-  sha256: string; // hex
-  raw: string; // hex
-  receivedAt: Date;
-  rssi: number | null;
-  manufacturer: string | null;
-  radioId: string | null;
-  meterId: number | null;
-  readAt: Date | null;
-  valueM3: string | null;
-  status: 'accepted' | 'pending' | null;
-  statusReason: string | null;
-  errorCode: string | null;
-  errorMessage: string | null;
-}
+import { STAGE_COLUMNS } from './stage-batch.ts';
 
 export interface BulkTx {
   tx: Tx;
-  /** Replaces the staging table's content with these rows. */
-  stage(rows: StageRow[]): Promise<void>;
+  /** Replaces the staging table's content with these rows (COPY text, columns STAGE_COLUMNS). */
+  stage(copy: string): Promise<void>;
 }
 
 const STAGE_DDL = sql`create temp table if not exists ingest_stage (
-  sha256 bytea not null, raw bytea not null, received_at timestamptz not null, rssi int,
+  n int not null, sha256 bytea not null, raw bytea not null, received_at timestamptz not null, rssi int,
   manufacturer text, radio_id text, meter_id bigint, read_at timestamptz, value_m3 numeric(12,3),
-  status text, status_reason text, error_code text, error_message text
+  error_code text, error_message text
 ) on commit drop`;
 
-const COLUMNS = 'sha256, raw, received_at, rssi, manufacturer, radio_id, meter_id, read_at, value_m3, status, status_reason, error_code, error_message';
+const unescape = (f: string): string | null =>
+  f === '\\N' ? null : f.includes('\\') ? f.replace(/\\(.)/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : c)) : f;
 
-/** COPY text format: tab-separated, \N for null, backslash escapes. */
-function copyText(v: string | null): string {
-  if (v === null) return '\\N';
-  return /[\\\t\n\r]/.test(v) ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : v;
-}
-
-function copyLines(rows: StageRow[]): string {
-  let out = '';
-  for (const r of rows) {
-    out +=
-      `\\\\x${r.sha256}\t\\\\x${r.raw}\t${r.receivedAt.toISOString()}\t${r.rssi ?? '\\N'}\t${copyText(r.manufacturer)}\t${copyText(r.radioId)}\t` +
-      `${r.meterId ?? '\\N'}\t${r.readAt ? r.readAt.toISOString() : '\\N'}\t${r.valueM3 ?? '\\N'}\t${r.status ?? '\\N'}\t` +
-      `${copyText(r.statusReason)}\t${copyText(r.errorCode)}\t${copyText(r.errorMessage)}\n`;
+/** COPY text back into one array per column (PGlite has no COPY FROM STDIN). */
+function columnsOf(copy: string): Array<Array<string | null>> {
+  const cols: Array<Array<string | null>> = Array.from({ length: 12 }, () => []);
+  for (const line of copy.split('\n')) {
+    if (line === '') continue;
+    const f = line.split('\t');
+    for (let i = 0; i < 12; i++) cols[i].push(unescape(f[i]));
   }
-  return out;
+  return cols;
 }
 
 export async function withBulkTx<T>(database: Database, ctx: TenantContext, fn: (b: BulkTx) => Promise<T>): Promise<T> {
@@ -69,17 +48,15 @@ export async function withBulkTx<T>(database: Database, ctx: TenantContext, fn: 
     await STAGE_DDL.execute(tx);
     return fn({
       tx,
-      async stage(rows) {
+      async stage(copy) {
         await sql`truncate ingest_stage`.execute(tx);
-        if (rows.length === 0) return;
-        await sql`insert into ingest_stage (${sql.raw(COLUMNS)})
-          select decode(a, 'hex'), decode(b, 'hex'), c, d, e, f, g, h, i, j, k, l, m
-          from unnest(${rows.map((r) => r.sha256)}::text[], ${rows.map((r) => r.raw)}::text[], ${rows.map((r) => r.receivedAt.toISOString())}::timestamptz[],
-                      ${rows.map((r) => r.rssi)}::int[], ${rows.map((r) => r.manufacturer)}::text[], ${rows.map((r) => r.radioId)}::text[],
-                      ${rows.map((r) => r.meterId)}::bigint[], ${rows.map((r) => r.readAt?.toISOString() ?? null)}::timestamptz[],
-                      ${rows.map((r) => r.valueM3)}::numeric[], ${rows.map((r) => r.status)}::text[], ${rows.map((r) => r.statusReason)}::text[],
-                      ${rows.map((r) => r.errorCode)}::text[], ${rows.map((r) => r.errorMessage)}::text[])
-            as s(a, b, c, d, e, f, g, h, i, j, k, l, m)`.execute(tx);
+        if (copy === '') return;
+        const c = columnsOf(copy);
+        await sql`insert into ingest_stage (${sql.raw(STAGE_COLUMNS)})
+          select a::int, b::bytea, c::bytea, d::timestamptz, e::int, f, g, h::bigint, i::timestamptz, j::numeric, k, l
+          from unnest(${c[0]}::text[], ${c[1]}::text[], ${c[2]}::text[], ${c[3]}::text[], ${c[4]}::text[], ${c[5]}::text[],
+                      ${c[6]}::text[], ${c[7]}::text[], ${c[8]}::text[], ${c[9]}::text[], ${c[10]}::text[], ${c[11]}::text[])
+            as s(a, b, c, d, e, f, g, h, i, j, k, l)`.execute(tx);
       },
     });
   });
@@ -100,11 +77,11 @@ async function withPostgres<T>(pool: pg.Pool, ctx: TenantContext, fn: (b: BulkTx
       await STAGE_DDL.execute(tx);
       return fn({
         tx,
-        async stage(rows) {
+        async stage(copy) {
           await sql`truncate ingest_stage`.execute(tx);
-          if (rows.length === 0) return;
-          const stream = client.query(copyFrom(`copy ingest_stage (${COLUMNS}) from stdin`));
-          await pipeline(Readable.from([copyLines(rows)]), stream);
+          if (copy === '') return;
+          const stream = client.query(copyFrom(`copy ingest_stage (${STAGE_COLUMNS}) from stdin`));
+          await pipeline(Readable.from([copy]), stream);
         },
       });
     });

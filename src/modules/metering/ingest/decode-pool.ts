@@ -1,47 +1,59 @@
 /**
- * Decoding off the main thread: a walk-by import hands batches to one or two
- * worker threads, so that decryption and decoding overlap with reading the
- * file and writing to the database. With threads = 0 it decodes inline.
+ * Decoding off the main thread: a walk-by import hands chunks of the file
+ * (whole lines, as one transferable buffer) to one or two worker threads,
+ * which parse, decrypt, decode and stage them; the main thread meanwhile
+ * writes earlier batches to the database. With threads = 0 the same work runs
+ * inline (small files: starting a worker costs more than it saves).
  */
 import { Worker } from 'node:worker_threads';
 import type { SecretBox } from '../../../lib/secret-box.ts';
-import { makeDecode, type DecodedItem } from './decode-core.ts';
+import { makeDecode } from './decode-core.ts';
 import { Keyring, type ModuleEntry } from './keyring.ts';
+import { processChunk, type ChunkResult } from './walkby-chunk.ts';
+import { transferables } from './stage-batch.ts';
 
-export interface DecodePool {
-  decode(hex: string[]): Promise<DecodedItem[]>;
+export interface ChunkPool {
+  /** Takes ownership of buf (it is transferred to a worker). */
+  process(buf: Uint8Array, first: boolean): Promise<ChunkResult>;
   close(): Promise<void>;
 }
 
-export function inlineDecoder(keyring: Keyring): DecodePool {
+export function inlinePool(keyring: Keyring, defaultTime: number): ChunkPool {
   const decode = makeDecode(keyring.keyFor);
+  const lookup = (m: string, r: string) => keyring.lookup(m, r);
   return {
-    decode: async (hex) => hex.map((h) => decode(Buffer.from(h, 'hex'))),
+    process: async (buf, first) => processChunk(buf, { first, defaultTime }, decode, lookup),
     close: async () => {},
   };
 }
 
-export async function createDecodePool(opts: { threads: number; modules: ModuleEntry[]; serverKey: Buffer; box: SecretBox }): Promise<DecodePool> {
+export interface WorkerInit {
+  modules: ModuleEntry[];
+  serverKey: string;
+  defaultTime: number;
+}
+
+export async function createChunkPool(opts: { threads: number; modules: ModuleEntry[]; serverKey: Buffer; box: SecretBox; defaultTime: number }): Promise<ChunkPool> {
   if (opts.threads <= 0) {
     const k = new Keyring(opts.box);
     k.add(opts.modules);
-    return inlineDecoder(k);
+    return inlinePool(k, opts.defaultTime);
   }
   const workers: Worker[] = [];
-  const pending = new Map<number, { resolve: (v: DecodedItem[]) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { resolve: (v: ChunkResult) => void; reject: (e: Error) => void }>();
   let failure: Error | null = null;
+  const init: WorkerInit = { modules: opts.modules, serverKey: opts.serverKey.toString('hex'), defaultTime: opts.defaultTime };
   for (let i = 0; i < opts.threads; i++) {
-    const w = new Worker(new URL('./decode-worker-boot.mjs', import.meta.url), {
-      workerData: { modules: opts.modules, serverKey: opts.serverKey.toString('hex') },
-    });
+    const w = new Worker(new URL('./decode-worker-boot.mjs', import.meta.url), { workerData: init });
     await new Promise<void>((resolve, reject) => {
       w.once('message', () => resolve());
       w.once('error', reject);
     });
-    w.on('message', (m: { seq: number; items: DecodedItem[] }) => {
+    w.on('message', (m: { seq: number; result?: ChunkResult; error?: string }) => {
       const p = pending.get(m.seq);
       pending.delete(m.seq);
-      p?.resolve(m.items);
+      if (m.result) p?.resolve(m.result);
+      else p?.reject(new Error(m.error ?? 'decode worker failed'));
     });
     w.on('error', (err) => {
       failure = err;
@@ -52,12 +64,12 @@ export async function createDecodePool(opts: { threads: number; modules: ModuleE
   }
   let seq = 0;
   return {
-    decode(hex) {
+    process(buf, first) {
       if (failure) return Promise.reject(failure);
       const s = seq++;
       return new Promise((resolve, reject) => {
         pending.set(s, { resolve, reject });
-        workers[s % workers.length].postMessage({ seq: s, hex: hex.join('\n') });
+        workers[s % workers.length].postMessage({ seq: s, buf, first }, [buf.buffer as ArrayBuffer]);
       });
     },
     async close() {
@@ -65,3 +77,5 @@ export async function createDecodePool(opts: { threads: number; modules: ModuleE
     },
   };
 }
+
+export { transferables };

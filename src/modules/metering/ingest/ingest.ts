@@ -8,9 +8,9 @@
  * quarantine entries: a telegram heard again changes nothing.
  */
 import { sql } from 'kysely';
-import { parseTimestamp } from './local-time.ts';
-import type { BulkTx, StageRow } from './bulk-db.ts';
-import type { AlarmKind, DecodedItem } from './decode-core.ts';
+import type { BulkTx } from './bulk-db.ts';
+import type { DecodedItem } from './decode-core.ts';
+import { alarmsOf, StageBuilder, type StagedBatch } from './stage-batch.ts';
 import type { Keyring } from './keyring.ts';
 import { advance, assessReading, averageDaily, type MeterHistory } from './plausibility.ts';
 import { AlarmTracker, type AlarmEvent } from './alarms.ts';
@@ -54,22 +54,6 @@ export function addCounts(a: IngestCounts, b: IngestCounts): IngestCounts {
   };
 }
 
-const QUARANTINE_MESSAGES: Record<string, string> = {
-  'ingest.unknown_module': 'no radio module with this identity is registered',
-  'ingest.no_meter': 'the radio module is not fitted to a current meter',
-  'ingest.no_volume': 'the telegram carries no total volume',
-};
-
-/** A meter's clock more than a day ahead of the receiver is wrong; the receive time is used then. */
-const CLOCK_SLACK_MS = 86_400_000;
-
-function readTime(item: DecodedItem, receivedAt: Date): Date {
-  if (!item.meterDatetime) return receivedAt;
-  const t = parseTimestamp(item.meterDatetime);
-  if (!t || t.getTime() > receivedAt.getTime() + CLOCK_SLACK_MS || t.getUTCFullYear() < 2000) return receivedAt;
-  return t;
-}
-
 export class IngestSession {
   private readonly histories = new Map<number, MeterHistory>();
   readonly alarms: AlarmTracker;
@@ -83,70 +67,54 @@ export class IngestSession {
     this.alarms = new AlarmTracker(b.tx, utilityId);
   }
 
+  /** Telegrams decoded on this thread (gateway push, MQTT). */
   async write(incoming: IncomingTelegram[], decoded: DecodedItem[]): Promise<IngestCounts> {
-    const counts = emptyCounts();
-    counts.telegrams = incoming.length;
-    const seen = new Set<string>();
-    const rows: StageRow[] = [];
-    const rowAlarms: AlarmKind[][] = [];
-    const needHistory = new Set<number>();
+    const builder = new StageBuilder((m, r) => this.keyring.lookup(m, r), incoming.length || 1);
     for (let i = 0; i < incoming.length; i++) {
       const t = incoming[i];
-      const d = decoded[i];
-      if (seen.has(d.sha256)) {
-        counts.duplicates++;
-        continue;
-      }
-      seen.add(d.sha256);
-      const row: StageRow = {
-        sha256: d.sha256,
-        raw: t.hex,
-        receivedAt: t.receivedAt,
-        rssi: t.rssi ?? null,
-        manufacturer: d.manufacturer ?? null,
-        radioId: d.radioId ?? null,
-        meterId: null,
-        readAt: null,
-        valueM3: null,
-        status: null,
-        statusReason: null,
-        errorCode: null,
-        errorMessage: null,
-      };
-      const module = d.manufacturer && d.radioId ? this.keyring.lookup(d.manufacturer, d.radioId) : undefined;
-      let reason: string | null = null;
-      if (d.radioId && !module && (!d.error || d.error.code === 'wmbus.no_key' || d.error.code === 'wmbus.wrong_key')) reason = 'ingest.unknown_module';
-      else if (d.error) reason = d.error.code;
-      else if (!module?.meterId) reason = 'ingest.no_meter';
-      else if (d.totalM3 === undefined) reason = 'ingest.no_volume';
-      if (module?.meterId) row.meterId = module.meterId;
-      if (reason) {
-        row.errorCode = reason;
-        row.errorMessage = (reason === d.error?.code ? d.error.message : QUARANTINE_MESSAGES[reason]) ?? reason;
-      } else {
-        row.readAt = readTime(d, t.receivedAt);
-        row.valueM3 = d.totalM3!.toFixed(3);
-        if (!this.histories.has(row.meterId!)) needHistory.add(row.meterId!);
-      }
-      rows.push(row);
-      rowAlarms.push(d.alarms);
+      builder.add(t.hex.toUpperCase(), t.receivedAt.getTime(), t.rssi, decoded[i]);
     }
-    await this.loadHistories([...needHistory]);
+    const counts = await this.writeStaged(builder.finish());
+    counts.telegrams = incoming.length;
+    return counts;
+  }
 
+  /**
+   * One staged batch: plausibility of its reading candidates (here, because
+   * it needs each meter's history across batches), then the staging COPY and
+   * one statement that inserts the new telegrams and, for those only, the
+   * readings (held ones with their reason) and the quarantine entries.
+   */
+  async writeStaged(batch: StagedBatch): Promise<IngestCounts> {
+    const counts = emptyCounts();
+    counts.telegrams = batch.rows + batch.duplicates;
+    counts.duplicates = batch.duplicates;
+    const need = new Set<number>();
+    for (let i = 0; i < batch.cand; i++) if (!this.histories.has(batch.candMeter[i])) need.add(batch.candMeter[i]);
+    await this.loadHistories([...need]);
+
+    const pendingRow: number[] = [];
+    const pendingReason: string[] = [];
+    const tracked = await this.alarms.tracked();
+    const flagged = new Set<number>();
+    for (let i = 0; i < batch.cand; i++) if (batch.candAlarms[i] !== 0) flagged.add(batch.candMeter[i]);
     const events: AlarmEvent[] = [];
-    for (const [i, row] of rows.entries()) {
-      if (row.readAt === null || row.meterId === null) continue;
-      const h = this.histories.get(row.meterId)!;
-      const at = row.readAt.getTime();
-      const v = Number(row.valueM3);
+    for (let i = 0; i < batch.cand; i++) {
+      const meterId = batch.candMeter[i];
+      const at = batch.candAt[i];
+      const v = batch.candValue[i];
+      const h = this.histories.get(meterId)!;
       const a = assessReading(h, at, v);
-      row.status = a.status;
-      row.statusReason = a.reason;
-      if (a.status === 'accepted') this.histories.set(row.meterId, advance(h, at, v));
-      events.push({ meterId: row.meterId, at: row.readAt, alarms: rowAlarms[i] });
+      if (a.status === 'accepted') this.histories.set(meterId, advance(h, at, v));
+      else {
+        pendingRow.push(batch.candRow[i]);
+        pendingReason.push(a.reason ?? '');
+      }
+      const bits = batch.candAlarms[i];
+      if (bits !== 0 || flagged.has(meterId) || tracked.has(meterId)) events.push({ meterId, at: new Date(at), alarms: alarmsOf(bits) });
     }
 
-    await this.b.stage(rows);
+    await this.b.stage(batch.copy);
     const r = await sql<{ telegrams: number; readings: number; pending: number; candidates: number; reasons: Array<{ reason: string; n: number }> | null }>`
       with t as (
         insert into telegrams (utility_id, sha256, raw, received_at, source, source_detail, upload_id, rssi, manufacturer, radio_id, meter_id)
@@ -157,10 +125,13 @@ export class IngestSession {
         returning sha256
       ), fresh as (
         select s.* from ingest_stage s join t on t.sha256 = s.sha256
+      ), p as (
+        select * from unnest(${pendingRow}::int[], ${pendingReason}::text[]) as p(n, reason)
       ), r as (
         insert into readings (utility_id, meter_id, read_at, value_m3, source, status, status_reason)
-        select ${this.utilityId}, meter_id, read_at, value_m3, 'remote', status, status_reason
-        from fresh where error_code is null
+        select ${this.utilityId}, f.meter_id, f.read_at, f.value_m3, 'remote', case when p.n is null then 'accepted' else 'pending' end, p.reason
+        from fresh f left join p on p.n = f.n
+        where f.error_code is null
         on conflict (utility_id, meter_id, read_at) where source = 'remote' do nothing
         returning status
       ), q as (
@@ -184,8 +155,8 @@ export class IngestSession {
       counts.quarantined += n;
     }
     // Heard before (same content), or a new telegram whose reading the meter already has at that time.
-    counts.duplicates += rows.length - res.telegrams + (res.candidates - res.readings);
-    await this.alarms.apply(events);
+    counts.duplicates += batch.rows - res.telegrams + (res.candidates - res.readings);
+    if (events.length) await this.alarms.apply(events);
     return counts;
   }
 

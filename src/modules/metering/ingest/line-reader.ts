@@ -16,7 +16,7 @@ export interface Line {
   text: string | null;
 }
 
-async function* unpacked(source: AsyncIterable<Buffer | Uint8Array | string>): AsyncGenerator<Buffer> {
+export async function* unpacked(source: AsyncIterable<Buffer | Uint8Array | string>): AsyncGenerator<Buffer> {
   const it = source[Symbol.asyncIterator]();
   const first = await it.next();
   if (first.done) return;

@@ -10,11 +10,11 @@ import type { Database } from '../../../db/connection.ts';
 import { AppError } from '../../../lib/errors.ts';
 import { secretBox, serverKey } from '../../../lib/secret-box.ts';
 import { withBulkTx } from './bulk-db.ts';
-import { createDecodePool, inlineDecoder, type DecodePool } from './decode-pool.ts';
-import { addCounts, emptyCounts, IngestSession, type IncomingTelegram, type IngestCounts } from './ingest.ts';
+import { createChunkPool, inlinePool, type ChunkPool } from './decode-pool.ts';
+import { addCounts, emptyCounts, IngestSession, type IngestCounts } from './ingest.ts';
 import { Keyring, loadAllModules } from './keyring.ts';
-import { readLines } from './line-reader.ts';
-import { parseWalkbyLine } from './walkby-format.ts';
+import { MAX_LINE, unpacked } from './line-reader.ts';
+import { OVERLONG_MARK, type ChunkResult } from './walkby-chunk.ts';
 
 export interface WalkbyOptions {
   database: Database;
@@ -46,9 +46,8 @@ export interface WalkbySummary extends IngestCounts {
 const MAX_SAMPLES = 100;
 /** A file whose first MiB (or 10,000 lines) holds no telegram is refused without reading the rest. */
 const PROBE_BYTES = 1024 * 1024;
-const PROBE_LINES = 10_000;
-/** Up to this many telegrams are decoded on the main thread. */
-const INLINE_TELEGRAMS = 20_000;
+/** Up to this many bytes of a file (~20,000 lines) are processed on the main thread. */
+const INLINE_BYTES = 2_000_000;
 
 export function noTelegrams(badLines: BadLine[]): AppError {
   return new AppError(
@@ -62,11 +61,76 @@ export function noTelegrams(badLines: BadLine[]): AppError {
   );
 }
 
+/**
+ * Cuts the byte stream into batches of whole lines (about batchBytes each) as
+ * fresh buffers that can be transferred to a worker. A line longer than
+ * MAX_LINE that spans chunks is not buffered: it becomes OVERLONG_MARK.
+ */
+async function* lineBatches(source: AsyncIterable<Buffer>, batchBytes: number): AsyncGenerator<Uint8Array> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  let carry: Buffer[] = [];
+  let carryLen = 0;
+  let skipping = false;
+  const take = (): Uint8Array => {
+    const out = new Uint8Array(size);
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    parts = [];
+    size = 0;
+    return out;
+  };
+  const push = (b: Buffer) => {
+    if (b.length === 0) return;
+    parts.push(b);
+    size += b.length;
+  };
+  for await (let chunk of source) {
+    if (skipping) {
+      const nl = chunk.indexOf(0x0a);
+      if (nl < 0) continue;
+      skipping = false;
+      push(MARK_LINE);
+      chunk = chunk.subarray(nl + 1);
+    }
+    const last = chunk.lastIndexOf(0x0a);
+    if (last < 0) {
+      carry.push(Buffer.from(chunk)); // the stream may reuse the chunk's memory
+      carryLen += chunk.length;
+      if (carryLen > MAX_LINE) {
+        skipping = true;
+        carry = [];
+        carryLen = 0;
+      }
+      continue;
+    }
+    for (const c of carry) push(c);
+    carry = [];
+    carryLen = 0;
+    push(chunk.subarray(0, last + 1));
+    if (size >= batchBytes) yield take();
+    const rest = chunk.subarray(last + 1);
+    if (rest.length) {
+      carry.push(Buffer.from(rest));
+      carryLen = rest.length;
+    }
+  }
+  if (skipping) push(MARK_LINE);
+  for (const c of carry) push(c);
+  if (size > 0) yield take();
+}
+
+const MARK_LINE = Buffer.from(`${OVERLONG_MARK}\n`, 'latin1');
+
 export async function importWalkby(source: AsyncIterable<Buffer | Uint8Array | string>, opts: WalkbyOptions): Promise<WalkbySummary> {
   const started = performance.now();
   const threads = opts.threads ?? Math.min(2, Math.max(1, availableParallelism() - 1));
-  const batchSize = opts.batchSize ?? 5000;
-  const defaultTime = opts.receivedAt ?? new Date();
+  // About this many telegrams per batch (a walk-by line is ~100 bytes).
+  const batchBytes = (opts.batchSize ?? 5000) * 100;
+  const defaultTime = (opts.receivedAt ?? new Date()).getTime();
   const key = serverKey(opts.config);
   const box = secretBox(key);
 
@@ -79,10 +143,10 @@ export async function importWalkby(source: AsyncIterable<Buffer | Uint8Array | s
     const modules = await loadAllModules(b.tx);
     const keyring = new Keyring(box);
     keyring.add(modules);
-    // Small files decode inline; worker threads (their start costs a moment) only for big ones.
-    const inline = inlineDecoder(keyring);
-    let pool: DecodePool | null = null;
-    let submitted = 0;
+    // Small files are processed inline; worker threads (their start costs a moment) only for big ones.
+    const inline = inlinePool(keyring, defaultTime);
+    let pool: ChunkPool | null = null;
+    let submittedBytes = 0;
     const session = new IngestSession(b, opts.utilityId, keyring, { source: 'walkby', detail: opts.sourceName, uploadId: upload.id });
 
     let counts = emptyCounts();
@@ -91,17 +155,29 @@ export async function importWalkby(source: AsyncIterable<Buffer | Uint8Array | s
     let badLines = 0;
     const samples: BadLine[] = [];
     let bytes = 0;
+    let first = true;
+    // Batches are written in file order, one at a time, while later ones are decoded: at most maxInflight in memory.
     let chain: Promise<void> = Promise.resolve();
     const inflight: Promise<void>[] = [];
     const maxInflight = Math.max(2, threads * 2);
 
-    const submit = async (batch: IncomingTelegram[]) => {
-      submitted += batch.length;
-      if (!pool && threads > 0 && submitted > INLINE_TELEGRAMS) pool = await createDecodePool({ threads, modules, serverKey: key, box });
-      const decoded = (pool ?? inline).decode(batch.map((t) => t.hex));
-      decoded.catch(() => {});
+    const account = (r: ChunkResult) => {
+      for (const s of r.badSamples) if (samples.length < MAX_SAMPLES) samples.push({ line: lines + s.line, reason: s.reason });
+      lines += r.lines;
+      telegrams += r.telegrams;
+      badLines += r.badLines;
+    };
+
+    const submit = async (buf: Uint8Array) => {
+      submittedBytes += buf.length;
+      if (!pool && threads > 0 && submittedBytes > INLINE_BYTES) pool = await createChunkPool({ threads, modules, serverKey: key, box, defaultTime });
+      const processed = (pool ?? inline).process(buf, first);
+      first = false;
+      processed.catch(() => {});
       chain = chain.then(async () => {
-        counts = addCounts(counts, await session.write(batch, await decoded));
+        const r = await processed;
+        account(r);
+        counts = addCounts(counts, await session.writeStaged(r));
       });
       chain.catch(() => {});
       inflight.push(chain);
@@ -109,36 +185,26 @@ export async function importWalkby(source: AsyncIterable<Buffer | Uint8Array | s
     };
 
     const counted = (async function* () {
-      for await (const c of source) {
-        bytes += typeof c === 'string' ? c.length : c.byteLength;
+      for await (const c of unpacked(source)) {
+        bytes += c.length;
+        // More than PROBE_BYTES without a single line end: not a walk-by file.
+        if (submittedBytes === 0 && bytes > PROBE_BYTES) throw noTelegrams([{ line: 1, reason: 'line too long' }]);
         yield c;
       }
     })();
 
     try {
-      let batch: IncomingTelegram[] = [];
-      for await (const group of readLines(counted)) {
-        for (const line of group) {
-          lines = line.no;
-          const r = line.text === null ? ({ kind: 'bad', reason: 'line too long' } as const) : parseWalkbyLine(line.text, line.no);
-          if (r.kind === 'telegram') {
-            telegrams++;
-            batch.push({ hex: r.hex, receivedAt: r.receivedAt ?? defaultTime, rssi: r.rssi });
-            if (batch.length >= batchSize) {
-              await submit(batch);
-              batch = [];
-            }
-          } else if (r.kind === 'bad') {
-            badLines++;
-            if (samples.length < MAX_SAMPLES) samples.push({ line: line.no, reason: r.reason });
-          }
+      for await (const buf of lineBatches(counted, batchBytes)) {
+        await submit(buf);
+        // A file that starts without any telegram is refused before the rest is read.
+        if (telegrams === 0 && bytes > PROBE_BYTES) {
+          while (inflight.length) await inflight.shift();
+          if (telegrams === 0) throw noTelegrams(samples);
         }
-        if (telegrams === 0 && (bytes > PROBE_BYTES || badLines > PROBE_LINES)) throw noTelegrams(samples);
       }
-      if (batch.length) await submit(batch);
       while (inflight.length) await inflight.shift();
     } finally {
-      await (pool as DecodePool | null)?.close();
+      await (pool as ChunkPool | null)?.close();
     }
     if (telegrams === 0) throw noTelegrams(samples);
 

@@ -1,0 +1,49 @@
+/**
+ * One chunk of a walk-by file (whole lines, as bytes) → a staged batch: the
+ * lines parsed, the hex turned into bytes, decrypted and decoded, matched to
+ * meters, deduplicated within the chunk and written as COPY text. Runs in a
+ * decode worker thread (or inline for small files); the same code either way.
+ */
+import type { DecodedItem } from './decode-core.ts';
+import { StageBuilder, type LookupModule, type StagedBatch } from './stage-batch.ts';
+import { MAX_LINE } from './line-reader.ts';
+import { parseWalkbyLine } from './walkby-format.ts';
+
+/** The reader replaces a line longer than MAX_LINE by this one character. */
+export const OVERLONG_MARK = '\u0000';
+const MAX_BAD_SAMPLES = 100;
+
+export interface ChunkResult extends StagedBatch {
+  lines: number;
+  telegrams: number;
+  badLines: number;
+  /** Line numbers relative to the chunk (from 1). */
+  badSamples: Array<{ line: number; reason: string }>;
+}
+
+export function processChunk(
+  buf: Uint8Array,
+  opts: { first: boolean; defaultTime: number },
+  decode: (bytes: Uint8Array) => DecodedItem,
+  lookup: LookupModule,
+): ChunkResult {
+  const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('latin1');
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const builder = new StageBuilder(lookup, lines.length || 1);
+  let telegrams = 0;
+  let badLines = 0;
+  const badSamples: ChunkResult['badSamples'] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const r = line === OVERLONG_MARK || line.length > MAX_LINE ? ({ kind: 'bad', reason: 'line too long' } as const) : parseWalkbyLine(line, opts.first && i === 0 ? 1 : 2);
+    if (r.kind === 'telegram') {
+      telegrams++;
+      builder.add(r.hex, r.receivedAt ? r.receivedAt.getTime() : opts.defaultTime, r.rssi, decode(Buffer.from(r.hex, 'hex')));
+    } else if (r.kind === 'bad') {
+      badLines++;
+      if (badSamples.length < MAX_BAD_SAMPLES) badSamples.push({ line: i + 1, reason: r.reason });
+    }
+  }
+  return { ...builder.finish(), lines: lines.length, telegrams, badLines, badSamples };
+}
