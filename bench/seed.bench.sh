@@ -16,7 +16,7 @@ echo "machine: $(nproc) × $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 |
 run() { # engine, env...
   local engine=$1; shift
   local out; out=$(mktemp)
-  /usr/bin/time -f '%e %U %S %M' -o "$out.time" env "$@" WODNIK_SECRET_KEY="$KEY" node bin/wodnik.js seed --customers "$N" | grep -E '^Created|^Added|rebuilt' || true
+  /usr/bin/time -f '%e %U %S %M' -o "$out.time" env "$@" WODNIK_SECRET_KEY="$KEY" node bin/wodnik.js seed --customers "$N" | grep -E '^Created|^Added|rebuilt|rows loaded' || true
   read -r wall user sys rss < "$out.time"
   echo "$engine: wall ${wall} s, cpu ${user} s user + ${sys} s sys, peak RSS $((rss / 1024)) MB, load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
   rm -f "$out" "$out.time"

@@ -142,7 +142,8 @@ export async function seedUtility(database: Database, opts: SeedOptions): Promis
       sample.push(...b.sample);
       if (b.customersSoFar % (BATCH * 2) === 0) log(`  ${b.customersSoFar} customers, ${counts.readings} readings (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     }
-    if (process.env.WODNIK_SEED_TIMING) log(`cpu ms: all ${Math.round((process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1000)}, copy per table: ${JSON.stringify(timing)}; total ${Date.now() - started} ms; fk checks skipped: ${fkSkipped}`);
+    const cpu = process.cpuUsage(cpu0);
+    log(`  rows loaded in ${((Date.now() - started) / 1000).toFixed(1)} s (CPU of both threads ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s; COPY CPU ms per table ${JSON.stringify(timing)}; FK checks ${fkSkipped ? 'skipped' : 'on'})`);
     const t1 = Date.now();
     await rebuildIndexes();
     if (large) log(`  secondary indexes rebuilt in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
