@@ -8,6 +8,25 @@ import { describeVif } from './vif.ts';
 
 const recs = (hex: string) => parseRecords(parseHex(hex));
 
+describe('hex', () => {
+  it('reads plain hex, separators between bytes and a 0x prefix; refuses anything else', () => {
+    expect([...parseHex('0aFf10')]).toEqual([0x0a, 0xff, 0x10]);
+    expect([...parseHex('0x0a ff|10_2F#3c')]).toEqual([0x0a, 0xff, 0x10, 0x2f, 0x3c]);
+    for (const bad of ['0a0', '0afg10', '0a f', 'zz', '', '0a1 0']) {
+      let code = '';
+      try {
+        parseHex(bad);
+      } catch (e) {
+        code = (e as { code: string }).code;
+      }
+      expect(code, bad).toBe('wmbus.hex');
+    }
+    const copy = parseHex('0a0b').slice();
+    copy[0] = 1;
+    expect(parseHex('0a0b')[0]).toBe(0x0a);
+  });
+});
+
 describe('numbers', () => {
   it('reads BCD least significant byte first, with 0xF as minus sign, and refuses other non-digits', () => {
     expect(bcdLE(parseHex('78563412'), 0, 4)).toBe(12345678);
