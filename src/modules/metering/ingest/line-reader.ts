@@ -9,6 +9,8 @@ import { createGunzip } from 'node:zlib';
 import { badRequest } from '../../../lib/errors.ts';
 
 export const MAX_LINE = 4096;
+/** lineBatches replaces a line longer than MAX_LINE that spans chunks by this one character. */
+export const OVERLONG_MARK = '\u0000';
 
 export interface Line {
   no: number;
@@ -85,3 +87,67 @@ export async function* readLines(source: AsyncIterable<Buffer | Uint8Array | str
     yield [{ no, text: overlong ? null : Buffer.concat(partial, partialLen).toString('latin1').replace(/\r$/, '') }];
   }
 }
+
+/**
+ * Cuts the byte stream into batches of whole lines (about batchBytes each) as
+ * fresh buffers that can be transferred to a worker. A line longer than
+ * MAX_LINE that spans chunks is not buffered: it becomes OVERLONG_MARK.
+ */
+export async function* lineBatches(source: AsyncIterable<Buffer>, batchBytes: number): AsyncGenerator<Uint8Array> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  let carry: Buffer[] = [];
+  let carryLen = 0;
+  let skipping = false;
+  const take = (): Uint8Array => {
+    const out = new Uint8Array(size);
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    parts = [];
+    size = 0;
+    return out;
+  };
+  const push = (b: Buffer) => {
+    if (b.length === 0) return;
+    parts.push(b);
+    size += b.length;
+  };
+  for await (let chunk of source) {
+    if (skipping) {
+      const nl = chunk.indexOf(0x0a);
+      if (nl < 0) continue;
+      skipping = false;
+      push(MARK_LINE);
+      chunk = chunk.subarray(nl + 1);
+    }
+    const last = chunk.lastIndexOf(0x0a);
+    if (last < 0) {
+      carry.push(Buffer.from(chunk)); // the stream may reuse the chunk's memory
+      carryLen += chunk.length;
+      if (carryLen > MAX_LINE) {
+        skipping = true;
+        carry = [];
+        carryLen = 0;
+      }
+      continue;
+    }
+    for (const c of carry) push(c);
+    carry = [];
+    carryLen = 0;
+    push(chunk.subarray(0, last + 1));
+    if (size >= batchBytes) yield take();
+    const rest = chunk.subarray(last + 1);
+    if (rest.length) {
+      carry.push(Buffer.from(rest));
+      carryLen = rest.length;
+    }
+  }
+  if (skipping) push(MARK_LINE);
+  for (const c of carry) push(c);
+  if (size > 0) yield take();
+}
+
+const MARK_LINE = Buffer.from(`${OVERLONG_MARK}\n`, 'latin1');

@@ -6,11 +6,9 @@
  */
 import type { DecodedItem } from './decode-core.ts';
 import { StageBuilder, type LookupModule, type StagedBatch } from './stage-batch.ts';
-import { MAX_LINE } from './line-reader.ts';
+import { MAX_LINE, OVERLONG_MARK } from './line-reader.ts';
 import { parseWalkbyLine } from './walkby-format.ts';
 
-/** The reader replaces a line longer than MAX_LINE by this one character. */
-export const OVERLONG_MARK = '\u0000';
 const MAX_BAD_SAMPLES = 100;
 
 export interface ChunkResult extends StagedBatch {

@@ -13,8 +13,8 @@ import { withBulkTx } from './bulk-db.ts';
 import { createChunkPool, inlinePool, type ChunkPool } from './decode-pool.ts';
 import { addCounts, emptyCounts, IngestSession, type IngestCounts } from './ingest.ts';
 import { Keyring, loadAllModules } from './keyring.ts';
-import { MAX_LINE, unpacked } from './line-reader.ts';
-import { OVERLONG_MARK, type ChunkResult } from './walkby-chunk.ts';
+import { lineBatches, unpacked } from './line-reader.ts';
+import type { ChunkResult } from './walkby-chunk.ts';
 
 export interface WalkbyOptions {
   database: Database;
@@ -26,6 +26,8 @@ export interface WalkbyOptions {
   /** Decode threads; 0 decodes on the main thread. Default: cores - 1, at most 2. */
   threads?: number;
   batchSize?: number;
+  /** Files up to this many bytes are processed on the main thread (default 2 MB). */
+  inlineBytes?: number;
   /** Receive time for lines that carry none (default: now). */
   receivedAt?: Date;
 }
@@ -60,70 +62,6 @@ export function noTelegrams(badLines: BadLine[]): AppError {
     { badLines: badLines.slice(0, 20) },
   );
 }
-
-/**
- * Cuts the byte stream into batches of whole lines (about batchBytes each) as
- * fresh buffers that can be transferred to a worker. A line longer than
- * MAX_LINE that spans chunks is not buffered: it becomes OVERLONG_MARK.
- */
-async function* lineBatches(source: AsyncIterable<Buffer>, batchBytes: number): AsyncGenerator<Uint8Array> {
-  let parts: Buffer[] = [];
-  let size = 0;
-  let carry: Buffer[] = [];
-  let carryLen = 0;
-  let skipping = false;
-  const take = (): Uint8Array => {
-    const out = new Uint8Array(size);
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    parts = [];
-    size = 0;
-    return out;
-  };
-  const push = (b: Buffer) => {
-    if (b.length === 0) return;
-    parts.push(b);
-    size += b.length;
-  };
-  for await (let chunk of source) {
-    if (skipping) {
-      const nl = chunk.indexOf(0x0a);
-      if (nl < 0) continue;
-      skipping = false;
-      push(MARK_LINE);
-      chunk = chunk.subarray(nl + 1);
-    }
-    const last = chunk.lastIndexOf(0x0a);
-    if (last < 0) {
-      carry.push(Buffer.from(chunk)); // the stream may reuse the chunk's memory
-      carryLen += chunk.length;
-      if (carryLen > MAX_LINE) {
-        skipping = true;
-        carry = [];
-        carryLen = 0;
-      }
-      continue;
-    }
-    for (const c of carry) push(c);
-    carry = [];
-    carryLen = 0;
-    push(chunk.subarray(0, last + 1));
-    if (size >= batchBytes) yield take();
-    const rest = chunk.subarray(last + 1);
-    if (rest.length) {
-      carry.push(Buffer.from(rest));
-      carryLen = rest.length;
-    }
-  }
-  if (skipping) push(MARK_LINE);
-  for (const c of carry) push(c);
-  if (size > 0) yield take();
-}
-
-const MARK_LINE = Buffer.from(`${OVERLONG_MARK}\n`, 'latin1');
 
 export async function importWalkby(source: AsyncIterable<Buffer | Uint8Array | string>, opts: WalkbyOptions): Promise<WalkbySummary> {
   const started = performance.now();
@@ -170,7 +108,7 @@ export async function importWalkby(source: AsyncIterable<Buffer | Uint8Array | s
 
     const submit = async (buf: Uint8Array) => {
       submittedBytes += buf.length;
-      if (!pool && threads > 0 && submittedBytes > INLINE_BYTES) pool = await createChunkPool({ threads, modules, serverKey: key, box, defaultTime });
+      if (!pool && threads > 0 && submittedBytes > (opts.inlineBytes ?? INLINE_BYTES)) pool = await createChunkPool({ threads, modules, serverKey: key, box, defaultTime });
       const processed = (pool ?? inline).process(buf, first);
       first = false;
       processed.catch(() => {});
