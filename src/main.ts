@@ -32,7 +32,7 @@ export async function startServer(opts: StartOptions = {}): Promise<Running> {
     await migrate(database.db, (m) => config.logLevel !== 'silent' && console.log(m));
     if (opts.seedWhenEmpty) {
       const { seedDemoIfEmpty } = await import('./modules/demo/seed.ts');
-      const logins = await seedDemoIfEmpty(database, { customers: opts.seedCustomers ?? 500 });
+      const logins = await seedDemoIfEmpty(database, { customers: opts.seedCustomers ?? 500, config });
       if (logins) printLogins(logins, config);
     }
     const app = await buildApp({ config, database });
