@@ -21,6 +21,7 @@ const data = {
   customerName: 'Halina Przybylska',
   customerEmail: 'halina.przybylska@example.com',
   staffEmail: 'admin@zgk-e2e.example',
+  menuAdminEmail: 'kierownik@zgk-e2e.example',
   forcedEmail: 'nowy.pracownik@zgk-e2e.example',
   contractNumber: '',
   serial: 'ZW-E2E-0001',
@@ -61,6 +62,8 @@ beforeAll(async () => {
   data.activationCode = await withTenant(db.db, { utilityId: u.id }, (tx) => issueActivationCode(tx, newcomer.id));
   data.utilityId = u.id;
   await buildUser(db, u.id, { kind: 'staff', email: data.staffEmail, roles: ['admin'] });
+  // A second administrator, without two-step login (the first one turns it on in a test).
+  await buildUser(db, u.id, { kind: 'staff', email: data.menuAdminEmail, roles: ['admin'] });
   await buildUser(db, u.id, { kind: 'staff', email: data.forcedEmail, roles: ['customer_service'], mustChangePassword: true });
 }, 120_000);
 
@@ -225,7 +228,7 @@ describe('web app', () => {
   it('every page of the back office menu passes axe (pages added later are covered too)', async () => {
     const page = await newPage();
     await page.goto(at('/login'));
-    await logIn(page, data.staffEmail);
+    await logIn(page, data.menuAdminEmail);
     await page.getByRole('heading', { level: 1, name: 'Podsumowanie' }).waitFor();
     const menu = page.getByRole('navigation', { name: 'Menu główne' }).getByRole('link');
     const targets = await menu.evaluateAll((links) => links.map((a) => ({ href: a.getAttribute('href') ?? '', text: a.textContent ?? '' })));
