@@ -61,21 +61,23 @@ async function generate(file: string): Promise<void> {
   console.log(`generated ${n} lines (${(statSync(file).size / 1e6).toFixed(0)} MB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-/** This process's CPU per thread (main, decode workers, the loader's thread, GC helpers), from /proc. */
-function threadCpu(): string {
-  const by = new Map<string, number>();
+/** This process's CPU per thread (main, decode worker, the loader's thread, V8 GC helpers), from /proc; sampled, so that an ended worker still counts. */
+const threadSeconds = new Map<string, number>();
+function sampleThreads(): void {
   for (const tid of readdirSync('/proc/self/task')) {
     try {
       const st = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
       const comm = st.slice(st.indexOf('(') + 1, st.lastIndexOf(')'));
       const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
-      const name = tid === String(process.pid) ? 'main' : `${comm}#${tid}`;
-      by.set(name, (Number(f[11]) + Number(f[12])) / 100);
+      threadSeconds.set(tid === String(process.pid) ? 'main' : `${comm}#${tid}`, (Number(f[11]) + Number(f[12])) / 100);
     } catch {
       // the thread ended
     }
   }
-  return [...by].filter(([, v]) => v >= 0.05).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
+}
+function threadCpu(): string {
+  sampleThreads();
+  return [...threadSeconds].filter(([, v]) => v >= 0.05).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
 }
 
 async function main() {
@@ -124,7 +126,10 @@ async function main() {
     const samples: number[] = [];
     let peak = process.memoryUsage().rss;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-    const every = setInterval(() => samples.push(Math.round(process.memoryUsage().rss / 1e6)), 1000);
+    const every = setInterval(() => {
+      samples.push(Math.round(process.memoryUsage().rss / 1e6));
+      sampleThreads();
+    }, 1000);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const s = await importWalkby(createReadStream(file, { highWaterMark: 256 * 1024 }), {

@@ -43,13 +43,6 @@ const QUARANTINE_MESSAGES: Record<string, string> = {
 /** A meter's clock more than a day ahead of the receiver is wrong; the receive time is used then. */
 const CLOCK_SLACK_MS = 86_400_000;
 
-export function readTime(meterDatetime: string | undefined, receivedAt: number): number {
-  if (!meterDatetime) return receivedAt;
-  const t = parseTimestamp(meterDatetime);
-  if (!t || t.getTime() > receivedAt + CLOCK_SLACK_MS || t.getUTCFullYear() < 2000) return receivedAt;
-  return t.getTime();
-}
-
 /** The quarantine reason of a decoded telegram, or null when it becomes a reading. */
 export function quarantineReason(d: DecodedItem, module: ModuleMatch | undefined): string | null {
   if (d.radioId && !module && (!d.error || d.error.code === 'wmbus.no_key' || d.error.code === 'wmbus.wrong_key')) return 'ingest.unknown_module';
@@ -112,6 +105,21 @@ export class StageBuilder {
     return s;
   }
 
+  // Meter clock texts repeat across a file's telegrams: parse each once.
+  private readonly clockCache = new Map<string, number | null>();
+
+  private readTime(meterDatetime: string | undefined, receivedAt: number): number {
+    if (!meterDatetime) return receivedAt;
+    let t = this.clockCache.get(meterDatetime);
+    if (t === undefined) {
+      if (this.clockCache.size > 4096) this.clockCache.clear();
+      const d = parseTimestamp(meterDatetime);
+      t = d && d.getUTCFullYear() >= 2000 ? d.getTime() : null;
+      this.clockCache.set(meterDatetime, t);
+    }
+    return t === null || t > receivedAt + CLOCK_SLACK_MS ? receivedAt : t;
+  }
+
   private grow(): void {
     const n = this.candRow.length * 2;
     const g = <T extends Int32Array | Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
@@ -145,7 +153,7 @@ export class StageBuilder {
       code = copyText(reason);
       message = copyText((reason === d.error?.code ? d.error.message : QUARANTINE_MESSAGES[reason]) ?? reason);
     } else {
-      const at = readTime(d.meterDatetime, receivedAt);
+      const at = this.readTime(d.meterDatetime, receivedAt);
       readAt = this.iso(at);
       value = d.totalM3!.toFixed(3);
       if (this.cand === this.candRow.length) this.grow();
