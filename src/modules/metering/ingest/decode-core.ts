@@ -3,7 +3,7 @@
  * identity, error (the quarantine reason), volume, the meter's clock and the
  * alarm flags. Runs in the decode worker threads and inline (gateway, MQTT).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { createDecoder, type DecodeResult } from '../wmbus/index.ts';
 
 export const ALARM_KINDS = ['leak', 'burst', 'backflow', 'tamper', 'removal'] as const;
@@ -27,7 +27,8 @@ export type KeyFor = (radioId: string, manufacturer: string) => Uint8Array | und
 export function makeDecode(keyFor: KeyFor): (bytes: Uint8Array) => DecodedItem {
   const decoder = createDecoder({ keyFor });
   return (bytes) => {
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    // One-shot hash: no Hash object per telegram.
+    const sha256 = hash('sha256', bytes, 'hex');
     let out: DecodeResult;
     try {
       out = decoder.decode(bytes);

@@ -27,6 +27,8 @@ export function inlinePool(keyring: Keyring, defaultTime: number): ChunkPool {
   };
 }
 
+const YOUNG_MB = 96;
+
 export interface WorkerInit {
   modules: ModuleEntry[];
   serverKey: string;
@@ -44,7 +46,9 @@ export async function createChunkPool(opts: { threads: number; modules: ModuleEn
   let failure: Error | null = null;
   const init: WorkerInit = { modules: opts.modules, serverKey: opts.serverKey.toString('hex'), defaultTime: opts.defaultTime };
   for (let i = 0; i < opts.threads; i++) {
-    const w = new Worker(new URL('./decode-worker-boot.mjs', import.meta.url), { workerData: init });
+    // A young generation big enough for a batch's short-lived objects: fewer of them survive into the old
+    // generation, whose marking was a good part of the import's CPU time.
+    const w = new Worker(new URL('./decode-worker-boot.mjs', import.meta.url), { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
     await new Promise<void>((resolve, reject) => {
       w.once('message', () => resolve());
       w.once('error', reject);
