@@ -44,7 +44,15 @@ describe.skipIf(!file)('wM-Bus dev vectors (wmbusmeters)', () => {
   for (const v of vectors) {
     const known = knownMisses[v.vector_id];
     if (known) {
-      it.todo(`${v.vector_id} (${v.driver_resolved}): not matched yet: ${known}`);
+      // Listed, not hidden: the test names the miss and still holds what does
+      // match (no error, every volume, the id), so a known miss cannot hide a
+      // regression in the figures billing uses.
+      it(`${v.vector_id} (${v.driver_resolved}) — KNOWN MISS: ${known}`, () => {
+        const { got, compared, differences } = run(v);
+        expect(got.error).toBeUndefined();
+        expect(compared.some((k) => k.endsWith('_m3'))).toBe(true);
+        expect(differences.filter((d) => /^(id |[a-z0-9_]+_m3 )/.test(d))).toEqual([]);
+      });
       continue;
     }
     it(`${v.vector_id} (${v.driver_resolved})`, () => {
