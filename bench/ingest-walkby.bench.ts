@@ -5,7 +5,7 @@
  * dedupe, store. Prints the counts, wall time, CPU time of this process and of
  * the PostgreSQL backend, peak RSS and RSS sampled every second.
  *
- *   node bin/run-ts.js bench/ingest-walkby.bench.ts [--meters 20000] [--per-meter 50] [--threads N]
+ *   node bin/run-ts.js bench/ingest-walkby.bench.ts [--meters 20000] [--per-meter 50] [--threads N] [--batch TELEGRAMS]
  *
  * BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) names
  * the server; a scratch database is created and dropped. The generated file is
@@ -30,6 +30,7 @@ const arg = (name: string, d: number) => {
 const METERS = arg('meters', 20_000);
 const PER_METER = arg('per-meter', 50);
 const threadsArg = process.argv.includes('--threads') ? arg('threads', 1) : undefined;
+const batchArg = process.argv.includes('--batch') ? arg('batch', 5000) : undefined;
 const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECRET = '22'.repeat(32);
 
@@ -139,6 +140,7 @@ async function main() {
       fileName: file,
       sourceName: 'bench',
       threads: threadsArg,
+      batchSize: batchArg,
     });
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);

@@ -52,7 +52,7 @@ function file(): string {
 
 async function* chunks(text: string) {
   // Chunks that cut lines anywhere, as a stream does.
-  for (let i = 0; i < text.length; i += 777) yield Buffer.from(text.slice(i, i + 777));
+  for (let i = 0; i < text.length; i += 7777) yield Buffer.from(text.slice(i, i + 7777));
 }
 
 const opts = () => ({
@@ -81,5 +81,15 @@ describe('walk-by import through the worker thread', () => {
     expect(s).toMatchObject({ readings: 0, quarantined: 0 });
     const r = await sql<{ n: number }>`select count(*)::int as n from readings where utility_id = ${utilityId}`.execute(t.database.db);
     expect(r.rows[0].n).toBe(60);
+  });
+
+  it('refuses a file without telegrams after its first MiB, by its lines or by their lack', async () => {
+    const garbage = 'zzzz zzzz\n'.repeat(150_000); // 1.5 MB of lines, all bad, in one big batch
+    await expect(importWalkby(chunks(garbage), { ...opts(), batchSize: 20_000 })).rejects.toMatchObject({
+      code: 'walkby.no_telegrams',
+      details: { badLines: expect.arrayContaining([{ line: 2, reason: 'no telegram in the line' }]) }, // line 1 reads as a header
+    });
+    const blob = 'A'.repeat(1_500_000); // no line end at all
+    await expect(importWalkby(chunks(blob), opts())).rejects.toMatchObject({ code: 'walkby.no_telegrams', details: { badLines: [{ line: 1, reason: 'line too long' }] } });
   });
 });

@@ -122,11 +122,15 @@ export async function importWalkby(source: AsyncIterable<Buffer | Uint8Array | s
       if (inflight.length >= maxInflight) await inflight.shift();
     };
 
+    let lineEnd = false;
     const counted = (async function* () {
       for await (const c of unpacked(source)) {
         bytes += c.length;
         // More than PROBE_BYTES without a single line end: not a walk-by file.
-        if (submittedBytes === 0 && bytes > PROBE_BYTES) throw noTelegrams([{ line: 1, reason: 'line too long' }]);
+        if (!lineEnd) {
+          lineEnd = c.includes(0x0a);
+          if (!lineEnd && bytes > PROBE_BYTES) throw noTelegrams([{ line: 1, reason: 'line too long' }]);
+        }
         yield c;
       }
     })();
