@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api, ApiError, type RequestOptions } from '../api/client.ts';
 import { useLang } from '../i18n/index.ts';
+import { navigate, useLocation } from '../router.tsx';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -52,4 +53,113 @@ export function DataState<T>({ loaded, children }: { loaded: Loaded<T>; children
       </p>
     );
   return <>{children(loaded.data)}</>;
+}
+
+/** A column header: its text, or the text and a class (`num` right-aligns numbers). */
+export type Column = string | { label: string; className?: string };
+
+/**
+ * A table of items with a caption for screen readers (the page heading says
+ * it visibly) and `scope` on its headers; rows come from `row`, which puts
+ * `data-label` on cells so they stack on phones. With `ifEmpty` given, an
+ * empty list shows that instead of an empty table.
+ */
+export function DataTable<T>({
+  caption,
+  columns,
+  items,
+  row,
+  ifEmpty,
+}: {
+  caption: string;
+  columns: Column[];
+  items: T[];
+  row: (item: T) => ReactNode;
+  ifEmpty?: ReactNode;
+}) {
+  if (items.length === 0 && ifEmpty !== undefined) return <>{ifEmpty}</>;
+  return (
+    <div className="table-wrap">
+      <table>
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            {columns.map((c, i) => {
+              const { label, className } = typeof c === 'string' ? { label: c, className: undefined } : c;
+              return (
+                <th key={i} scope="col" className={className}>
+                  {label}
+                </th>
+              );
+            })}
+          </tr>
+        </thead>
+        <tbody>{items.map(row)}</tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Previous / "page x of y" / next, shown only when there is more than one page. */
+export function Pager({ page, pages, onPage }: { page: number; pages: number; onPage(page: number): void }) {
+  const { t } = useLang();
+  if (pages <= 1) return null;
+  return (
+    <nav className="pager" aria-label={t('common.pages')}>
+      <button type="button" className="button button-secondary" disabled={page <= 1} onClick={() => onPage(page - 1)}>
+        {t('common.previous')}
+      </button>
+      <span>{t('common.pageOf', { page, pages })}</span>
+      <button type="button" className="button button-secondary" disabled={page >= pages} onClick={() => onPage(page + 1)}>
+        {t('common.next')}
+      </button>
+    </nav>
+  );
+}
+
+/**
+ * A list filtered by one value and paged, both kept in the address
+ * (`?<key>=…&page=…`) so that a result can be bookmarked and the back button
+ * returns to it. `go(value, page)` moves there.
+ */
+export function useListAddress(path: string, key: string, limit: number) {
+  const { search } = useLocation();
+  const value = search.get(key) ?? '';
+  const page = Math.max(1, Number(search.get('page')) || 1);
+  const go = (v: string, p: number) => {
+    const s = new URLSearchParams();
+    if (v) s.set(key, v);
+    if (p > 1) s.set('page', String(p));
+    navigate(`${path}${s.size ? `?${s}` : ''}`);
+  };
+  return { value, page, go, offset: (page - 1) * limit };
+}
+
+/** A page of a longer list: the total announced as status, the items, the pager. */
+export function PagedList<T>({
+  loaded,
+  limit,
+  page,
+  onPage,
+  status,
+  children,
+}: {
+  loaded: Loaded<{ items: T[]; total: number }>;
+  limit: number;
+  page: number;
+  onPage(page: number): void;
+  status(total: number): ReactNode;
+  children: (items: T[]) => ReactNode;
+}) {
+  return (
+    <DataState loaded={loaded}>
+      {(d) => (
+        <>
+          <p role="status">{status(d.total)}</p>
+          {children(d.items)}
+          <Pager page={page} pages={Math.max(1, Math.ceil(d.total / limit))} onPage={onPage} />
+        </>
+      )}
+    </DataState>
+  );
 }

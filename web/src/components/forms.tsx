@@ -84,6 +84,65 @@ export function CheckboxField({
   );
 }
 
+/**
+ * A new password with the policy as its hint, and its repetition (`password2`).
+ * Validate both with `newPasswordProblems` from lib/password.ts.
+ */
+export function NewPasswordFields({
+  label,
+  name,
+  value,
+  repeat,
+  onChange,
+  onRepeatChange,
+  error,
+  repeatError,
+}: {
+  label: string;
+  name: string;
+  value: string;
+  repeat: string;
+  onChange(value: string): void;
+  onRepeatChange(value: string): void;
+  error?: string;
+  repeatError?: string;
+}) {
+  const { t } = useLang();
+  return (
+    <>
+      <TextField label={label} name={name} type="password" autoComplete="new-password" value={value} onChange={onChange} hint={t('password.policy')} error={error} required />
+      <TextField
+        label={t('fields.passwordRepeat')}
+        name="password2"
+        type="password"
+        autoComplete="new-password"
+        value={repeat}
+        onChange={onRepeatChange}
+        error={repeatError}
+        required
+      />
+    </>
+  );
+}
+
+/** The six-digit code of an authenticator app (spaces allowed; check it with `totpCode`). */
+export function TotpCodeField({ value, onChange, error }: { value: string; onChange(value: string): void; error?: string }) {
+  const { t } = useLang();
+  return (
+    <TextField
+      label={t('fields.totpCode')}
+      name="code"
+      inputMode="numeric"
+      autoComplete="one-time-code"
+      maxLength={7}
+      value={value}
+      onChange={onChange}
+      error={error}
+      required
+    />
+  );
+}
+
 /** The message of a failed request (or a summary of client-side problems), announced at once. */
 export function FormAlert({ error, children }: { error?: ApiError | null; children?: ReactNode }) {
   const { lang } = useLang();

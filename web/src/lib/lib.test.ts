@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { brandColours, contrast, darkenTo, parseHex, textOn } from './color.ts';
 import { daysUntil, formatDate, formatVolume } from './format.ts';
-import { passwordProblem } from './password.ts';
+import { newPasswordProblems, passwordProblem, totpCode } from './password.ts';
 import { withConsumption } from '../pages/shared/ReadingsTable.tsx';
 import { matchPath } from '../router.tsx';
 
@@ -59,5 +59,20 @@ describe('consumption between readings', () => {
     expect(out[0].usedM3).toBe('0.300');
     expect(out[1].usedM3).toBeUndefined();
     expect(out[2].usedM3).toBeUndefined();
+  });
+});
+
+describe('new password and TOTP code checks', () => {
+  it('reports the policy, the old password, an empty one and a wrong repetition', () => {
+    expect(newPasswordProblems('short', 'short')).toEqual({ password: 'password.tooShort' });
+    expect(newPasswordProblems('', '', { requiredWhenEmpty: true })).toEqual({ password: 'errors.required' });
+    expect(newPasswordProblems('Kowalski2026x', 'Kowalski2026x', { current: 'Kowalski2026x' })).toEqual({ password: 'password.sameAsOld' });
+    expect(newPasswordProblems('Kowalski2026x', 'Kowalski2026y')).toEqual({ repeat: 'errors.passwordMismatch' });
+    expect(newPasswordProblems('Kowalski2026x', 'Kowalski2026x', { email: 'jan@x.pl', current: 'old' })).toEqual({});
+  });
+  it('accepts six digits with spaces only', () => {
+    expect(totpCode(' 123 456 ')).toBe('123456');
+    expect(totpCode('12345')).toBeUndefined();
+    expect(totpCode('12345a')).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 /** Fixed-network gateways (administrators): the list, and registering one — its token is shown once. */
 import { useRef, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api/client.ts';
-import { DataState, useApi } from '../../components/data.tsx';
+import { DataState, DataTable, useApi } from '../../components/data.tsx';
 import { FormAlert, TextField, focusFirstInvalid } from '../../components/forms.tsx';
 import { Page } from '../../components/Page.tsx';
 import { useLang } from '../../i18n/index.ts';
@@ -58,37 +58,24 @@ export default function Gateways() {
   return (
     <Page title={t('gateways.title')} wide>
       <DataState loaded={list}>
-        {(d) =>
-          d.items.length === 0 ? (
-            <p>{t('gateways.none')}</p>
-          ) : (
-            <div className="table-wrap">
-              <table>
-                <caption className="visually-hidden">{t('gateways.title')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('gateways.name')}</th>
-                    <th scope="col">{t('gateways.created')}</th>
-                    <th scope="col">{t('gateways.lastSeen')}</th>
-                    <th scope="col">{t('gateways.state')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.items.map((g) => (
-                    <tr key={g.id}>
-                      <th scope="row" data-label={t('gateways.name')}>{g.name}</th>
-                      <td data-label={t('gateways.created')}>{formatDateTime(g.createdAt, lang)}</td>
-                      <td data-label={t('gateways.lastSeen')}>{formatDateTime(g.lastSeenAt, lang)}</td>
-                      <td data-label={t('gateways.state')}>
-                        <span className={`badge ${g.active ? 'badge-active' : ''}`}>{g.active ? t('gateways.active') : t('gateways.inactive')}</span>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
-        }
+        {(d) => (
+          <DataTable
+            caption={t('gateways.title')}
+            columns={[t('gateways.name'), t('gateways.created'), t('gateways.lastSeen'), t('gateways.state')]}
+            items={d.items}
+            ifEmpty={<p>{t('gateways.none')}</p>}
+            row={(g) => (
+              <tr key={g.id}>
+                <th scope="row" data-label={t('gateways.name')}>{g.name}</th>
+                <td data-label={t('gateways.created')}>{formatDateTime(g.createdAt, lang)}</td>
+                <td data-label={t('gateways.lastSeen')}>{formatDateTime(g.lastSeenAt, lang)}</td>
+                <td data-label={t('gateways.state')}>
+                  <span className={`badge ${g.active ? 'badge-active' : ''}`}>{g.active ? t('gateways.active') : t('gateways.inactive')}</span>
+                </td>
+              </tr>
+            )}
+          />
+        )}
       </DataState>
       <section className="card route-assign" aria-labelledby="gw-new">
         <h2 id="gw-new">{t('gateways.create')}</h2>

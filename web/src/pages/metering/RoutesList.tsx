@@ -1,5 +1,5 @@
 /** Reading routes: each with its stops, who walks it now and how far they got. */
-import { DataState, useApi } from '../../components/data.tsx';
+import { DataState, DataTable, useApi } from '../../components/data.tsx';
 import { Page } from '../../components/Page.tsx';
 import { useLang } from '../../i18n/index.ts';
 import { formatDate } from '../../lib/format.ts';
@@ -27,47 +27,30 @@ export default function RoutesList() {
       }
     >
       <DataState loaded={routes}>
-        {(d) =>
-          d.items.length === 0 ? (
-            <p>{t('routes.none')}</p>
-          ) : (
-            <div className="table-wrap">
-              <table>
-                <caption className="visually-hidden">{t('routes.title')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('routes.name')}</th>
-                    <th scope="col" className="num">
-                      {t('routes.stops')}
-                    </th>
-                    <th scope="col">{t('routes.assignedTo')}</th>
-                    <th scope="col">{t('routes.progress')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.items.map((r) => (
-                    <tr key={r.id}>
-                      <th scope="row" data-label={t('routes.name')}>
-                        <Link to={`/staff/routes/${r.id}`}>{r.name}</Link>
-                      </th>
-                      <td className="num" data-label={t('routes.stops')}>
-                        {r.stopCount}
-                      </td>
-                      <td data-label={t('routes.assignedTo')}>
-                        {r.currentAssignment
-                          ? `${r.currentAssignment.readerName} (${formatDate(r.currentAssignment.periodFrom, lang)} – ${formatDate(r.currentAssignment.periodTo, lang)})`
-                          : t('routes.unassigned')}
-                      </td>
-                      <td data-label={t('routes.progress')}>
-                        {r.progress ? <ProgressText counts={r.progress} /> : '—'}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
-        }
+        {(d) => (
+          <DataTable
+            caption={t('routes.title')}
+            columns={[t('routes.name'), { label: t('routes.stops'), className: 'num' }, t('routes.assignedTo'), t('routes.progress')]}
+            items={d.items}
+            ifEmpty={<p>{t('routes.none')}</p>}
+            row={(r) => (
+              <tr key={r.id}>
+                <th scope="row" data-label={t('routes.name')}>
+                  <Link to={`/staff/routes/${r.id}`}>{r.name}</Link>
+                </th>
+                <td className="num" data-label={t('routes.stops')}>
+                  {r.stopCount}
+                </td>
+                <td data-label={t('routes.assignedTo')}>
+                  {r.currentAssignment
+                    ? `${r.currentAssignment.readerName} (${formatDate(r.currentAssignment.periodFrom, lang)} – ${formatDate(r.currentAssignment.periodTo, lang)})`
+                    : t('routes.unassigned')}
+                </td>
+                <td data-label={t('routes.progress')}>{r.progress ? <ProgressText counts={r.progress} /> : '—'}</td>
+              </tr>
+            )}
+          />
+        )}
       </DataState>
     </Page>
   );

@@ -1,7 +1,7 @@
 /** Alarm tasks opened by telegrams (leak, burst, backflow, tamper, removal): open ones first, with a close action. */
 import { useState } from 'react';
 import { api, ApiError } from '../../api/client.ts';
-import { DataState, useApi } from '../../components/data.tsx';
+import { DataState, DataTable, useApi } from '../../components/data.tsx';
 import { FormAlert } from '../../components/forms.tsx';
 import { Page } from '../../components/Page.tsx';
 import { useLang } from '../../i18n/index.ts';
@@ -47,57 +47,44 @@ export default function Tasks() {
         </p>
       )}
       <DataState loaded={list}>
-        {(d) =>
-          d.items.length === 0 ? (
-            <p>{status === 'open' ? t('tasks.noneOpen') : t('tasks.noneClosed')}</p>
-          ) : (
-            <div className="table-wrap">
-              <table>
-                <caption className="visually-hidden">{t('tasks.title')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('tasks.kind')}</th>
-                    <th scope="col">{t('tasks.task')}</th>
-                    <th scope="col">{t('tasks.opened')}</th>
-                    <th scope="col">{status === 'open' ? t('tasks.action') : t('tasks.closedAt')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.items.map((task) => (
-                    <tr key={task.id}>
-                      <td data-label={t('tasks.kind')}>
-                        <span className={`badge ${task.kind === 'leak' || task.kind === 'burst' ? 'badge-danger' : 'badge-warning'}`}>{t(`tasks.kinds.${task.kind}`, task.kind)}</span>
-                      </td>
-                      <th scope="row" data-label={t('tasks.task')}>
-                        {task.title}
-                        <div className="small">
-                          {task.meterId && <Link to={`/staff/meters/${task.meterId}/readings`}>{t('tasks.meterReadings')}</Link>}
-                          {task.customerId && (
-                            <>
-                              {' · '}
-                              <Link to={`/staff/customers/${task.customerId}`}>{t('tasks.customer')}</Link>
-                            </>
-                          )}
-                        </div>
-                      </th>
-                      <td data-label={t('tasks.opened')}>{formatDateTime(task.openedAt, lang)}</td>
-                      <td data-label={status === 'open' ? t('tasks.action') : t('tasks.closedAt')}>
-                        {status === 'open' ? (
-                          <button type="button" className="button button-secondary" onClick={() => void close(task)}>
-                            {t('tasks.close')}
-                            <span className="visually-hidden">: {task.title}</span>
-                          </button>
-                        ) : (
-                          formatDateTime(task.closedAt, lang)
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
-        }
+        {(d) => (
+          <DataTable
+            caption={t('tasks.title')}
+            columns={[t('tasks.kind'), t('tasks.task'), t('tasks.opened'), status === 'open' ? t('tasks.action') : t('tasks.closedAt')]}
+            items={d.items}
+            ifEmpty={<p>{status === 'open' ? t('tasks.noneOpen') : t('tasks.noneClosed')}</p>}
+            row={(task) => (
+              <tr key={task.id}>
+                <td data-label={t('tasks.kind')}>
+                  <span className={`badge ${task.kind === 'leak' || task.kind === 'burst' ? 'badge-danger' : 'badge-warning'}`}>{t(`tasks.kinds.${task.kind}`, task.kind)}</span>
+                </td>
+                <th scope="row" data-label={t('tasks.task')}>
+                  {task.title}
+                  <div className="small">
+                    {task.meterId && <Link to={`/staff/meters/${task.meterId}/readings`}>{t('tasks.meterReadings')}</Link>}
+                    {task.customerId && (
+                      <>
+                        {' · '}
+                        <Link to={`/staff/customers/${task.customerId}`}>{t('tasks.customer')}</Link>
+                      </>
+                    )}
+                  </div>
+                </th>
+                <td data-label={t('tasks.opened')}>{formatDateTime(task.openedAt, lang)}</td>
+                <td data-label={status === 'open' ? t('tasks.action') : t('tasks.closedAt')}>
+                  {status === 'open' ? (
+                    <button type="button" className="button button-secondary" onClick={() => void close(task)}>
+                      {t('tasks.close')}
+                      <span className="visually-hidden">: {task.title}</span>
+                    </button>
+                  ) : (
+                    formatDateTime(task.closedAt, lang)
+                  )}
+                </td>
+              </tr>
+            )}
+          />
+        )}
       </DataState>
     </Page>
   );

@@ -1,7 +1,7 @@
 /** Walk-by files from the handheld receiver: upload one and see what it gave; earlier uploads below. */
 import { useRef, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api/client.ts';
-import { DataState, useApi } from '../../components/data.tsx';
+import { DataState, DataTable, useApi } from '../../components/data.tsx';
 import { FormAlert } from '../../components/forms.tsx';
 import { Page } from '../../components/Page.tsx';
 import { useLang } from '../../i18n/index.ts';
@@ -115,39 +115,31 @@ export default function WalkbyUploads() {
       )}
       <h2>{t('walkby.history')}</h2>
       <DataState loaded={uploads}>
-        {(d) =>
-          d.items.length === 0 ? (
-            <p>{t('walkby.none')}</p>
-          ) : (
-            <div className="table-wrap">
-              <table>
-                <caption className="visually-hidden">{t('walkby.history')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('walkby.when')}</th>
-                    <th scope="col">{t('walkby.fileName')}</th>
-                    <th scope="col" className="num">{t('walkby.colTelegrams')}</th>
-                    <th scope="col" className="num">{t('walkby.colReadings')}</th>
-                    <th scope="col" className="num">{t('walkby.colDuplicates')}</th>
-                    <th scope="col" className="num">{t('walkby.colQuarantined')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.items.map((u) => (
-                    <tr key={u.id}>
-                      <td data-label={t('walkby.when')}>{formatDateTime(u.createdAt, lang)}</td>
-                      <th scope="row" data-label={t('walkby.fileName')}>{u.fileName}</th>
-                      <td className="num" data-label={t('walkby.colTelegrams')}>{n(u.telegrams)}</td>
-                      <td className="num" data-label={t('walkby.colReadings')}>{n(u.readings)}</td>
-                      <td className="num" data-label={t('walkby.colDuplicates')}>{n(u.duplicates)}</td>
-                      <td className="num" data-label={t('walkby.colQuarantined')}>{n(u.quarantined)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
-        }
+        {(d) => (
+          <DataTable
+            caption={t('walkby.history')}
+            columns={[
+              t('walkby.when'),
+              t('walkby.fileName'),
+              { label: t('walkby.colTelegrams'), className: 'num' },
+              { label: t('walkby.colReadings'), className: 'num' },
+              { label: t('walkby.colDuplicates'), className: 'num' },
+              { label: t('walkby.colQuarantined'), className: 'num' },
+            ]}
+            items={d.items}
+            ifEmpty={<p>{t('walkby.none')}</p>}
+            row={(u) => (
+              <tr key={u.id}>
+                <td data-label={t('walkby.when')}>{formatDateTime(u.createdAt, lang)}</td>
+                <th scope="row" data-label={t('walkby.fileName')}>{u.fileName}</th>
+                <td className="num" data-label={t('walkby.colTelegrams')}>{n(u.telegrams)}</td>
+                <td className="num" data-label={t('walkby.colReadings')}>{n(u.readings)}</td>
+                <td className="num" data-label={t('walkby.colDuplicates')}>{n(u.duplicates)}</td>
+                <td className="num" data-label={t('walkby.colQuarantined')}>{n(u.quarantined)}</td>
+              </tr>
+            )}
+          />
+        )}
       </DataState>
     </Page>
   );

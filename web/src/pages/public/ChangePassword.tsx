@@ -5,10 +5,10 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api/client.ts';
 import { homeOf } from '../../access.ts';
-import { FormAlert, Notice, TextField, fieldOfError, focusFirstInvalid, type Errors } from '../../components/forms.tsx';
+import { FormAlert, NewPasswordFields, Notice, TextField, fieldOfError, focusFirstInvalid, type Errors } from '../../components/forms.tsx';
 import { Page } from '../../components/Page.tsx';
 import { useLang } from '../../i18n/index.ts';
-import { passwordProblem } from '../../lib/password.ts';
+import { newPasswordProblems } from '../../lib/password.ts';
 import { navigate } from '../../router.tsx';
 import { useSession } from '../../session.tsx';
 
@@ -29,10 +29,9 @@ export default function ChangePassword() {
     e.preventDefault();
     const errs: Errors<Field> = {};
     if (!v.currentPassword) errs.currentPassword = t('errors.required');
-    const p = passwordProblem(v.newPassword, user?.email);
-    if (p) errs.newPassword = t(p);
-    else if (v.newPassword === v.currentPassword) errs.newPassword = t('password.sameAsOld');
-    if (v.password2 !== v.newPassword) errs.password2 = t('errors.passwordMismatch');
+    const np = newPasswordProblems(v.newPassword, v.password2, { email: user?.email, current: v.currentPassword });
+    if (np.password) errs.newPassword = t(np.password);
+    if (np.repeat) errs.password2 = t(np.repeat);
     setErrors(errs);
     setFailure(null);
     if (Object.keys(errs).length) return focusFirstInvalid(form.current);
@@ -68,26 +67,15 @@ export default function ChangePassword() {
           error={errors.currentPassword}
           required
         />
-        <TextField
+        <NewPasswordFields
           label={t('fields.newPassword')}
           name="newPassword"
-          type="password"
-          autoComplete="new-password"
           value={v.newPassword}
+          repeat={v.password2}
           onChange={set('newPassword')}
-          hint={t('password.policy')}
+          onRepeatChange={set('password2')}
           error={errors.newPassword}
-          required
-        />
-        <TextField
-          label={t('fields.passwordRepeat')}
-          name="password2"
-          type="password"
-          autoComplete="new-password"
-          value={v.password2}
-          onChange={set('password2')}
-          error={errors.password2}
-          required
+          repeatError={errors.password2}
         />
         <button type="submit" className="button" disabled={busy}>
           {t('changePassword.submit')}

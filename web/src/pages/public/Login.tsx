@@ -7,10 +7,10 @@ import { useRef, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api/client.ts';
 import type { LoginResult } from '../../api/types.ts';
 import { homeOf } from '../../access.ts';
-import { FormAlert, Notice, TextField, focusFirstInvalid, type Errors } from '../../components/forms.tsx';
+import { FormAlert, Notice, TextField, TotpCodeField, focusFirstInvalid, type Errors } from '../../components/forms.tsx';
 import { Page } from '../../components/Page.tsx';
 import { useLang } from '../../i18n/index.ts';
-import { EMAIL } from '../../lib/password.ts';
+import { EMAIL, totpCode } from '../../lib/password.ts';
 import { Link, Redirect, navigate, useLocation } from '../../router.tsx';
 import { useSession } from '../../session.tsx';
 
@@ -110,9 +110,9 @@ function TotpStep({ onDone }: { onDone(r: LoginResult): void }) {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const c = code.replace(/\s/g, '');
+    const c = totpCode(code);
     setFailure(null);
-    if (!/^\d{6}$/.test(c)) {
+    if (!c) {
       setError(t('errors.totpCode'));
       return focusFirstInvalid(form.current);
     }
@@ -133,17 +133,7 @@ function TotpStep({ onDone }: { onDone(r: LoginResult): void }) {
       <p>{t('login.totpText')}</p>
       <form ref={form} onSubmit={submit} noValidate className="form narrow">
         <FormAlert error={failure} />
-        <TextField
-          label={t('fields.totpCode')}
-          name="code"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          maxLength={7}
-          value={code}
-          onChange={setCode}
-          error={error}
-          required
-        />
+        <TotpCodeField value={code} onChange={setCode} error={error} />
         <div className="button-row">
           <button type="submit" className="button" disabled={busy}>
             {t('login.verify')}

@@ -8,10 +8,10 @@ import { useRef, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api/client.ts';
 import type { Terms } from '../../api/types.ts';
 import { DataState, useApi } from '../../components/data.tsx';
-import { CheckboxField, FormAlert, Notice, TextField, fieldOfError, focusFirstInvalid, type Errors } from '../../components/forms.tsx';
+import { CheckboxField, FormAlert, NewPasswordFields, Notice, TextField, fieldOfError, focusFirstInvalid, type Errors } from '../../components/forms.tsx';
 import { Page } from '../../components/Page.tsx';
 import { useLang } from '../../i18n/index.ts';
-import { EMAIL, passwordProblem } from '../../lib/password.ts';
+import { EMAIL, newPasswordProblems } from '../../lib/password.ts';
 import { Link } from '../../router.tsx';
 
 type Field = 'customerNumber' | 'activationCode' | 'email' | 'password' | 'password2' | 'acceptTerms';
@@ -41,9 +41,9 @@ export default function Register() {
     if (!v.customerNumber.trim()) e.customerNumber = t('errors.required');
     if (!v.activationCode.trim()) e.activationCode = t('errors.required');
     if (!EMAIL.test(v.email.trim())) e.email = t('errors.email');
-    const p = v.password ? passwordProblem(v.password, v.email.trim()) : 'errors.required';
-    if (p) e.password = t(p);
-    if (v.password2 !== v.password) e.password2 = t('errors.passwordMismatch');
+    const np = newPasswordProblems(v.password, v.password2, { email: v.email.trim(), requiredWhenEmpty: true });
+    if (np.password) e.password = t(np.password);
+    if (np.repeat) e.password2 = t(np.repeat);
     if (!accept) e.acceptTerms = t('register.mustAccept');
     return e;
   };
@@ -119,26 +119,15 @@ export default function Register() {
         <fieldset>
           <legend>{t('register.account')}</legend>
           <TextField label={t('fields.email')} name="email" type="email" autoComplete="email" value={v.email} onChange={set('email')} error={errors.email} required />
-          <TextField
+          <NewPasswordFields
             label={t('fields.password')}
             name="password"
-            type="password"
-            autoComplete="new-password"
             value={v.password}
+            repeat={v.password2}
             onChange={set('password')}
-            hint={t('password.policy')}
+            onRepeatChange={set('password2')}
             error={errors.password}
-            required
-          />
-          <TextField
-            label={t('fields.passwordRepeat')}
-            name="password2"
-            type="password"
-            autoComplete="new-password"
-            value={v.password2}
-            onChange={set('password2')}
-            error={errors.password2}
-            required
+            repeatError={errors.password2}
           />
         </fieldset>
         <fieldset>

@@ -5,10 +5,10 @@
  */
 import { useRef, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api/client.ts';
-import { FormAlert, Notice, TextField, focusFirstInvalid, type Errors } from '../../components/forms.tsx';
+import { FormAlert, NewPasswordFields, Notice, TextField, focusFirstInvalid, type Errors } from '../../components/forms.tsx';
 import { Page } from '../../components/Page.tsx';
 import { useLang } from '../../i18n/index.ts';
-import { EMAIL, passwordProblem } from '../../lib/password.ts';
+import { EMAIL, newPasswordProblems } from '../../lib/password.ts';
 import { Link, useLocation } from '../../router.tsx';
 
 export default function ResetPassword() {
@@ -81,9 +81,9 @@ function ConfirmReset({ token }: { token: string }) {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const errs: Errors<'password' | 'password2'> = {};
-    const p = passwordProblem(password);
-    if (p) errs.password = t(p);
-    if (password2 !== password) errs.password2 = t('errors.passwordMismatch');
+    const np = newPasswordProblems(password, password2);
+    if (np.password) errs.password = t(np.password);
+    if (np.repeat) errs.password2 = t(np.repeat);
     setErrors(errs);
     setFailure(null);
     if (Object.keys(errs).length) return focusFirstInvalid(form.current);
@@ -106,26 +106,15 @@ function ConfirmReset({ token }: { token: string }) {
       ) : (
         <form ref={form} onSubmit={submit} noValidate className="form narrow">
           <FormAlert error={failure} />
-          <TextField
+          <NewPasswordFields
             label={t('fields.newPassword')}
             name="password"
-            type="password"
-            autoComplete="new-password"
             value={password}
+            repeat={password2}
             onChange={setPassword}
-            hint={t('password.policy')}
+            onRepeatChange={setPassword2}
             error={errors.password}
-            required
-          />
-          <TextField
-            label={t('fields.passwordRepeat')}
-            name="password2"
-            type="password"
-            autoComplete="new-password"
-            value={password2}
-            onChange={setPassword2}
-            error={errors.password2}
-            required
+            repeatError={errors.password2}
           />
           <button type="submit" className="button" disabled={busy}>
             {t('reset.save')}

@@ -4,9 +4,10 @@
  */
 import { useRef, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api/client.ts';
-import { FormAlert, Notice, TextField, focusFirstInvalid } from '../../components/forms.tsx';
+import { FormAlert, Notice, TotpCodeField, focusFirstInvalid } from '../../components/forms.tsx';
 import { Page } from '../../components/Page.tsx';
 import { useLang } from '../../i18n/index.ts';
+import { totpCode } from '../../lib/password.ts';
 import { useSession } from '../../session.tsx';
 
 interface Setup {
@@ -49,9 +50,9 @@ export default function Security() {
 
   const confirm = async (e: FormEvent) => {
     e.preventDefault();
-    const c = code.replace(/\s/g, '');
+    const c = totpCode(code);
     setFailure(null);
-    if (!/^\d{6}$/.test(c)) {
+    if (!c) {
       setError(t('errors.totpCode'));
       return focusFirstInvalid(form.current);
     }
@@ -100,17 +101,7 @@ export default function Security() {
           </ol>
           <form ref={form} onSubmit={confirm} noValidate className="form narrow">
             <FormAlert error={failure} />
-            <TextField
-              label={t('fields.totpCode')}
-              name="code"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              maxLength={7}
-              value={code}
-              onChange={setCode}
-              error={error}
-              required
-            />
+            <TotpCodeField value={code} onChange={setCode} error={error} />
             <button type="submit" className="button" disabled={busy}>
               {t('security.enable')}
             </button>

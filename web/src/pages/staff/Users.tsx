@@ -5,7 +5,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api/client.ts';
 import type { StaffRole, StaffUser } from '../../api/types.ts';
-import { DataState, useApi } from '../../components/data.tsx';
+import { DataState, DataTable, useApi } from '../../components/data.tsx';
 import { CheckboxField, FormAlert, Notice, TextField, fieldOfError, focusFirstInvalid, type Errors } from '../../components/forms.tsx';
 import { Page } from '../../components/Page.tsx';
 import { useLang } from '../../i18n/index.ts';
@@ -62,38 +62,24 @@ export default function Users() {
   return (
     <Page title={t('users.title')} wide>
       <DataState loaded={users}>
-        {(d) => {
-          const items = Array.isArray(d) ? d : d.items;
-          return (
-            <div className="table-wrap">
-              <table>
-                <caption className="visually-hidden">{t('users.title')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('fields.name')}</th>
-                    <th scope="col">{t('fields.email')}</th>
-                    <th scope="col">{t('users.roles')}</th>
-                    <th scope="col">{t('users.totp')}</th>
-                    <th scope="col">{t('users.lastLogin')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((u) => (
-                    <tr key={u.id}>
-                      <th scope="row" data-label={t('fields.name')}>
-                        {u.name}
-                      </th>
-                      <td data-label={t('fields.email')}>{u.email}</td>
-                      <td data-label={t('users.roles')}>{u.roles.map((r) => t(`roles.${r}`)).join(', ')}</td>
-                      <td data-label={t('users.totp')}>{u.totpEnabled ? t('common.yes') : t('common.no')}</td>
-                      <td data-label={t('users.lastLogin')}>{formatDateTime(u.lastLoginAt, lang)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          );
-        }}
+        {(d) => (
+          <DataTable
+            caption={t('users.title')}
+            columns={[t('fields.name'), t('fields.email'), t('users.roles'), t('users.totp'), t('users.lastLogin')]}
+            items={Array.isArray(d) ? d : d.items}
+            row={(u) => (
+              <tr key={u.id}>
+                <th scope="row" data-label={t('fields.name')}>
+                  {u.name}
+                </th>
+                <td data-label={t('fields.email')}>{u.email}</td>
+                <td data-label={t('users.roles')}>{u.roles.map((r) => t(`roles.${r}`)).join(', ')}</td>
+                <td data-label={t('users.totp')}>{u.totpEnabled ? t('common.yes') : t('common.no')}</td>
+                <td data-label={t('users.lastLogin')}>{formatDateTime(u.lastLoginAt, lang)}</td>
+              </tr>
+            )}
+          />
+        )}
       </DataState>
 
       <section className="card" aria-labelledby="new-user">
