@@ -3,7 +3,8 @@
  * whose password staff assigned (the session allows nothing else until then).
  */
 import { useRef, useState, type FormEvent } from 'react';
-import { api, ApiError } from '../../api/client.ts';
+import { api } from '../../api/client.ts';
+import { useApiCall } from '../../api/useApiCall.ts';
 import { homeOf } from '../../access.ts';
 import { FormAlert, NewPasswordFields, Notice, TextField, fieldOfError, focusFirstInvalid, type Errors } from '../../components/forms.tsx';
 import { Page } from '../../components/Page.tsx';
@@ -20,8 +21,7 @@ export default function ChangePassword() {
   const form = useRef<HTMLFormElement>(null);
   const [v, setV] = useState({ currentPassword: '', newPassword: '', password2: '' });
   const [errors, setErrors] = useState<Errors<Field>>({});
-  const [failure, setFailure] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, failure, setFailure, call } = useApiCall();
   const forced = !!user?.mustChangePassword;
   const set = (k: Field) => (value: string) => setV((s) => ({ ...s, [k]: value }));
 
@@ -35,21 +35,22 @@ export default function ChangePassword() {
     setErrors(errs);
     setFailure(null);
     if (Object.keys(errs).length) return focusFirstInvalid(form.current);
-    setBusy(true);
-    try {
-      await api.post('/api/auth/password', { currentPassword: v.currentPassword, newPassword: v.newPassword });
-      const u = await refresh();
-      navigate(`${homeOf(u)}`);
-    } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
-      const f = fieldOfError(err, { currentPassword: /invalid_credentials|current/, newPassword: /^password\./ } as Record<Field, RegExp>);
-      if (f) {
-        setErrors({ [f]: err.text(lang) });
-        focusFirstInvalid(form.current);
-      } else setFailure(err);
-    } finally {
-      setBusy(false);
-    }
+    await call(
+      async () => {
+        await api.post('/api/auth/password', { currentPassword: v.currentPassword, newPassword: v.newPassword });
+        const u = await refresh();
+        navigate(`${homeOf(u)}`);
+      },
+      (err) => {
+        const f = fieldOfError(err, { currentPassword: /invalid_credentials|current/, newPassword: /^password\./ } as Record<Field, RegExp>);
+        if (f) {
+          setErrors({ [f]: err.text(lang) });
+          focusFirstInvalid(form.current);
+          return true;
+        }
+        return false;
+      },
+    );
   };
 
   return (

@@ -4,7 +4,8 @@
  * whose password was set by staff, the forced change (a page of its own).
  */
 import { useRef, useState, type FormEvent } from 'react';
-import { api, ApiError } from '../../api/client.ts';
+import { api } from '../../api/client.ts';
+import { useApiCall } from '../../api/useApiCall.ts';
 import type { LoginResult } from '../../api/types.ts';
 import { homeOf } from '../../access.ts';
 import { FormAlert, Notice, TextField, TotpCodeField, focusFirstInvalid, type Errors } from '../../components/forms.tsx';
@@ -56,8 +57,7 @@ function PasswordStep({ onDone }: { onDone(r: LoginResult): void }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<Errors<'email' | 'password'>>({});
-  const [failure, setFailure] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, failure, setFailure, call } = useApiCall();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -67,15 +67,9 @@ function PasswordStep({ onDone }: { onDone(r: LoginResult): void }) {
     setErrors(errs);
     setFailure(null);
     if (Object.keys(errs).length) return focusFirstInvalid(form.current);
-    setBusy(true);
-    try {
+    await call(async () => {
       onDone(await api.post<LoginResult>('/api/auth/login', { email: email.trim(), password }));
-    } catch (err) {
-      if (err instanceof ApiError) setFailure(err);
-      else throw err;
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -105,8 +99,7 @@ function TotpStep({ onDone }: { onDone(r: LoginResult): void }) {
   const form = useRef<HTMLFormElement>(null);
   const [code, setCode] = useState('');
   const [error, setError] = useState<string>();
-  const [failure, setFailure] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, failure, setFailure, call } = useApiCall();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -117,15 +110,9 @@ function TotpStep({ onDone }: { onDone(r: LoginResult): void }) {
       return focusFirstInvalid(form.current);
     }
     setError(undefined);
-    setBusy(true);
-    try {
+    await call(async () => {
       onDone(await api.post<LoginResult>('/api/auth/totp', { code: c }));
-    } catch (err) {
-      if (err instanceof ApiError) setFailure(err);
-      else throw err;
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

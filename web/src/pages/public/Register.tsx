@@ -5,7 +5,8 @@
  * a verification link to the address.
  */
 import { useRef, useState, type FormEvent } from 'react';
-import { api, ApiError } from '../../api/client.ts';
+import { api } from '../../api/client.ts';
+import { useApiCall } from '../../api/useApiCall.ts';
 import type { Terms } from '../../api/types.ts';
 import { DataState, useApi } from '../../components/data.tsx';
 import { CheckboxField, FormAlert, NewPasswordFields, Notice, TextField, fieldOfError, focusFirstInvalid, type Errors } from '../../components/forms.tsx';
@@ -31,9 +32,8 @@ export default function Register() {
   const [v, setV] = useState({ customerNumber: '', activationCode: '', email: '', password: '', password2: '' });
   const [accept, setAccept] = useState(false);
   const [errors, setErrors] = useState<Errors<Field>>({});
-  const [failure, setFailure] = useState<ApiError | null>(null);
+  const { busy, failure, setFailure, call } = useApiCall();
   const [sentTo, setSentTo] = useState<string>();
-  const [busy, setBusy] = useState(false);
   const set = (k: keyof typeof v) => (value: string) => setV((s) => ({ ...s, [k]: value }));
 
   const validate = (): Errors<Field> => {
@@ -54,27 +54,29 @@ export default function Register() {
     setErrors(e);
     setFailure(null);
     if (Object.keys(e).length || !terms.data) return focusFirstInvalid(form.current);
-    setBusy(true);
-    try {
-      await api.post('/api/auth/register', {
-        customerNumber: v.customerNumber.trim(),
-        activationCode: v.activationCode.trim(),
-        email: v.email.trim(),
-        password: v.password,
-        acceptTerms: true,
-        termsVersionId: terms.data.id,
-      });
-      setSentTo(v.email.trim());
-    } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
-      const f = fieldOfError(err, SERVER_FIELDS);
-      if (f) {
-        setErrors({ [f]: err.text(lang) });
-        focusFirstInvalid(form.current);
-      } else setFailure(err);
-    } finally {
-      setBusy(false);
-    }
+    const termsVersionId = terms.data.id;
+    await call(
+      async () => {
+        await api.post('/api/auth/register', {
+          customerNumber: v.customerNumber.trim(),
+          activationCode: v.activationCode.trim(),
+          email: v.email.trim(),
+          password: v.password,
+          acceptTerms: true,
+          termsVersionId,
+        });
+        setSentTo(v.email.trim());
+      },
+      (err) => {
+        const f = fieldOfError(err, SERVER_FIELDS);
+        if (f) {
+          setErrors({ [f]: err.text(lang) });
+          focusFirstInvalid(form.current);
+          return true;
+        }
+        return false;
+      },
+    );
   };
 
   if (sentTo)

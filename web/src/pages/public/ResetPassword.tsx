@@ -4,7 +4,8 @@
  * the form for the new password.
  */
 import { useRef, useState, type FormEvent } from 'react';
-import { api, ApiError } from '../../api/client.ts';
+import { api } from '../../api/client.ts';
+import { useApiCall } from '../../api/useApiCall.ts';
 import { FormAlert, NewPasswordFields, Notice, TextField, focusFirstInvalid, type Errors } from '../../components/forms.tsx';
 import { Page } from '../../components/Page.tsx';
 import { useLang } from '../../i18n/index.ts';
@@ -21,9 +22,8 @@ function RequestReset() {
   const form = useRef<HTMLFormElement>(null);
   const [email, setEmail] = useState('');
   const [error, setError] = useState<string>();
-  const [failure, setFailure] = useState<ApiError | null>(null);
+  const { busy, failure, setFailure, call } = useApiCall();
   const [sent, setSent] = useState(false);
-  const [busy, setBusy] = useState(false);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -33,16 +33,10 @@ function RequestReset() {
       return focusFirstInvalid(form.current);
     }
     setError(undefined);
-    setBusy(true);
-    try {
+    await call(async () => {
       await api.post('/api/auth/password-reset/request', { email: email.trim() });
       setSent(true);
-    } catch (err) {
-      if (err instanceof ApiError) setFailure(err);
-      else throw err;
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -74,9 +68,8 @@ function ConfirmReset({ token }: { token: string }) {
   const [password, setPassword] = useState('');
   const [password2, setPassword2] = useState('');
   const [errors, setErrors] = useState<Errors<'password' | 'password2'>>({});
-  const [failure, setFailure] = useState<ApiError | null>(null);
+  const { busy, failure, setFailure, call } = useApiCall();
   const [done, setDone] = useState(false);
-  const [busy, setBusy] = useState(false);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -87,16 +80,10 @@ function ConfirmReset({ token }: { token: string }) {
     setErrors(errs);
     setFailure(null);
     if (Object.keys(errs).length) return focusFirstInvalid(form.current);
-    setBusy(true);
-    try {
+    await call(async () => {
       await api.post('/api/auth/password-reset/confirm', { token, password });
       setDone(true);
-    } catch (err) {
-      if (err instanceof ApiError) setFailure(err);
-      else throw err;
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

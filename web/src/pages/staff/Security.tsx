@@ -3,7 +3,8 @@
  * QR code (or typing the secret), then confirm with a first code.
  */
 import { useRef, useState, type FormEvent } from 'react';
-import { api, ApiError } from '../../api/client.ts';
+import { api } from '../../api/client.ts';
+import { useApiCall } from '../../api/useApiCall.ts';
 import { FormAlert, Notice, TotpCodeField, focusFirstInvalid } from '../../components/forms.tsx';
 import { Page } from '../../components/Page.tsx';
 import { useLang } from '../../i18n/index.ts';
@@ -31,21 +32,14 @@ export default function Security() {
   const [setup, setSetup] = useState<Setup>();
   const [code, setCode] = useState('');
   const [error, setError] = useState<string>();
-  const [failure, setFailure] = useState<ApiError | null>(null);
+  const { busy, failure, setFailure, call } = useApiCall();
   const [enabled, setEnabled] = useState(false);
-  const [busy, setBusy] = useState(false);
 
   const start = async () => {
     setFailure(null);
-    setBusy(true);
-    try {
+    await call(async () => {
       setSetup(await api.post<Setup>('/api/auth/totp/setup'));
-    } catch (err) {
-      if (err instanceof ApiError) setFailure(err);
-      else throw err;
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const confirm = async (e: FormEvent) => {
@@ -57,18 +51,12 @@ export default function Security() {
       return focusFirstInvalid(form.current);
     }
     setError(undefined);
-    setBusy(true);
-    try {
+    await call(async () => {
       await api.post('/api/auth/totp/enable', { code: c });
       setEnabled(true);
       setSetup(undefined);
       await refresh();
-    } catch (err) {
-      if (err instanceof ApiError) setFailure(err);
-      else throw err;
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -3,7 +3,8 @@
  * new user gets a temporary password and must change it at first login.
  */
 import { useRef, useState, type FormEvent } from 'react';
-import { api, ApiError } from '../../api/client.ts';
+import { api } from '../../api/client.ts';
+import { useApiCall } from '../../api/useApiCall.ts';
 import type { StaffRole, StaffUser } from '../../api/types.ts';
 import { DataState, DataTable, useApi } from '../../components/data.tsx';
 import { CheckboxField, FormAlert, Notice, TextField, fieldOfError, focusFirstInvalid, type Errors } from '../../components/forms.tsx';
@@ -23,9 +24,8 @@ export default function Users() {
   const [v, setV] = useState({ email: '', name: '', password: '' });
   const [roles, setRoles] = useState<StaffRole[]>([]);
   const [errors, setErrors] = useState<Errors<Field>>({});
-  const [failure, setFailure] = useState<ApiError | null>(null);
+  const { busy, failure, setFailure, call } = useApiCall();
   const [created, setCreated] = useState<string>();
-  const [busy, setBusy] = useState(false);
   const set = (k: keyof typeof v) => (value: string) => setV((s) => ({ ...s, [k]: value }));
 
   const submit = async (e: FormEvent) => {
@@ -40,23 +40,24 @@ export default function Users() {
     setFailure(null);
     setCreated(undefined);
     if (Object.keys(errs).length) return focusFirstInvalid(form.current);
-    setBusy(true);
-    try {
-      await api.post('/api/staff/users', { email: v.email.trim(), name: v.name.trim(), roles, password: v.password });
-      setCreated(v.email.trim());
-      setV({ email: '', name: '', password: '' });
-      setRoles([]);
-      users.reload();
-    } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
-      const f = fieldOfError(err, { email: /email/, name: /name/, roles: /role/, password: /password/ } as Record<Field, RegExp>);
-      if (f) {
-        setErrors({ [f]: err.text(lang) });
-        focusFirstInvalid(form.current);
-      } else setFailure(err);
-    } finally {
-      setBusy(false);
-    }
+    await call(
+      async () => {
+        await api.post('/api/staff/users', { email: v.email.trim(), name: v.name.trim(), roles, password: v.password });
+        setCreated(v.email.trim());
+        setV({ email: '', name: '', password: '' });
+        setRoles([]);
+        users.reload();
+      },
+      (err) => {
+        const f = fieldOfError(err, { email: /email/, name: /name/, roles: /role/, password: /password/ } as Record<Field, RegExp>);
+        if (f) {
+          setErrors({ [f]: err.text(lang) });
+          focusFirstInvalid(form.current);
+          return true;
+        }
+        return false;
+      },
+    );
   };
 
   return (
