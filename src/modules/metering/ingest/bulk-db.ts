@@ -43,22 +43,28 @@ function columnsOf(copy: string): Array<Array<string | null>> {
 
 export async function withBulkTx<T>(database: Database, ctx: TenantContext, fn: (b: BulkTx) => Promise<T>): Promise<T> {
   if (database.kind === 'postgres' && database.pool) return withPostgres(database.pool, ctx, fn);
-  return database.db.transaction().execute(async (tx) => {
-    await enterTenant(tx, ctx);
-    await STAGE_DDL.execute(tx);
-    return fn({
-      tx,
-      async stage(copy) {
-        await sql`truncate ingest_stage`.execute(tx);
-        if (copy === '') return;
-        const c = columnsOf(copy);
-        await sql`insert into ingest_stage (${sql.raw(STAGE_COLUMNS)})
-          select a::int, b::bytea, c::bytea, d::timestamptz, e::int, f, g, h::bigint, i::timestamptz, j::numeric, k, l
-          from unnest(${c[0]}::text[], ${c[1]}::text[], ${c[2]}::text[], ${c[3]}::text[], ${c[4]}::text[], ${c[5]}::text[],
-                      ${c[6]}::text[], ${c[7]}::text[], ${c[8]}::text[], ${c[9]}::text[], ${c[10]}::text[], ${c[11]}::text[])
-            as s(a, b, c, d, e, f, g, h, i, j, k, l)`.execute(tx);
-      },
-    });
+  return database.db.transaction().execute((tx) =>
+    inStagedTx(tx, ctx, fn, async (copy) => {
+      const c = columnsOf(copy);
+      await sql`insert into ingest_stage (${sql.raw(STAGE_COLUMNS)})
+        select a::int, b::bytea, c::bytea, d::timestamptz, e::int, f, g, h::bigint, i::timestamptz, j::numeric, k, l
+        from unnest(${c[0]}::text[], ${c[1]}::text[], ${c[2]}::text[], ${c[3]}::text[], ${c[4]}::text[], ${c[5]}::text[],
+                    ${c[6]}::text[], ${c[7]}::text[], ${c[8]}::text[], ${c[9]}::text[], ${c[10]}::text[], ${c[11]}::text[])
+          as s(a, b, c, d, e, f, g, h, i, j, k, l)`.execute(tx);
+    }),
+  );
+}
+
+/** Enters the tenant, creates the staging table, and hands fn a stage() that empties it and loads a batch the engine's way. */
+async function inStagedTx<T>(tx: Tx, ctx: TenantContext, fn: (b: BulkTx) => Promise<T>, load: (copy: string) => Promise<void>): Promise<T> {
+  await enterTenant(tx, ctx);
+  await STAGE_DDL.execute(tx);
+  return fn({
+    tx,
+    async stage(copy) {
+      await sql`truncate ingest_stage`.execute(tx);
+      if (copy !== '') await load(copy);
+    },
   });
 }
 
@@ -72,19 +78,12 @@ async function withPostgres<T>(pool: pg.Pool, ctx: TenantContext, fn: (b: BulkTx
   const kdb = new Kysely<DB>({ dialect: new PostgresDialect({ pool: single as unknown as pg.Pool }) });
   let broken = false;
   try {
-    return await kdb.transaction().execute(async (tx) => {
-      await enterTenant(tx, ctx);
-      await STAGE_DDL.execute(tx);
-      return fn({
-        tx,
-        async stage(copy) {
-          await sql`truncate ingest_stage`.execute(tx);
-          if (copy === '') return;
-          const stream = client.query(copyFrom(`copy ingest_stage (${STAGE_COLUMNS}) from stdin`));
-          await pipeline(Readable.from([copy]), stream);
-        },
-      });
-    });
+    return await kdb.transaction().execute((tx) =>
+      inStagedTx(tx, ctx, fn, async (copy) => {
+        const stream = client.query(copyFrom(`copy ingest_stage (${STAGE_COLUMNS}) from stdin`));
+        await pipeline(Readable.from([copy]), stream);
+      }),
+    );
   } catch (err) {
     broken = true;
     throw err;
