@@ -8,11 +8,16 @@ import { crc16 } from './crc.ts';
 
 const lengths = [0, 1, 2, 3, 4, 4, 6, 8, 0, 1, 2, 3, 4, -1, 6, -1];
 
-/** The DIF/VIF bytes of a record list without their data, as the signature covers them. */
-export function difVifSequence(payload: Uint8Array, records: { offset: number; data: Uint8Array }[]): Uint8Array {
+/** The number of DIF/VIF header bytes of the records. */
+export function difVifLength(payload: Uint8Array, records: { offset: number; data: Uint8Array }[]): number {
   let n = 0;
   for (const r of records) n += r.data.byteOffset - payload.byteOffset - r.offset;
-  const out = new Uint8Array(n);
+  return n;
+}
+
+/** The DIF/VIF bytes of a record list without their data, as the signature covers them. */
+export function difVifSequence(payload: Uint8Array, records: { offset: number; data: Uint8Array }[]): Uint8Array {
+  const out = new Uint8Array(difVifLength(payload, records));
   let w = 0;
   for (const r of records) {
     const headerEnd = r.data.byteOffset - payload.byteOffset;

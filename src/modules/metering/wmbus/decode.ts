@@ -179,7 +179,7 @@ function pipeline(frame: Frame, keyFor: (id: string, m: string) => KeyInput, sta
       }
     } else {
       parsed = parseRecords(payload);
-      if (meter && !parsed.error && parsed.records.length > 0) meter.full = { payload, records: parsed.records };
+      if (meter && state && !parsed.error && parsed.records.length > 0) state.rememberFull(meter, payload, parsed.records);
     }
   }
 

@@ -1,13 +1,13 @@
 /** What a decoder made with createDecoder() remembers between telegrams. */
 import type { DataRecord, MeterIdentity } from './driver-api.ts';
-import { difVifSequence, formatSignature } from './compact.ts';
+import { difVifLength, difVifSequence, formatSignature } from './compact.ts';
 
 /** What a decoder remembers about one meter. */
 export interface MeterState {
   /** Scratch memory the drivers keep (DriverContext.memory). */
   memory: Record<string, unknown>;
-  /** The meter's last full frame; its DIF/VIF list is the format a later compact frame may refer to. */
-  full?: { payload: Uint8Array; records: DataRecord[] };
+  /** The DIF/VIF list of the meter's last full frame: the format a later compact frame may refer to. */
+  difvif?: Uint8Array;
 }
 
 /** What a decoder remembers between telegrams. */
@@ -28,12 +28,25 @@ export class DecoderState {
     return m;
   }
 
+  /**
+   * Remembers the DIF/VIF list of a meter's full frame. Only the header bytes
+   * are kept, and the array already kept is reused while the meter's format
+   * does not change: with tens of thousands of meters, keeping each telegram's
+   * records until that meter's next telegram made them all outlive the young
+   * generation, and garbage collection cost more than decoding.
+   */
+  rememberFull(meter: MeterState, payload: Uint8Array, records: DataRecord[]): void {
+    const n = difVifLength(payload, records);
+    const old = meter.difvif;
+    if (old && old.length === n && sameHeaders(old, payload, records)) return;
+    meter.difvif = difVifSequence(payload, records);
+  }
+
   /** The DIF/VIF list for a signature: known already, or the one of this meter's last full frame. */
   format(signature: number, meter: MeterState | null): Uint8Array | undefined {
     let f = this.formats.get(signature);
-    if (!f && meter?.full) {
-      // Computed only when a compact frame needs it, so full frames cost nothing extra.
-      const difvif = difVifSequence(meter.full.payload, meter.full.records);
+    if (!f && meter?.difvif) {
+      const difvif = meter.difvif;
       const sig = formatSignature(difvif);
       if (this.formats.size >= DecoderState.LIMIT) this.formats.clear();
       this.formats.set(sig, difvif);
@@ -41,4 +54,14 @@ export class DecoderState {
     }
     return f;
   }
+}
+
+/** Whether the header bytes of the records equal the kept DIF/VIF list (no allocation). */
+function sameHeaders(kept: Uint8Array, payload: Uint8Array, records: DataRecord[]): boolean {
+  let w = 0;
+  for (const r of records) {
+    const headerEnd = r.data.byteOffset - payload.byteOffset;
+    for (let i = r.offset; i < headerEnd; i++) if (payload[i] !== kept[w++]) return false;
+  }
+  return true;
 }
