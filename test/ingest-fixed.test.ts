@@ -169,7 +169,7 @@ describe('MQTT', () => {
     return fn();
   }
 
-  it('stores a published telegram as a reading the customer sees; the same from a second gateway adds none', async () => {
+  it('stores a published telegram as a reading the customer sees; the same from a second gateway is logged but adds no reading', async () => {
     const hex = toHex(buildTelegram({ manufacturer: 'DME', id: '20000001', totalM3: 43.25, meterDatetime: { y: 2026, mo: 11, d: 25, h: 9, mi: 0 }, key, accessNumber: 11 }));
     await publish(`wodnik-test-${run}/${slug}/gateways/gw-1/telegrams`, hex);
     const rows = await waitFor(() => readingsOf(meterId), (r) => r.length === 2);
@@ -181,8 +181,13 @@ describe('MQTT', () => {
     await new Promise((r) => setTimeout(r, 500));
     await ingest.idle();
     expect(await readingsOf(meterId)).toHaveLength(2);
-    const stored = await sql<{ source: string; source_detail: string }>`select source, source_detail from telegrams where meter_id = ${meterId} and source = 'mqtt'`.execute(t.database.db);
-    expect(stored.rows).toEqual([{ source: 'mqtt', source_detail: `wodnik-test-${run}/${slug}/gateways/gw-1/telegrams` }]);
+    // Both receptions are logged (what a network's coverage is judged by); the reading is one.
+    const stored = await sql<{ source: string; source_detail: string; rssi: number | null }>`
+      select source, source_detail, rssi from telegrams where meter_id = ${meterId} and source = 'mqtt' order by source_detail`.execute(t.database.db);
+    expect(stored.rows).toEqual([
+      { source: 'mqtt', source_detail: `wodnik-test-${run}/${slug}/gateways/gw-1/telegrams`, rssi: null },
+      { source: 'mqtt', source_detail: `wodnik-test-${run}/${slug}/gateways/gw-2/telegrams`, rssi: -88 },
+    ]);
   });
 
   it('quarantines an undecodable telegram from MQTT', async () => {

@@ -4,6 +4,7 @@
  * bad telegrams land in quarantine with their reason; keys never leave.
  */
 import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTelegram, toHex } from '../src/modules/metering/ingest/testing/telegram-builder.ts';
@@ -143,12 +144,30 @@ describe('walk-by upload', () => {
     expect(staffView.json().items.map((i: { valueM3: string }) => i.valueM3)).toEqual(['124.001']);
   });
 
-  it('adds nothing when the same file is uploaded again', async () => {
-    const before = { readings: await count('readings'), telegrams: await count('telegrams'), quarantine: await count('quarantine') };
-    const r = await upload(staff, '/api/staff/walkby-uploads', 'session-again.txt', file);
+  it('refuses the same file uploaded again, packed or not, and stores nothing', async () => {
+    const before = { readings: await count('readings'), telegrams: await count('telegrams'), quarantine: await count('quarantine'), uploads: await count('walkby_uploads') };
+    for (const [name, body] of [
+      ['session-again.txt', file],
+      ['session-again.txt.gz', gzipSync(file)],
+    ] as const) {
+      const r = await upload(staff, '/api/staff/walkby-uploads', name, body);
+      responses.push(r.body);
+      expect(r.statusCode, r.body).toBe(409);
+      expect(r.json().error).toMatchObject({
+        code: 'walkby.already_imported',
+        messages: { pl: expect.stringContaining('już zaimportowany'), en: expect.stringContaining('imported before') },
+        details: { uploadId: expect.any(Number) },
+      });
+    }
+    expect({ readings: await count('readings'), telegrams: await count('telegrams'), quarantine: await count('quarantine'), uploads: await count('walkby_uploads') }).toEqual(before);
+  });
+
+  it('adds only what is new from a file that overlaps an earlier one', async () => {
+    const before = { readings: await count('readings'), quarantine: await count('quarantine') };
+    const r = await upload(staff, '/api/staff/walkby-uploads', 'session-again.txt', `# the same walk, exported again\n${file}`);
     expect(r.statusCode, r.body).toBe(200);
     expect(r.json()).toMatchObject({ telegrams: 8, readings: 0, duplicates: 8, quarantined: 0 });
-    expect({ readings: await count('readings'), telegrams: await count('telegrams'), quarantine: await count('quarantine') }).toEqual(before);
+    expect({ readings: await count('readings'), quarantine: await count('quarantine') }).toEqual(before);
     const list = await staff.get('/api/staff/walkby-uploads');
     responses.push(list.body);
     expect(list.json().items.map((u: { fileName: string; readings: number }) => [u.fileName, u.readings])).toEqual([
@@ -187,7 +206,6 @@ describe('walk-by upload', () => {
   });
 
   it('reads a gzip file', async () => {
-    const { gzipSync } = await import('node:zlib');
     const t5 = toHex(buildTelegram({ manufacturer: 'APA', id: '10000002', totalM3: 5.5, meterDatetime: at(25, 9), key: keyB, accessNumber: 5 }));
     const r = await upload(staff, '/api/staff/walkby-uploads', 'session.txt.gz', gzipSync(`${t5}\n`));
     expect(r.statusCode, r.body).toBe(200);

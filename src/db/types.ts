@@ -346,6 +346,7 @@ export interface Quarantine {
   manufacturer: string | null;
   message: string;
   radio_id: string | null;
+  raw: Buffer;
   reason: string;
   received_at: Timestamp;
   sha256: Buffer;
@@ -493,7 +494,6 @@ export interface Telegrams {
   raw: Buffer;
   received_at: Timestamp;
   rssi: number | null;
-  sha256: Buffer;
   source: string;
   source_detail: string | null;
   upload_id: Int8 | null;
@@ -579,6 +579,7 @@ export interface WalkbyUploads {
   duplicates: Generated<number>;
   duration_ms: number | null;
   file_name: string;
+  file_sha256: string | null;
   finished_at: Timestamp | null;
   id: Generated<Int8>;
   lines: Generated<number>;

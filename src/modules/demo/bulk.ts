@@ -1,90 +1,27 @@
 /**
- * Bulk loading for the demo data: one transaction on one connection, with
- * COPY for the big tables. PGlite copies from a Blob (`COPY … FROM
- * '/dev/blob'`), a PostgreSQL server through pg-copy-streams. Either way the
- * same session also offers a Kysely handle bound to that connection, so
- * ordinary inserts land in the same transaction: a failed seed leaves nothing.
+ * Bulk loading for the demo data: one transaction with COPY for the big
+ * tables (src/db/bulk.ts); ordinary inserts land in the same transaction, so
+ * a failed seed leaves nothing.
  *
  * Runs as the schema owner (like migrations): seeding is set-up work across
  * utilities, not a request of one.
  */
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import { from as copyFrom } from 'pg-copy-streams';
+import { sql } from 'kysely';
+import { withCopyTx, type CopyRows } from '../../db/bulk.ts';
 import type { Database, Db } from '../../db/connection.ts';
-import { PGliteDialect } from '../../db/pglite-dialect.ts';
-import type { DB } from '../../db/types.ts';
+
+export { copyLine, copyValue } from '../../db/bulk.ts';
 
 export interface BulkSession {
   /** Kysely on the session's connection, inside its transaction. */
   db: Db;
   /** COPY text-format lines (each ending in '\n'), or the same as bytes, into table (columns). */
-  copy(table: string, columns: readonly string[], lines: string[] | Uint8Array): Promise<void>;
+  copy(table: string, columns: readonly string[], lines: CopyRows): Promise<void>;
 }
 
 /** Runs fn in one transaction with COPY at hand; commits when fn returns, rolls back when it throws. */
 export async function inBulkSession<T>(database: Database, fn: (s: BulkSession) => Promise<T>): Promise<T> {
-  if (database.pglite) {
-    const pg = database.pglite;
-    // Hold the app's connection mutex so that nothing else talks to PGlite meanwhile.
-    return database.db.connection().execute(async () => {
-      const db = new Kysely<DB>({ dialect: new PGliteDialect(pg) });
-      await pg.exec('begin');
-      try {
-        const result = await fn({
-          db,
-          async copy(table, columns, lines) {
-            if (!lines.length) return;
-            await pg.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], { blob: new Blob(Array.isArray(lines) ? lines : [lines]) });
-          },
-        });
-        await pg.exec('commit');
-        return result;
-      } catch (err) {
-        await pg.exec('rollback').catch(() => {});
-        throw err;
-      }
-    });
-  }
-  if (!database.pool) throw new Error('bulk loading needs PGlite or a pg pool');
-  const client = await database.pool.connect();
-  // A "pool" of exactly this client, so that Kysely's queries join our transaction.
-  const single = { connect: async () => ({ query: client.query.bind(client), release() {} }), end: async () => {} };
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: single as never }) });
-  try {
-    await client.query('begin');
-    const result = await fn({
-      db,
-      async copy(table, columns, lines) {
-        if (!lines.length) return;
-        const stream = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`));
-        await pipeline(Readable.from(Array.isArray(lines) ? chunks(lines) : [Buffer.from(lines)]), stream);
-      },
-    });
-    await client.query('commit');
-    return result;
-  } catch (err) {
-    await client.query('rollback').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
-}
-
-function* chunks(lines: string[]): Generator<string> {
-  for (let i = 0; i < lines.length; i += 20_000) yield lines.slice(i, i + 20_000).join('');
-}
-
-/** A value in COPY text format: \N for null, backslash, tab and line breaks escaped. */
-export function copyValue(v: string | number | boolean | null | undefined): string {
-  if (v === null || v === undefined) return '\\N';
-  if (typeof v !== 'string') return String(v);
-  return /[\\\t\n\r]/.test(v) ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : v;
-}
-
-export function copyLine(values: ReadonlyArray<string | number | boolean | null | undefined>): string {
-  return values.map(copyValue).join('\t') + '\n';
+  return withCopyTx(database, null, (tx, copy) => fn({ db: tx, copy }));
 }
 
 /** Next free id of each table (identity columns are shared by all utilities). */
@@ -109,12 +46,15 @@ export async function syncSequences(db: Db, tables: readonly string[]): Promise<
  * checking them row by row is most of the cost of a large COPY. A superuser
  * may skip them for this transaction (session_replication_role = replica) —
  * but only while no table being loaded has triggers of its own, which
- * replica mode would silently skip as well. Returns whether it did.
+ * replica mode would silently skip as well. Triggers named
+ * *_references_on_* are reference checks standing in for foreign keys
+ * (readings): skipping them is the same as skipping the keys. Returns whether it did.
  */
 export async function skipForeignKeyChecks(db: Db, tables: readonly string[]): Promise<boolean> {
   const r = await sql<{ su: boolean; triggers: number }>`
     select (select rolsuper from pg_roles where rolname = current_user) as su,
-           (select count(*)::int from pg_trigger where not tgisinternal and tgrelid::regclass::text in (${sql.join(tables)})) as triggers`.execute(db);
+           (select count(*)::int from pg_trigger where not tgisinternal and tgrelid::regclass::text in (${sql.join(tables)})
+              and tgname not like '%\\_references\\_on\\_%') as triggers`.execute(db);
   const { su, triggers } = r.rows[0];
   if (!su || Number(triggers) > 0) return false;
   await sql`set local session_replication_role = replica`.execute(db);

@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { secretBox } from '../../lib/secret-box.ts';
 import { AddressBook } from './addresses.ts';
-import { CopyBuffer } from './copy-buffer.ts';
+import { CopyBuffer } from '../../db/copy-buffer.ts';
 import { TABLES, emptyBatch, makeCustomer, type MadeCustomer, type PopulationContext, type Table } from './population.ts';
 import { profileFor } from './profiles.ts';
 import { Rng } from './random.ts';

@@ -10,7 +10,7 @@ import { completeNip, completeRegon, makePesel, nrbFromBban } from '../../lib/ch
 import type { SecretBox } from '../../lib/secret-box.ts';
 import type { Address, AddressBook } from './addresses.ts';
 import { copyLine } from './bulk.ts';
-import { CopyBuffer } from './copy-buffer.ts';
+import { CopyBuffer } from '../../db/copy-buffer.ts';
 import { m3, readingSeries, type Usage } from './consumption.ts';
 import { BUSINESS_KINDS, FEMALE_FIRST, MALE_FIRST, PUBLIC_BODIES, SURNAMES, asciiFold } from './names.ts';
 import type { UtilityProfile } from './profiles.ts';

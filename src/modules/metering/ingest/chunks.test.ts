@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lineBatches, MAX_LINE, OVERLONG_MARK } from './line-reader.ts';
 import type { DecodedItem } from './decode-core.ts';
+import { RepeatFilter, TelegramBatchBuilder } from './telegram-batch.ts';
 import { processChunk } from './walkby-chunk.ts';
 import { parseWalkbyLine } from './walkby-format.ts';
 
@@ -37,18 +38,19 @@ describe('lineBatches', () => {
 });
 
 describe('processChunk', () => {
-  const decode = (): DecodedItem => ({ sha256: 'ab'.repeat(32), alarms: [] });
+  const decode = (): DecodedItem => ({ alarms: [] });
+  const builder = () => new TelegramBatchBuilder({ utilityId: 1, source: 'walkby', detail: null, uploadId: null }, () => undefined, new RepeatFilter());
   it('numbers lines within the chunk, finds the header only in the first chunk and reports overlong lines', () => {
     const text = `timestamp;rssi;telegram\nzzz\n${OVERLONG_MARK}\n${'y'.repeat(MAX_LINE + 1)}\n${HEX}\n`;
-    const first = processChunk(Buffer.from(text, 'latin1'), { first: true, defaultTime: 0 }, decode, () => undefined);
+    const first = processChunk(Buffer.from(text, 'latin1'), { first: true, defaultTime: 0 }, decode, builder);
     expect(first.lines).toBe(5);
-    expect(first.telegrams).toBe(1);
+    expect(first.received).toBe(1);
     expect(first.badSamples).toEqual([
       { line: 2, reason: 'not hexadecimal' },
       { line: 3, reason: 'line too long' },
       { line: 4, reason: 'line too long' },
     ]);
-    const later = processChunk(Buffer.from(text, 'latin1'), { first: false, defaultTime: 0 }, decode, () => undefined);
+    const later = processChunk(Buffer.from(text, 'latin1'), { first: false, defaultTime: 0 }, decode, builder);
     expect(later.badSamples[0]).toEqual({ line: 1, reason: 'no telegram in the line' });
     expect(later.badLines).toBe(4);
   });

@@ -1,17 +1,13 @@
 /**
- * One telegram's bytes → what ingestion needs from it: content hash,
- * identity, error (the quarantine reason), volume, the meter's clock and the
- * alarm flags. Runs in the decode worker threads and inline (gateway, MQTT).
+ * One telegram's bytes → what ingestion needs from it: identity, error (the
+ * quarantine reason), volume, the meter's clock and the alarm flags. Runs in the decode worker threads and inline (gateway, MQTT).
  */
-import { hash } from 'node:crypto';
 import { createDecoder, type DecodeResult } from '../wmbus/index.ts';
 
 export const ALARM_KINDS = ['leak', 'burst', 'backflow', 'tamper', 'removal'] as const;
 export type AlarmKind = (typeof ALARM_KINDS)[number];
 
 export interface DecodedItem {
-  /** sha256 of the bytes, hex. */
-  sha256: string;
   manufacturer?: string;
   radioId?: string;
   error?: { code: string; message: string };
@@ -27,16 +23,14 @@ export type KeyFor = (radioId: string, manufacturer: string) => Uint8Array | und
 export function makeDecode(keyFor: KeyFor): (bytes: Uint8Array) => DecodedItem {
   const decoder = createDecoder({ keyFor });
   return (bytes) => {
-    // One-shot hash: no Hash object per telegram.
-    const sha256 = hash('sha256', bytes, 'hex');
     let out: DecodeResult;
     try {
       out = decoder.decode(bytes);
     } catch (err) {
       // The decoder promises typed errors; a throw is still kept, never lost.
-      return { sha256, error: { code: 'wmbus.malformed', message: `decoder failed: ${(err as Error).message}` }, alarms: [] };
+      return { error: { code: 'wmbus.malformed', message: `decoder failed: ${(err as Error).message}` }, alarms: [] };
     }
-    const item: DecodedItem = { sha256, alarms: [] };
+    const item: DecodedItem = { alarms: [] };
     if (out.identity) {
       item.manufacturer = out.identity.manufacturer;
       item.radioId = out.identity.id;

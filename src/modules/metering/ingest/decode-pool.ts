@@ -1,7 +1,7 @@
 /**
  * Decoding off the main thread: a walk-by import hands chunks of the file
  * (whole lines, as one transferable buffer) to one or two worker threads,
- * which parse, decrypt, decode and stage them; the main thread meanwhile
+ * which parse, decrypt and decode them into telegram batches; the main thread meanwhile
  * writes earlier batches to the database. With threads = 0 the same work runs
  * inline (small files: starting a worker costs more than it saves).
  */
@@ -9,8 +9,8 @@ import { Worker } from 'node:worker_threads';
 import type { SecretBox } from '../../../lib/secret-box.ts';
 import { makeDecode } from './decode-core.ts';
 import { Keyring, type ModuleEntry } from './keyring.ts';
+import { RepeatFilter, TelegramBatchBuilder, transferables, type Reception } from './telegram-batch.ts';
 import { processChunk, type ChunkResult } from './walkby-chunk.ts';
-import { transferables } from './stage-batch.ts';
 
 export interface ChunkPool {
   /** Takes ownership of buf (it is transferred to a worker). */
@@ -18,11 +18,19 @@ export interface ChunkPool {
   close(): Promise<void>;
 }
 
-export function inlinePool(keyring: Keyring, defaultTime: number): ChunkPool {
+/** What processes chunks on this thread: the decoder and a builder per chunk (shared by the worker and inlinePool). */
+export function chunkProcessor(keyring: Keyring, reception: Reception, defaultTime: number): (buf: Uint8Array, first: boolean) => ChunkResult {
   const decode = makeDecode(keyring.keyFor);
   const lookup = (m: string, r: string) => keyring.lookup(m, r);
+  const repeats = new RepeatFilter();
+  const builderFor = (capacity: number) => new TelegramBatchBuilder(reception, lookup, repeats, capacity);
+  return (buf, first) => processChunk(buf, { first, defaultTime }, decode, builderFor);
+}
+
+export function inlinePool(keyring: Keyring, reception: Reception, defaultTime: number): ChunkPool {
+  const run = chunkProcessor(keyring, reception, defaultTime);
   return {
-    process: async (buf, first) => processChunk(buf, { first, defaultTime }, decode, lookup),
+    process: async (buf, first) => run(buf, first),
     close: async () => {},
   };
 }
@@ -32,19 +40,27 @@ const YOUNG_MB = 96;
 export interface WorkerInit {
   modules: ModuleEntry[];
   serverKey: string;
+  reception: Reception;
   defaultTime: number;
 }
 
-export async function createChunkPool(opts: { threads: number; modules: ModuleEntry[]; serverKey: Buffer; box: SecretBox; defaultTime: number }): Promise<ChunkPool> {
+export async function createChunkPool(opts: {
+  threads: number;
+  modules: ModuleEntry[];
+  serverKey: Buffer;
+  box: SecretBox;
+  reception: Reception;
+  defaultTime: number;
+}): Promise<ChunkPool> {
   if (opts.threads <= 0) {
     const k = new Keyring(opts.box);
     k.add(opts.modules);
-    return inlinePool(k, opts.defaultTime);
+    return inlinePool(k, opts.reception, opts.defaultTime);
   }
   const workers: Worker[] = [];
   const pending = new Map<number, { resolve: (v: ChunkResult) => void; reject: (e: Error) => void }>();
   let failure: Error | null = null;
-  const init: WorkerInit = { modules: opts.modules, serverKey: opts.serverKey.toString('hex'), defaultTime: opts.defaultTime };
+  const init: WorkerInit = { modules: opts.modules, serverKey: opts.serverKey.toString('hex'), reception: opts.reception, defaultTime: opts.defaultTime };
   for (let i = 0; i < opts.threads; i++) {
     // A young generation big enough for a batch's short-lived objects: fewer of them survive into the old
     // generation, whose marking was a good part of the import's CPU time.
@@ -81,5 +97,3 @@ export async function createChunkPool(opts: { threads: number; modules: ModuleEn
     },
   };
 }
-
-export { transferables };

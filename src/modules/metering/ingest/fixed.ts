@@ -5,18 +5,19 @@
  * modules are loaded (not the utility's whole keyring) and the batch is
  * decoded with their keys.
  */
+import { withCopyTx } from '../../../db/bulk.ts';
 import type { Database } from '../../../db/connection.ts';
 import type { SecretBox } from '../../../lib/secret-box.ts';
-import { withBulkTx } from './bulk-db.ts';
 import { makeDecode } from './decode-core.ts';
-import { IngestSession, type IncomingTelegram, type IngestCounts, type IngestOrigin } from './ingest.ts';
+import { IngestSession, type IncomingTelegram, type IngestCounts } from './ingest.ts';
 import { Keyring, loadModules } from './keyring.ts';
+import { RepeatFilter, TelegramBatchBuilder, type Reception } from './telegram-batch.ts';
 
 export async function ingestTelegrams(
   database: Database,
   box: SecretBox,
   utilityId: number,
-  origin: IngestOrigin,
+  origin: Omit<Reception, 'utilityId'>,
   telegrams: IncomingTelegram[],
 ): Promise<IngestCounts> {
   const bytes = telegrams.map((t) => Buffer.from(t.hex, 'hex'));
@@ -27,11 +28,17 @@ export async function ingestTelegrams(
   });
   const first = bytes.map((b) => probe(b));
   for (const d of first) if (d.radioId) wanted.add(d.radioId);
-  return withBulkTx(database, { utilityId }, async (b) => {
+  const reception: Reception = { utilityId, ...origin };
+  return withCopyTx(database, { utilityId }, async (tx, copy) => {
+    const session = await IngestSession.open(tx, copy, reception);
     const keyring = new Keyring(box);
-    keyring.add(await loadModules(b.tx, [...wanted]));
+    keyring.add(await loadModules(tx, [...wanted]));
     const decode = makeDecode(keyring.keyFor);
-    const decoded = bytes.map((x, i) => (first[i].error?.code === 'wmbus.no_key' ? decode(x) : first[i]));
-    return new IngestSession(b, utilityId, keyring, origin).write(telegrams, decoded);
+    const builder = new TelegramBatchBuilder(reception, (m, r) => keyring.lookup(m, r), new RepeatFilter(), telegrams.length || 1);
+    for (let i = 0; i < telegrams.length; i++) {
+      const d = first[i].error?.code === 'wmbus.no_key' ? decode(bytes[i]) : first[i];
+      builder.add(telegrams[i].hex.toUpperCase(), bytes[i], telegrams[i].receivedAt.getTime(), telegrams[i].rssi, d);
+    }
+    return session.ingest(builder.finish());
   });
 }

@@ -1,28 +1,26 @@
 /**
- * The heart of remote reading: a batch of decoded telegrams → raw telegrams
- * stored once, readings (one per meter per timestamp, checked for
- * plausibility), quarantine entries with a reason, and alarms.
+ * The heart of remote reading: telegram batches → the reception log, readings
+ * (one per meter, time and source; judged for plausibility) with alarms, and
+ * quarantine entries with a reason.
  *
- * Per batch the rows are staged (COPY on PostgreSQL) and one statement
- * inserts the new telegrams and, for those only, the readings and the
- * quarantine entries: a telegram heard again changes nothing.
+ * One session is one transaction of one utility. It first takes the
+ * utility's remote-ingestion lock, so that no other import or gateway batch
+ * writes remote readings meanwhile: what the session knows of each meter's
+ * latest remote reading stays true, and the readings can be COPYed without
+ * a conflict check per row. A walk-by import holds the lock for its duration
+ * (about 20 s per million telegrams); gateway batches queue behind it.
+ *
+ * Batches are judged on the main thread in file order (prepare: plausibility
+ * needs each meter's history across batches) and written one at a time
+ * (write) while the next batch is being judged.
  */
 import { sql } from 'kysely';
-import type { BulkTx } from './bulk-db.ts';
-import type { DecodedItem } from './decode-core.ts';
-import { alarmsOf, StageBuilder, type StagedBatch } from './stage-batch.ts';
-import type { Keyring } from './keyring.ts';
-import { advance, assessReading, averageDaily, type MeterHistory } from './plausibility.ts';
+import type { CopyFn } from '../../../db/bulk.ts';
+import { CopyBuffer } from '../../../db/copy-buffer.ts';
+import type { Tx } from '../../../db/tenant.ts';
 import { AlarmTracker, type AlarmEvent } from './alarms.ts';
-
-export type TelegramSource = 'walkby' | 'mqtt' | 'gateway';
-
-export interface IngestOrigin {
-  source: TelegramSource;
-  /** Upload id, gateway id or MQTT topic. */
-  detail: string | null;
-  uploadId: number | null;
-}
+import { advance, assessReading, averageDaily, type KnownReading, type MeterHistory } from './plausibility.ts';
+import { alarmsOf, TELEGRAM_COLUMNS, type Reception, type TelegramBatch } from './telegram-batch.ts';
 
 export interface IncomingTelegram {
   hex: string;
@@ -54,114 +52,207 @@ export function addCounts(a: IngestCounts, b: IngestCounts): IngestCounts {
   };
 }
 
+/** Key of the advisory lock that serialises remote ingestion per utility (the second key is the utility id). */
+const INGEST_LOCK = 0x57_4d_42_31;
+
+/**
+ * A telegram without the meter's own clock is timed by its reception. The
+ * same value again within this window (another gateway, another
+ * transmission heard on the same walk) is no new reading.
+ */
+export const REPEAT_WINDOW_MS = 15 * 60_000;
+/** Register resolution (litres). */
+const EPS = 0.0005;
+
+const READING_COLUMNS = ['utility_id', 'meter_id', 'read_at', 'value_m3', 'source', 'status', 'status_reason'] as const;
+const ACCEPTED = Buffer.from('remote\taccepted\t');
+const PENDING = Buffer.from('remote\tpending\t');
+
+interface MeterState {
+  /** Accepted history, for plausibility. */
+  history: MeterHistory;
+  /** The latest remote reading of any status, for recognising one heard again. */
+  lastRemote: KnownReading | null;
+}
+
+/** What prepare() found in a batch, ready for write(). */
+export interface PreparedBatch {
+  batch: TelegramBatch;
+  /** COPY text of the new readings. */
+  rows: CopyBuffer;
+  /** Meter and time of each new reading (to recognise a late one of the same batch). */
+  newMeter: number[];
+  newAt: number[];
+  pending: number;
+  duplicates: number;
+  /** Candidates older than their meter's latest remote reading: looked up in the database by write(). */
+  late: number[];
+  events: AlarmEvent[];
+}
+
+/** Pure: is a candidate the meter's latest remote reading heard again ('repeat'), older than it ('late'), or new? */
+export function classify(lastRemote: KnownReading | null, at: number, valueM3: number, meterClock: boolean): 'new' | 'repeat' | 'late' {
+  if (!lastRemote) return 'new';
+  if (at === lastRemote.at) return 'repeat';
+  if (at < lastRemote.at) return 'late';
+  if (!meterClock && Math.abs(valueM3 - lastRemote.valueM3) < EPS && at - lastRemote.at < REPEAT_WINDOW_MS) return 'repeat';
+  return 'new';
+}
+
 export class IngestSession {
-  private readonly histories = new Map<number, MeterHistory>();
-  readonly alarms: AlarmTracker;
+  private readonly meters = new Map<number, MeterState>();
+  private readonly alarms: AlarmTracker;
+  // Everything this session sends to the database goes through one queue: one connection, one statement at a time.
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly iso = new Map<number, string>();
+  private readonly rowHead: Buffer;
 
-  constructor(
-    private readonly b: BulkTx,
-    private readonly utilityId: number,
-    private readonly keyring: Keyring,
-    private readonly origin: IngestOrigin,
+  private constructor(
+    private readonly tx: Tx,
+    private readonly copy: CopyFn,
+    private readonly reception: Reception,
   ) {
-    this.alarms = new AlarmTracker(b.tx, utilityId);
+    this.alarms = new AlarmTracker(tx, reception.utilityId);
+    this.rowHead = Buffer.from(`${reception.utilityId}\t`);
   }
 
-  /** Telegrams decoded on this thread (gateway push, MQTT). */
-  async write(incoming: IncomingTelegram[], decoded: DecodedItem[]): Promise<IngestCounts> {
-    const builder = new StageBuilder((m, r) => this.keyring.lookup(m, r), incoming.length || 1);
-    for (let i = 0; i < incoming.length; i++) {
-      const t = incoming[i];
-      builder.add(t.hex.toUpperCase(), t.receivedAt.getTime(), t.rssi, decoded[i]);
+  /** Opens a session in the transaction: takes the utility's remote-ingestion lock (waiting for a running import). */
+  static async open(tx: Tx, copy: CopyFn, reception: Reception): Promise<IngestSession> {
+    await sql`select pg_advisory_xact_lock(${INGEST_LOCK}, ${reception.utilityId}::int)`.execute(tx);
+    return new IngestSession(tx, copy, reception);
+  }
+
+  /** Prepares and writes one batch (gateway and MQTT batches, which are small). */
+  async ingest(batch: TelegramBatch): Promise<IngestCounts> {
+    return this.write(await this.prepare(batch));
+  }
+
+  private inQueue<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private isoOf(ms: number): string {
+    let s = this.iso.get(ms);
+    if (s === undefined) {
+      if (this.iso.size > 4096) this.iso.clear();
+      s = new Date(ms).toISOString();
+      this.iso.set(ms, s);
     }
-    const counts = await this.writeStaged(builder.finish());
-    counts.telegrams = incoming.length;
-    return counts;
+    return s;
   }
 
-  /**
-   * One staged batch: plausibility of its reading candidates (here, because
-   * it needs each meter's history across batches), then the staging COPY and
-   * one statement that inserts the new telegrams and, for those only, the
-   * readings (held ones with their reason) and the quarantine entries.
-   */
-  async writeStaged(batch: StagedBatch): Promise<IngestCounts> {
-    const counts = emptyCounts();
-    counts.telegrams = batch.rows + batch.duplicates;
-    counts.duplicates = batch.duplicates;
+  /** Judges a batch's reading candidates (call in file order). */
+  async prepare(batch: TelegramBatch): Promise<PreparedBatch> {
     const need = new Set<number>();
-    for (let i = 0; i < batch.cand; i++) if (!this.histories.has(batch.candMeter[i])) need.add(batch.candMeter[i]);
-    await this.loadHistories([...need]);
+    for (let i = 0; i < batch.cand; i++) if (!this.meters.has(batch.candMeter[i])) need.add(batch.candMeter[i]);
+    if (need.size) await this.inQueue(() => this.loadMeters([...need]));
+    const tracked = await this.inQueue(() => this.alarms.tracked());
 
-    const pendingRow: number[] = [];
-    const pendingReason: string[] = [];
-    const tracked = await this.alarms.tracked();
+    const p: PreparedBatch = { batch, rows: new CopyBuffer(batch.cand * 80), newMeter: [], newAt: [], pending: 0, duplicates: 0, late: [], events: [] };
     const flagged = new Set<number>();
     for (let i = 0; i < batch.cand; i++) if (batch.candAlarms[i] !== 0) flagged.add(batch.candMeter[i]);
-    const events: AlarmEvent[] = [];
     for (let i = 0; i < batch.cand; i++) {
       const meterId = batch.candMeter[i];
       const at = batch.candAt[i];
       const v = batch.candValue[i];
-      const h = this.histories.get(meterId)!;
-      const a = assessReading(h, at, v);
-      if (a.status === 'accepted') this.histories.set(meterId, advance(h, at, v));
-      else {
-        pendingRow.push(batch.candRow[i]);
-        pendingReason.push(a.reason ?? '');
+      const m = this.meters.get(meterId)!;
+      const kind = classify(m.lastRemote, at, v, batch.candClock[i] === 1);
+      if (kind === 'repeat') {
+        p.duplicates++;
+        continue;
       }
-      const bits = batch.candAlarms[i];
-      if (bits !== 0 || flagged.has(meterId) || tracked.has(meterId)) events.push({ meterId, at: new Date(at), alarms: alarmsOf(bits) });
+      if (kind === 'late') {
+        p.late.push(i);
+        continue;
+      }
+      m.lastRemote = { at, valueM3: v };
+      this.accept(p, i, m);
+      if (batch.candAlarms[i] !== 0 || flagged.has(meterId) || tracked.has(meterId)) p.events.push({ meterId, at: new Date(at), alarms: alarmsOf(batch.candAlarms[i]) });
     }
-
-    await this.b.stage(batch.copy);
-    const r = await sql<{ telegrams: number; readings: number; pending: number; candidates: number; reasons: Array<{ reason: string; n: number }> | null }>`
-      with t as (
-        insert into telegrams (utility_id, sha256, raw, received_at, source, source_detail, upload_id, rssi, manufacturer, radio_id, meter_id)
-        select ${this.utilityId}, s.sha256, s.raw, s.received_at, ${this.origin.source}, ${this.origin.detail}, ${this.origin.uploadId}::bigint,
-               s.rssi, s.manufacturer, s.radio_id, s.meter_id
-        from ingest_stage s
-        on conflict do nothing
-        returning sha256
-      ), fresh as (
-        select s.* from ingest_stage s join t on t.sha256 = s.sha256
-      ), p as (
-        select * from unnest(${pendingRow}::int[], ${pendingReason}::text[]) as p(n, reason)
-      ), r as (
-        insert into readings (utility_id, meter_id, read_at, value_m3, source, status, status_reason)
-        select ${this.utilityId}, f.meter_id, f.read_at, f.value_m3, 'remote', case when p.n is null then 'accepted' else 'pending' end, p.reason
-        from fresh f left join p on p.n = f.n
-        where f.error_code is null
-        on conflict (utility_id, meter_id, read_at) where source = 'remote' do nothing
-        returning status
-      ), q as (
-        insert into quarantine (utility_id, sha256, received_at, source, source_detail, upload_id, reason, message, manufacturer, radio_id)
-        select ${this.utilityId}, sha256, received_at, ${this.origin.source}, ${this.origin.detail}, ${this.origin.uploadId}::bigint,
-               error_code, error_message, manufacturer, radio_id
-        from fresh where error_code is not null
-        on conflict do nothing
-        returning reason
-      )
-      select (select count(*)::int from t) as telegrams,
-             (select count(*)::int from r) as readings,
-             (select count(*)::int from r where status = 'pending') as pending,
-             (select count(*)::int from fresh where error_code is null) as candidates,
-             (select json_agg(json_build_object('reason', reason, 'n', n)) from (select reason, count(*)::int as n from q group by reason) g) as reasons`.execute(this.b.tx);
-    const res = r.rows[0];
-    counts.readings = res.readings;
-    counts.pending = res.pending;
-    for (const { reason, n } of res.reasons ?? []) {
-      counts.byReason[reason] = n;
-      counts.quarantined += n;
-    }
-    // Heard before (same content), or a new telegram whose reading the meter already has at that time.
-    counts.duplicates += batch.rows - res.telegrams + (res.candidates - res.readings);
-    if (events.length) await this.alarms.apply(events);
-    return counts;
+    return p;
   }
 
-  private async loadHistories(meterIds: number[]): Promise<void> {
-    if (meterIds.length === 0) return;
+  /** Judges candidate i for plausibility and adds its reading row. */
+  private accept(p: PreparedBatch, i: number, m: MeterState): void {
+    const { batch } = p;
+    const at = batch.candAt[i];
+    const v = batch.candValue[i];
+    const a = assessReading(m.history, at, v);
+    if (a.status === 'accepted') m.history = advance(m.history, at, v);
+    else p.pending++;
+    p.rows.raw(this.rowHead).int(batch.candMeter[i]).timestamp(at).m3(Math.round(v * 1000)).raw(a.status === 'accepted' ? ACCEPTED : PENDING);
+    if (a.reason === null) p.rows.nul(10);
+    else p.rows.text(a.reason, 10);
+    p.rows.rows++;
+    p.newMeter.push(batch.candMeter[i]);
+    p.newAt.push(at);
+  }
+
+  /** Writes a prepared batch: its log rows, readings, quarantine entries and alarms. */
+  write(p: PreparedBatch): Promise<IngestCounts> {
+    return this.inQueue(async () => {
+      const { batch } = p;
+      await this.copy('telegrams', TELEGRAM_COLUMNS, batch.log);
+      let duplicates = batch.repeated + p.duplicates;
+      if (p.late.length) duplicates += await this.resolveLate(p);
+      await this.copy('readings', READING_COLUMNS, p.rows.bytes());
+      const counts = emptyCounts();
+      counts.telegrams = batch.received;
+      counts.readings = p.rows.rows;
+      counts.pending = p.pending;
+      const q = batch.quarantine;
+      if (q.sha256.length) {
+        const r = await sql<{ reason: string; n: number }>`
+          with q as (
+            insert into quarantine (utility_id, sha256, raw, received_at, source, source_detail, upload_id, reason, message, manufacturer, radio_id)
+            select ${this.reception.utilityId}, decode(s, 'hex'), decode(h, 'hex'), t::timestamptz, ${this.reception.source}, ${this.reception.detail},
+                   ${this.reception.uploadId}::bigint, reason, message, mfr, radio
+            from unnest(${q.sha256}::text[], ${q.hex}::text[], ${q.receivedAt}::text[], ${q.reason}::text[], ${q.message}::text[],
+                        ${q.manufacturer}::text[], ${q.radioId}::text[]) as x(s, h, t, reason, message, mfr, radio)
+            on conflict do nothing
+            returning reason)
+          select reason, count(*)::int as n from q group by reason`.execute(this.tx);
+        for (const { reason, n } of r.rows) {
+          counts.byReason[reason] = n;
+          counts.quarantined += n;
+        }
+        // Quarantined before (the same bad telegram again).
+        duplicates += q.sha256.length - counts.quarantined;
+      }
+      counts.duplicates = duplicates;
+      if (p.events.length) await this.alarms.apply(p.events);
+      return counts;
+    });
+  }
+
+  /** Late candidates: readings the database (or this batch) already has are duplicates; the rest are judged and added. */
+  private async resolveLate(p: PreparedBatch): Promise<number> {
+    const { batch } = p;
+    const meters = p.late.map((i) => batch.candMeter[i]);
+    const times = p.late.map((i) => this.isoOf(batch.candAt[i]));
+    const r = await sql<{ meter_id: number; read_at: Date }>`
+      select r.meter_id, r.read_at from readings r
+      join unnest(${meters}::bigint[], ${times}::timestamptz[]) as x(m, t) on r.meter_id = x.m and r.read_at = x.t
+      where r.utility_id = ${this.reception.utilityId} and r.source = 'remote'`.execute(this.tx);
+    const known = new Set(r.rows.map((x) => `${x.meter_id}:${new Date(x.read_at).getTime()}`));
+    for (let k = 0; k < p.newMeter.length; k++) known.add(`${p.newMeter[k]}:${p.newAt[k]}`);
+    let duplicates = 0;
+    for (const i of p.late) {
+      const key = `${batch.candMeter[i]}:${batch.candAt[i]}`;
+      if (known.has(key)) {
+        duplicates++;
+        continue;
+      }
+      known.add(key);
+      this.accept(p, i, this.meters.get(batch.candMeter[i])!);
+      if (batch.candAlarms[i] !== 0) p.events.push({ meterId: batch.candMeter[i], at: new Date(batch.candAt[i]), alarms: alarmsOf(batch.candAlarms[i]) });
+    }
+    return duplicates;
+  }
+
+  private async loadMeters(meterIds: number[]): Promise<void> {
     const rows = await sql<{
       id: number;
       initial_reading: string;
@@ -170,8 +261,11 @@ export class IngestSession {
       last_v: string | null;
       first_at: Date | null;
       first_v: string | null;
+      remote_at: Date | null;
+      remote_v: string | null;
     }>`
-      select m.id, m.initial_reading, m.installed_on, l.read_at as last_at, l.value_m3 as last_v, f.read_at as first_at, f.value_m3 as first_v
+      select m.id, m.initial_reading, m.installed_on, l.read_at as last_at, l.value_m3 as last_v, f.read_at as first_at, f.value_m3 as first_v,
+             rr.read_at as remote_at, rr.value_m3 as remote_v
       from meters m
       left join lateral (
         select read_at, value_m3 from readings r
@@ -181,14 +275,20 @@ export class IngestSession {
         select read_at, value_m3 from readings r
         where r.utility_id = m.utility_id and r.meter_id = m.id and r.status = 'accepted' and r.read_at >= l.read_at - interval '365 days'
         order by read_at limit 1) f on true
-      where m.id = any(${meterIds}::bigint[])`.execute(this.b.tx);
+      left join lateral (
+        select read_at, value_m3 from readings r
+        where r.utility_id = m.utility_id and r.meter_id = m.id and r.source = 'remote'
+        order by read_at desc limit 1) rr on true
+      where m.id = any(${meterIds}::bigint[])`.execute(this.tx);
     for (const m of rows.rows) {
       const last = m.last_at
         ? { at: new Date(m.last_at).getTime(), valueM3: Number(m.last_v) }
         : { at: Date.parse(`${m.installed_on}T00:00:00Z`), valueM3: Number(m.initial_reading) };
       const first = m.first_at ? { at: new Date(m.first_at).getTime(), valueM3: Number(m.first_v) } : null;
-      this.histories.set(m.id, { last, avgDailyM3: averageDaily(first, m.last_at ? last : null) });
+      this.meters.set(m.id, {
+        history: { last, avgDailyM3: averageDaily(first, m.last_at ? last : null) },
+        lastRemote: m.remote_at ? { at: new Date(m.remote_at).getTime(), valueM3: Number(m.remote_v) } : null,
+      });
     }
   }
 }
-

@@ -29,8 +29,15 @@ export class Keyring {
     for (const e of entries) this.byIdentity.set(identityKey(e.manufacturer, e.radioId), e);
   }
 
+  // The decoder asks for the key, then the batch builder for the module, of the same telegram: remember the last answer.
+  private last: { manufacturer: string; radioId: string; entry: ModuleEntry | undefined } | null = null;
+
   lookup(manufacturer: string, radioId: string): ModuleEntry | undefined {
-    return this.byIdentity.get(identityKey(manufacturer, radioId)) ?? this.byIdentity.get(identityKey('', radioId));
+    const l = this.last;
+    if (l && l.manufacturer === manufacturer && l.radioId === radioId) return l.entry;
+    const entry = this.byIdentity.get(identityKey(manufacturer, radioId)) ?? this.byIdentity.get(identityKey('', radioId));
+    this.last = { manufacturer, radioId, entry };
+    return entry;
   }
 
   has(manufacturer: string, radioId: string): boolean {

@@ -27,9 +27,7 @@ export async function listUploads(tx: Tx, limit: number, offset: number) {
 }
 
 export async function listQuarantine(tx: Tx, reason: string | undefined, limit: number, offset: number) {
-  let q = tx
-    .selectFrom('quarantine as q')
-    .innerJoin('telegrams as t', (j) => j.onRef('t.utility_id', '=', 'q.utility_id').onRef('t.sha256', '=', 'q.sha256'));
+  let q = tx.selectFrom('quarantine as q');
   if (reason) q = q.where('q.reason', '=', reason);
   const rows = await q
     .select([
@@ -41,7 +39,7 @@ export async function listQuarantine(tx: Tx, reason: string | undefined, limit: 
       'q.message',
       'q.manufacturer',
       'q.radio_id',
-      sql<string>`upper(encode(t.raw, 'hex'))`.as('hex'),
+      sql<string>`upper(encode(q.raw, 'hex'))`.as('hex'),
     ])
     .orderBy('q.id', 'desc')
     .limit(limit)

@@ -69,14 +69,22 @@ function rtlWmbus(fields: string[]): LineResult {
 const FAST_BARE = /^[0-9A-Fa-f]{22,600}$/;
 const FAST_TRIPLE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z)([;,\t])(-\d{1,3})\2([0-9A-Fa-f]{22,600})$/;
 
+// Consecutive lines of a receiver's log mostly share their second: parse a timestamp once.
+let lastStamp = '';
+let lastDate: Date | null = null;
+
 function fastPath(line: string): LineResult | null {
   if (FAST_BARE.test(line)) return line.length % 2 === 0 ? { kind: 'telegram', hex: line.toUpperCase() } : null;
   const m = FAST_TRIPLE.exec(line);
   if (!m || m[4].length % 2 !== 0) return null;
   const rssi = Number(m[3]);
-  const at = Date.parse(m[1]);
-  if (rssi < -150 || Number.isNaN(at)) return null;
-  return { kind: 'telegram', hex: m[4].toUpperCase(), receivedAt: new Date(at), rssi };
+  if (m[1] !== lastStamp) {
+    const at = Date.parse(m[1]);
+    lastStamp = m[1];
+    lastDate = Number.isNaN(at) ? null : new Date(at);
+  }
+  if (rssi < -150 || !lastDate) return null;
+  return { kind: 'telegram', hex: m[4].toUpperCase(), receivedAt: lastDate, rssi };
 }
 
 export function parseWalkbyLine(raw: string, lineNo = 2): LineResult {

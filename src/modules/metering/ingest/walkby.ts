@@ -2,18 +2,24 @@
  * A walk-by session's file → readings. Streams the file (plain or .gz) line
  * by line, decodes in worker threads, and writes in batches inside ONE
  * transaction: the upload is recorded with its counts, or, when the file
- * holds no telegram at all (or fails half-way), nothing is stored.
+ * holds no telegram at all, was imported before, or fails half-way, nothing
+ * is stored.
+ *
+ * Three things run at once: the worker decodes chunk N+2, the main thread
+ * judges batch N+1 (plausibility, duplicates), the database writes batch N.
  */
+import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { Config } from '../../../config.ts';
+import { withCopyTx } from '../../../db/bulk.ts';
 import type { Database } from '../../../db/connection.ts';
 import { AppError } from '../../../lib/errors.ts';
 import { secretBox, serverKey } from '../../../lib/secret-box.ts';
-import { withBulkTx } from './bulk-db.ts';
 import { createChunkPool, inlinePool, type ChunkPool } from './decode-pool.ts';
 import { addCounts, emptyCounts, IngestSession, type IngestCounts } from './ingest.ts';
 import { Keyring, loadAllModules } from './keyring.ts';
 import { lineBatches, unpacked } from './line-reader.ts';
+import type { Reception } from './telegram-batch.ts';
 import type { ChunkResult } from './walkby-chunk.ts';
 
 export interface WalkbyOptions {
@@ -63,29 +69,43 @@ export function noTelegrams(badLines: BadLine[]): AppError {
   );
 }
 
+export function alreadyImported(upload: { id: number; created_at: Date | string }): AppError {
+  const when = new Date(upload.created_at).toISOString().slice(0, 16).replace('T', ' ');
+  return new AppError(
+    'conflict',
+    'walkby.already_imported',
+    {
+      pl: `Ten plik został już zaimportowany (import nr ${upload.id}, ${when} UTC). Nic nie zapisano ponownie.`,
+      en: `This file was imported before (upload ${upload.id}, ${when} UTC). Nothing was stored again.`,
+    },
+    { uploadId: upload.id },
+  );
+}
+
 export async function importWalkby(source: AsyncIterable<Buffer | Uint8Array | string>, opts: WalkbyOptions): Promise<WalkbySummary> {
   const started = performance.now();
   const threads = opts.threads ?? Math.min(2, Math.max(1, availableParallelism() - 1));
   // About this many telegrams per batch (a walk-by line is ~100 bytes).
-  const batchBytes = (opts.batchSize ?? 5000) * 100;
+  const batchBytes = (opts.batchSize ?? 10_000) * 100;
   const defaultTime = (opts.receivedAt ?? new Date()).getTime();
   const key = serverKey(opts.config);
   const box = secretBox(key);
 
-  return withBulkTx(opts.database, { utilityId: opts.utilityId, userId: opts.userId }, async (b) => {
-    const upload = await b.tx
+  return withCopyTx(opts.database, { utilityId: opts.utilityId, userId: opts.userId }, async (tx, copy) => {
+    const upload = await tx
       .insertInto('walkby_uploads')
       .values({ utility_id: opts.utilityId, file_name: opts.fileName.slice(0, 255), source_name: opts.sourceName.slice(0, 100), uploaded_by: opts.userId ?? null })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const modules = await loadAllModules(b.tx);
+    const reception: Reception = { utilityId: opts.utilityId, source: 'walkby', detail: opts.sourceName.slice(0, 100), uploadId: upload.id };
+    const session = await IngestSession.open(tx, copy, reception);
+    const modules = await loadAllModules(tx);
     const keyring = new Keyring(box);
     keyring.add(modules);
     // Small files are processed inline; worker threads (their start costs a moment) only for big ones.
-    const inline = inlinePool(keyring, defaultTime);
+    const inline = inlinePool(keyring, reception, defaultTime);
     let pool: ChunkPool | null = null;
     let submittedBytes = 0;
-    const session = new IngestSession(b, opts.utilityId, keyring, { source: 'walkby', detail: opts.sourceName, uploadId: upload.id });
 
     let counts = emptyCounts();
     let lines = 0;
@@ -94,38 +114,50 @@ export async function importWalkby(source: AsyncIterable<Buffer | Uint8Array | s
     const samples: BadLine[] = [];
     let bytes = 0;
     let first = true;
-    // Batches are written in file order, one at a time, while later ones are decoded: at most maxInflight in memory.
-    let chain: Promise<void> = Promise.resolve();
+    // Batches are judged in file order, one after another (judged), and written in that order while the next is judged.
+    let judged: Promise<void> = Promise.resolve();
     const inflight: Promise<void>[] = [];
+    const writes: Promise<void>[] = [];
     const maxInflight = Math.max(2, threads * 2);
 
     const account = (r: ChunkResult) => {
       for (const s of r.badSamples) if (samples.length < MAX_SAMPLES) samples.push({ line: lines + s.line, reason: s.reason });
       lines += r.lines;
-      telegrams += r.telegrams;
+      telegrams += r.received;
       badLines += r.badLines;
     };
 
     const submit = async (buf: Uint8Array) => {
       submittedBytes += buf.length;
-      if (!pool && threads > 0 && submittedBytes > (opts.inlineBytes ?? INLINE_BYTES)) pool = await createChunkPool({ threads, modules, serverKey: key, box, defaultTime });
+      if (!pool && threads > 0 && submittedBytes > (opts.inlineBytes ?? INLINE_BYTES)) {
+        pool = await createChunkPool({ threads, modules, serverKey: key, box, reception, defaultTime });
+      }
       const processed = (pool ?? inline).process(buf, first);
       first = false;
       processed.catch(() => {});
-      chain = chain.then(async () => {
+      judged = judged.then(async () => {
         const r = await processed;
         account(r);
-        counts = addCounts(counts, await session.writeStaged(r));
+        const prepared = await session.prepare(r);
+        // Not awaited here: the next batch is judged while this one is written.
+        const written = session.write(prepared).then((c) => {
+          counts = addCounts(counts, c);
+        });
+        written.catch(() => {});
+        writes.push(written);
+        if (writes.length > 2) await writes.shift();
       });
-      chain.catch(() => {});
-      inflight.push(chain);
+      judged.catch(() => {});
+      inflight.push(judged);
       if (inflight.length >= maxInflight) await inflight.shift();
     };
 
+    const fileHash = createHash('sha256');
     let lineEnd = false;
     const counted = (async function* () {
       for await (const c of unpacked(source)) {
         bytes += c.length;
+        fileHash.update(c);
         // More than PROBE_BYTES without a single line end: not a walk-by file.
         if (!lineEnd) {
           lineEnd = c.includes(0x0a);
@@ -135,26 +167,36 @@ export async function importWalkby(source: AsyncIterable<Buffer | Uint8Array | s
       }
     })();
 
+    const drain = async () => {
+      while (inflight.length) await inflight.shift();
+      while (writes.length) await writes.shift();
+    };
     try {
       for await (const buf of lineBatches(counted, batchBytes)) {
         await submit(buf);
         // A file that starts without any telegram is refused before the rest is read.
         if (telegrams === 0 && bytes > PROBE_BYTES) {
-          while (inflight.length) await inflight.shift();
+          await drain();
           if (telegrams === 0) throw noTelegrams(samples);
         }
       }
-      while (inflight.length) await inflight.shift();
+      await drain();
     } finally {
       await (pool as ChunkPool | null)?.close();
     }
     if (telegrams === 0) throw noTelegrams(samples);
 
+    // The same file again (the same bytes, packed or not): refused as a whole, so that nothing is counted or logged twice.
+    const digest = fileHash.digest('hex');
+    const earlier = await tx.selectFrom('walkby_uploads').select(['id', 'created_at']).where('file_sha256', '=', digest).executeTakeFirst();
+    if (earlier) throw alreadyImported(earlier);
+
     const durationMs = Math.round(performance.now() - started);
-    await b.tx
+    await tx
       .updateTable('walkby_uploads')
       .set({
         finished_at: new Date(),
+        file_sha256: digest,
         lines,
         telegrams,
         readings: counts.readings,

@@ -157,15 +157,28 @@ export async function submitReadings(tx: Tx, user: AuthUser, routeId: number, it
     if (!onRoute.has(item.meterId)) {
       throw itemError(index, item.clientId, 'reader.meter_not_on_route', 'tego wodomierza nie ma na trasie.', 'this meter is not on the route.');
     }
-    let photoFileId: number | null = null;
+    let photo: ReturnType<typeof decodePhoto> | null = null;
     if (item.photo !== undefined) {
-      let photo;
       try {
         photo = decodePhoto(item.photo);
       } catch (e) {
         if (e instanceof AppError) throw itemError(index, item.clientId, e.code, e.messages.pl, e.messages.en, e.kind === 'too_large' ? 'too_large' : 'bad_request');
         throw e;
       }
+    }
+    // One reading per meter, time and source: the same instant twice under two client ids is refused, not stored twice.
+    const sameTime = await tx
+      .selectFrom('readings')
+      .select('id')
+      .where('meter_id', '=', item.meterId)
+      .where('read_at', '=', readAt)
+      .where('source', '=', 'reader')
+      .executeTakeFirst();
+    if (sameTime) {
+      throw itemError(index, item.clientId, 'reader.same_time', 'ten wodomierz ma już odczyt z tej samej chwili.', 'this meter already has a reading taken at that moment.', 'conflict');
+    }
+    let photoFileId: number | null = null;
+    if (photo) {
       const file = await tx
         .insertInto('files')
         .values({

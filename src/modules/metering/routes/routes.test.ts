@@ -276,7 +276,13 @@ describe("the reader's view", () => {
       .values({ utility_id: utilityId, meter_id: ids.m_lip10a, read_at: new Date(Date.now() - 30 * 86_400_000), value_m3: '100.000', source: 'remote' })
       .execute();
     const res = await reader1.post(`/api/reader/routes/${ids.route}/readings`, {
-      readings: [reading(ids.m_lip2, '119.000'), reading(ids.m_aka5, '99.5'), reading(ids.m_lip10a, '150'), reading(ids.m_lip10a, '100.2')],
+      readings: [
+        reading(ids.m_lip2, '119.000'),
+        reading(ids.m_aka5, '99.5'),
+        reading(ids.m_lip10a, '150'),
+        // A moment later (one reading per meter, time and source).
+        reading(ids.m_lip10a, '100.2', { readAt: new Date(Date.now() + 1000).toISOString() }),
+      ],
     });
     expect(res.statusCode, res.body).toBe(200);
     const results = res.json().results;
@@ -330,6 +336,7 @@ describe("the reader's view", () => {
       [{ readings: [good, reading(ids.m_lip30, '130', { photo: Buffer.from('GIF89a....').toString('base64') })] }, 400, 'reader.photo_type'],
       [{ readings: [good, reading(ids.m_lip30, '130', { photo: '@@@' })] }, 400, 'reader.photo_encoding'],
       [{ readings: [good, { ...good }] }, 400, 'reader.client_id_repeated'],
+      [{ readings: [good, reading(ids.m_lip30, '130.001', { readAt: good.readAt })] }, 409, 'reader.same_time'],
       [{ readings: [{ ...good, clientId: 'abc' }] }, 400, 'request.invalid'],
       [{ readings: [] }, 400, 'request.invalid'],
       [{ readings: [{ ...good, extra: 1 }] }, 400, 'request.unknown_field'],

@@ -1,13 +1,21 @@
 /**
- * COPY text rows written straight into bytes. The readings are millions of
- * rows; as JS strings they would be millions of small objects surviving
- * until the COPY, and the garbage collector would cost more than the
- * generating. Only ASCII is written here (digits, fixed words).
+ * COPY text rows written straight into bytes. The demo readings and a
+ * walk-by import's telegrams are millions of rows; as JS strings they would
+ * be millions of small objects surviving until the COPY (and copied again
+ * between threads and into the socket), and the garbage collector would cost
+ * more than the work. Only ASCII is written here (digits, hex, fixed words);
+ * text that may need COPY escapes goes through copyValue first.
  */
+import { copyValue } from './copy-text.ts';
+
 export class CopyBuffer {
-  private buf = Buffer.allocUnsafe(1 << 20);
+  private buf: Buffer;
   length = 0;
   rows = 0;
+
+  constructor(capacity = 1 << 20) {
+    this.buf = Buffer.allocUnsafe(Math.max(capacity, 64));
+  }
 
   private room(n: number): void {
     if (this.length + n <= this.buf.length) return;
@@ -50,10 +58,10 @@ export class CopyBuffer {
     return this;
   }
 
-  /** An instant as 'YYYY-MM-DD HH:MM:SS+00'. */
+  /** An instant as 'YYYY-MM-DD HH:MM:SS+00', with '.mmm' when it has milliseconds. */
   timestamp(ms: number, sep = 9): this {
     const d = new Date(ms);
-    this.room(24);
+    this.room(28);
     const b = this.buf;
     let p = this.length;
     const two = (n: number) => {
@@ -73,6 +81,12 @@ export class CopyBuffer {
     two(d.getUTCMinutes());
     b[p++] = 58;
     two(d.getUTCSeconds());
+    const milli = d.getUTCMilliseconds();
+    if (milli !== 0) {
+      b[p++] = 46;
+      b[p++] = 48 + Math.floor(milli / 100);
+      two(milli % 100);
+    }
     b[p++] = 43;
     two(0);
     b[p++] = sep;
@@ -80,9 +94,53 @@ export class CopyBuffer {
     return this;
   }
 
+  /** An integer, negative too, and a separator. */
+  signed(n: number, sep = 9): this {
+    if (n < 0) {
+      this.room(1);
+      this.buf[this.length++] = 45;
+      return this.int(-n, sep);
+    }
+    return this.int(n, sep);
+  }
+
+  /** \N (null) and a separator. */
+  nul(sep = 9): this {
+    this.room(3);
+    this.buf[this.length++] = 92;
+    this.buf[this.length++] = 78;
+    this.buf[this.length++] = sep;
+    return this;
+  }
+
+  /** Any text (UTF-8), escaped for COPY, and a separator. */
+  text(s: string, sep = 9): this {
+    const v = copyValue(s);
+    this.room(v.length * 3 + 1);
+    this.length += this.buf.write(v, this.length, 'utf8');
+    this.buf[this.length++] = sep;
+    return this;
+  }
+
+  /** Bytes as they are (a prefix formatted once), without a separator. */
+  raw(bytes: Uint8Array): this {
+    this.room(bytes.length);
+    this.buf.set(bytes, this.length);
+    this.length += bytes.length;
+    return this;
+  }
+
   /** The bytes written so far (a view, valid until the next write). */
   bytes(): Buffer {
     return this.buf.subarray(0, this.length);
+  }
+
+  /** The bytes written so far in an ArrayBuffer of their own (to transfer to another thread); the buffer starts over empty. */
+  take(): Uint8Array {
+    const out = new Uint8Array(new ArrayBuffer(this.length));
+    out.set(this.buf.subarray(0, this.length));
+    this.reset();
+    return out;
   }
 
   reset(): void {

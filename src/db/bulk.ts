@@ -1,0 +1,88 @@
+/**
+ * One transaction with COPY at hand, on either engine: PGlite copies from a
+ * Blob (`COPY … FROM '/dev/blob'`), a PostgreSQL server through
+ * pg-copy-streams on the transaction's own connection. Typed queries (the
+ * Transaction handed to fn) and the COPYs share that one transaction: when
+ * fn throws, nothing of it stays.
+ *
+ * With a tenant context the transaction runs as the application role in the
+ * utility, like every request — except the COPY statements themselves:
+ * PostgreSQL refuses COPY FROM into a table under row-level security, so each
+ * copy steps back to the connecting role (the schema owner, who runs the
+ * migrations) for that one statement and returns to the application role
+ * after it. Callers write utility_id from the context, never from input.
+ */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Database } from './connection.ts';
+import { APP_ROLE, enterTenant, type TenantContext, type Tx } from './tenant.ts';
+import type { DB } from './types.ts';
+
+export { copyLine, copyValue } from './copy-text.ts';
+
+/** COPY text-format rows (each ending in '\n'): one string, many, or the same as bytes. */
+export type CopyRows = string | string[] | Uint8Array;
+
+export type CopyFn = (table: string, columns: readonly string[], rows: CopyRows) => Promise<void>;
+
+const isEmpty = (rows: CopyRows) => rows.length === 0;
+
+/** Runs fn in one transaction with COPY at hand; commits when fn returns, rolls back when it throws. */
+export async function withCopyTx<T>(database: Database, tenant: TenantContext | null, fn: (tx: Tx, copy: CopyFn) => Promise<T>): Promise<T> {
+  if (database.pglite) {
+    const pg = database.pglite;
+    return database.db.transaction().execute(async (tx) => {
+      if (tenant) await enterTenant(tx, tenant);
+      // The transaction holds the dialect's lock on PGlite; a direct call on the instance runs inside it.
+      const load = async (statement: string, rows: CopyRows) => {
+        await pg.query(statement.replace(/from stdin$/, "from '/dev/blob'"), [], { blob: new Blob(Array.isArray(rows) ? rows : [rows as string | Uint8Array<ArrayBuffer>]) });
+      };
+      return fn(tx, copier(tx, tenant, load));
+    });
+  }
+  if (!database.pool) throw new Error('COPY needs PGlite or a pg pool');
+  return withServerCopy(database.pool, tenant, fn);
+}
+
+function copier(tx: Tx, tenant: TenantContext | null, load: (statement: string, rows: CopyRows) => Promise<void>): CopyFn {
+  return async (table, columns, rows) => {
+    if (isEmpty(rows)) return;
+    const statement = `copy ${table} (${columns.join(', ')}) from stdin`;
+    if (!tenant) return load(statement, rows);
+    await sql`set local role none`.execute(tx);
+    await load(statement, rows);
+    await sql`select set_config('role', ${APP_ROLE}, true)`.execute(tx);
+  };
+}
+
+async function withServerCopy<T>(pool: pg.Pool, tenant: TenantContext | null, fn: (tx: Tx, copy: CopyFn) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  // A Kysely bound to this one connection, so that typed queries and COPY share the transaction.
+  const single = { connect: async () => ({ query: client.query.bind(client), release: () => {} }), end: async () => {} };
+  const kdb = new Kysely<DB>({ dialect: new PostgresDialect({ pool: single as unknown as pg.Pool }) });
+  let broken = false;
+  try {
+    return await kdb.transaction().execute(async (tx) => {
+      if (tenant) await enterTenant(tx, tenant);
+      const load = async (statement: string, rows: CopyRows) => {
+        const stream = client.query(copyFrom(statement));
+        await pipeline(Readable.from(Array.isArray(rows) ? inChunks(rows) : [typeof rows === 'string' ? rows : Buffer.from(rows)]), stream);
+      };
+      return fn(tx, copier(tx, tenant, load));
+    });
+  } catch (err) {
+    broken = true;
+    throw err;
+  } finally {
+    await kdb.destroy().catch(() => {});
+    // A connection that failed mid-COPY is not given back for reuse.
+    client.release(broken ? true : undefined);
+  }
+}
+
+function* inChunks(lines: string[]): Generator<string> {
+  for (let i = 0; i < lines.length; i += 20_000) yield lines.slice(i, i + 20_000).join('');
+}
