@@ -19,6 +19,7 @@ let reader: Client;
 let portal: Client;
 let customerId: number;
 let meterA: number;
+let utilityId: number;
 const responses: string[] = [];
 
 const keyA = randomBytes(16);
@@ -51,6 +52,7 @@ beforeAll(async () => {
   t = await createTestApp();
   const u = await buildUtility(t.database);
   slug = u.slug;
+  utilityId = u.id;
   const customer = await buildCustomer(t.database, u.id);
   customerId = customer.id;
   const sp = await buildServicePoint(t.database, u.id);
@@ -86,7 +88,7 @@ describe('keys import', () => {
     ].join('\n');
     const r = await upload(staff, '/api/staff/radio-keys', 'keys.csv', csv);
     expect(r.statusCode, r.body).toBe(200);
-    expect(r.json()).toEqual({ created: 3, updated: 0, linkedMeters: 2, warnings: [] });
+    expect(r.json()).toEqual({ created: 3, updated: 0, linkedMeters: 2, warnings: [], reprocessed: { telegrams: 0, readings: 0, released: 0 } });
     const stored = await t.database.db.selectFrom('radio_modules').select(['radio_id', 'key_enc']).orderBy('radio_id').execute();
     expect(stored.map((s) => s.radio_id)).toEqual(['10000001', '10000002', '10000004']);
     for (const s of stored) for (const k of keyHexes) expect(s.key_enc).not.toContain(k);
@@ -215,6 +217,34 @@ describe('walk-by upload', () => {
   it('refuses an upload that is not multipart', async () => {
     const r = await staff.post('/api/staff/walkby-uploads', { file: 'x' });
     expect(r.statusCode).toBe(415);
+  });
+
+  it('reads quarantined telegrams again when their keys arrive and their modules are fitted', async () => {
+    const sp = await buildServicePoint(t.database, utilityId);
+    const meterC = (await buildMeter(t.database, utilityId, sp.id, { serial_number: 'WM-C-003' })).id;
+    const sp4 = await buildServicePoint(t.database, utilityId);
+    const meterD = (await buildMeter(t.database, utilityId, sp4.id, { serial_number: 'WM-D-004' })).id;
+    const before = (await staff.get('/api/staff/quarantine')).json();
+    expect(before.items.map((i: { radioId: string }) => i.radioId).sort()).toEqual(expect.arrayContaining(['19999999', '10000004']));
+    const logged = async () =>
+      (await sql<{ n: number }>`select count(*)::int as n from telegrams where radio_id in ('19999999', '10000004')`.execute(t.database.db)).rows[0].n;
+    const loggedBefore = await logged();
+    // The module nobody had registered arrives with its key; module 10000004 is fitted to a meter.
+    const csv = [`19999999;${keyA.toString('hex')};APA;WM-C-003`, `10000004;${keyD.toString('hex')};APA;WM-D-004`].join('\n');
+    const r = await upload(staff, '/api/staff/radio-keys', 'keys-late.csv', csv);
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toMatchObject({ linkedMeters: 2, reprocessed: { telegrams: 2, readings: 2, released: 2 } });
+    const after = (await staff.get('/api/staff/quarantine')).json();
+    expect(after.total).toBe(before.total - 2);
+    expect(after.items.map((i: { radioId: string }) => i.radioId)).not.toContain('19999999');
+    const c = await staff.get(`/api/staff/meters/${meterC}/readings`);
+    expect(c.json().items).toEqual([expect.objectContaining({ valueM3: '1.000', source: 'remote' })]);
+    const d = await staff.get(`/api/staff/meters/${meterD}/readings`);
+    expect(d.json().items).toEqual([expect.objectContaining({ valueM3: '2.000', source: 'remote' })]);
+    // Read again, not received again: the reception log did not grow.
+    expect(await logged()).toBe(loggedBefore);
+    // The wrong-key telegram stays: its module's key did not change.
+    expect(after.items.map((i: { reason: string }) => i.reason)).toContain('wmbus.wrong_key');
   });
 });
 

@@ -11,6 +11,7 @@ import { AppError } from '../../../lib/errors.ts';
 import { secretBox, serverKey } from '../../../lib/secret-box.ts';
 import { findDefaultUtility, findUtilityBySlug } from '../../utilities/service.ts';
 import { importKeys } from './keys.ts';
+import { reprocessQuarantine } from './reprocess.ts';
 import { importWalkby } from './walkby.ts';
 
 async function utilityFor(database: Database, slug: string | undefined, configured: string | undefined) {
@@ -82,6 +83,8 @@ export async function keysImportCommand(file: string, opts: { utility?: string }
     });
     console.log(`keys for ${utility.slug}: ${r.created} new module(s), ${r.updated} updated, ${r.linkedMeters} fitted to meters`);
     for (const w of r.warnings) console.log(`  line ${w.line}: ${w.message}`);
+    const again = await reprocessQuarantine(database, box, utility.id, r.radioIds);
+    if (again.telegrams) console.log(`quarantine: ${again.telegrams} telegram(s) of these modules read again, ${again.readings} reading(s), ${again.released} left the quarantine`);
   } finally {
     await database.close();
   }

@@ -31,6 +31,8 @@ export interface KeyImportResult {
   updated: number;
   linkedMeters: number;
   warnings: LineProblem[];
+  /** The radio ids of the file (their quarantined telegrams can be read again). */
+  radioIds: string[];
 }
 
 const MAX_PROBLEMS = 200;
@@ -84,7 +86,7 @@ export async function importKeys(tx: Tx, utilityId: number, box: SecretBox, text
   if (keys.length === 0) {
     throw new AppError('bad_request', 'keys.empty', { pl: 'Plik nie zawiera żadnego klucza.', en: 'The file holds no key.' });
   }
-  const result: KeyImportResult = { created: 0, updated: 0, linkedMeters: 0, warnings: [] };
+  const result: KeyImportResult = { created: 0, updated: 0, linkedMeters: 0, warnings: [], radioIds: keys.map((k) => k.radioId) };
   for (let i = 0; i < keys.length; i += 1000) {
     const chunk = keys.slice(i, i + 1000);
     const rows = await tx

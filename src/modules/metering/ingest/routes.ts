@@ -10,6 +10,7 @@ import { secretBox, serverKey } from '../../../lib/secret-box.ts';
 import { ingestTelegrams } from './fixed.ts';
 import { authenticateGateway, createGateway, listGateways } from './gateways.ts';
 import { importKeys } from './keys.ts';
+import { reprocessQuarantine } from './reprocess.ts';
 import { closeTask, listQuarantine, listTasks, listUploads } from './queries.ts';
 import * as S from './schema.ts';
 import { importWalkby } from './walkby.ts';
@@ -103,7 +104,9 @@ export async function routes(app: App, deps: AppDeps) {
         throw err.code === 'FST_REQ_FILE_TOO_LARGE' ? tooLarge(MAX_KEY_FILE_BYTES) : err;
       });
       const utilityId = utilityOf(req).id;
-      return inTenant(app, req, (tx) => importKeys(tx, utilityId, box(), buf.toString('utf8')));
+      const { radioIds, ...imported } = await inTenant(app, req, (tx) => importKeys(tx, utilityId, box(), buf.toString('utf8')));
+      // The keys are stored; telegrams that waited for them are read again (a failure here leaves them waiting, keys kept).
+      return { ...imported, reprocessed: await reprocessQuarantine(deps.database, box(), utilityId, radioIds) };
     },
   );
 

@@ -98,6 +98,8 @@ export const KeysResult = Type.Object({
   updated: Type.Integer(),
   linkedMeters: Type.Integer(),
   warnings: Type.Array(Type.Object({ line: Type.Integer(), code: Type.String(), message: Type.String() })),
+  /** Quarantined telegrams of these modules read again with the new keys. */
+  reprocessed: Type.Object({ telegrams: Type.Integer(), readings: Type.Integer(), released: Type.Integer() }),
 });
 
 export const TaskQuery = Type.Object({ status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')])), ...Paging }, { additionalProperties: false });
