@@ -5,7 +5,11 @@
  * dedupe, store. Prints the counts, wall time, CPU time of this process and of
  * the PostgreSQL backend, peak RSS and RSS sampled every second.
  *
- *   node bin/run-ts.js bench/ingest-walkby.bench.ts [--meters 20000] [--per-meter 50] [--threads N] [--batch TELEGRAMS]
+ *   node bin/run-ts.js bench/ingest-walkby.bench.ts [--meters 20000] [--per-meter 50] [--threads N] [--batch TELEGRAMS] [--files 2]
+ *
+ * With --files 2 a second file (the same meters, the next 50 telegrams each) is
+ * imported into the database that already holds the first: the figure of a
+ * utility whose tables are no longer empty.
  *
  * BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) names
  * the server; a scratch database is created and dropped. The generated file is
@@ -31,19 +35,20 @@ const METERS = arg('meters', 20_000);
 const PER_METER = arg('per-meter', 50);
 const threadsArg = process.argv.includes('--threads') ? arg('threads', 1) : undefined;
 const batchArg = process.argv.includes('--batch') ? arg('batch', 5000) : undefined;
+const FILES = arg('files', 1);
 const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECRET = '22'.repeat(32);
 
 const keyOf = (i: number) => createHash('sha256').update(`bench-key-${i}`).digest().subarray(0, 16);
 const idOf = (i: number) => String(40_000_000 + i);
 
-async function generate(file: string): Promise<void> {
+async function generate(file: string, from = 0): Promise<void> {
   if (existsSync(file)) return;
   const t0 = performance.now();
   const out = createWriteStream(file);
   const start = Date.UTC(2026, 9, 1);
   let n = 0;
-  for (let k = 0; k < PER_METER; k++) {
+  for (let k = from; k < from + PER_METER; k++) {
     let chunk = '';
     for (let i = 0; i < METERS; i++) {
       const when = new Date(start + k * 12 * 3600_000);
@@ -82,8 +87,12 @@ function threadCpu(): string {
 }
 
 async function main() {
-  const file = `/tmp/wodnik-walkby-${METERS}x${PER_METER}.txt`;
-  await generate(file);
+  const files: string[] = [];
+  for (let f = 0; f < FILES; f++) {
+    const file = `/tmp/wodnik-walkby-${METERS}x${PER_METER}${f ? `-part${f + 1}` : ''}.txt`;
+    await generate(file, f * PER_METER);
+    files.push(file);
+  }
 
   const name = `wodnik_bench_${process.pid}`;
   const admin = new pg.Client({ connectionString: base });
@@ -123,44 +132,48 @@ async function main() {
       }
       return out;
     };
-    const pgBefore = await pgCpu();
-    const samples: number[] = [];
-    let peak = process.memoryUsage().rss;
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-    const every = setInterval(() => {
-      samples.push(Math.round(process.memoryUsage().rss / 1e6));
-      sampleThreads();
-    }, 1000);
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    const s = await importWalkby(createReadStream(file, { highWaterMark: 256 * 1024 }), {
-      database,
-      config: { secretKey: SECRET, dataDir: '/tmp', env: 'test' },
-      utilityId: u.id,
-      fileName: file,
-      sourceName: 'bench',
-      threads: threadsArg,
-      batchSize: batchArg,
-    });
-    const seconds = (performance.now() - t0) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    clearInterval(sampler);
-    clearInterval(every);
-    const pgAfter = await pgCpu();
-    let pgSeconds = 0;
-    for (const [pid, v] of pgAfter) pgSeconds += v - (pgBefore.get(pid) ?? 0);
-    const stored = await sql<{ readings: number; telegrams: number }>`select (select count(*)::int from readings) as readings, (select count(*)::int from telegrams) as telegrams`.execute(database.db);
-    const pgVersion = await sql<{ v: string }>`select current_setting('server_version') as v`.execute(database.db);
-    console.log(JSON.stringify({ ...s, badLineSamples: undefined }));
-    console.log(`machine: nproc ${os.cpus().length} × ${os.cpus()[0]?.model}, node ${process.version}, PostgreSQL ${pgVersion.rows[0].v}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-    console.log(
-      `lines ${s.lines}, telegrams ${s.telegrams}, readings ${s.readings} (stored ${stored.rows[0].readings}), telegrams stored ${stored.rows[0].telegrams}, duplicates ${s.duplicates}, quarantined ${s.quarantined} ${JSON.stringify(s.byReason)}, bad lines ${s.badLines}`,
-    );
-    console.log(
-      `wall ${seconds.toFixed(1)} s (${Math.round(s.telegrams / seconds)} telegrams/s); CPU of this process ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)}, sys ${(cpu.system / 1e6).toFixed(1)}); PostgreSQL backend CPU ${pgSeconds.toFixed(1)} s; peak RSS ${(peak / 1e6).toFixed(0)} MB`,
-    );
-    console.log(`RSS every second (MB): ${samples.join(' ')}`);
-    console.log(`CPU by thread since start (s): ${threadCpu()}`);
+    for (const [n, file] of files.entries()) {
+      if (files.length > 1) console.log(`--- file ${n + 1} of ${files.length}: ${file}`);
+      threadSeconds.clear();
+      const pgBefore = await pgCpu();
+      const samples: number[] = [];
+      let peak = process.memoryUsage().rss;
+      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+      const every = setInterval(() => {
+        samples.push(Math.round(process.memoryUsage().rss / 1e6));
+        sampleThreads();
+      }, 1000);
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      const s = await importWalkby(createReadStream(file, { highWaterMark: 256 * 1024 }), {
+        database,
+        config: { secretKey: SECRET, dataDir: '/tmp', env: 'test' },
+        utilityId: u.id,
+        fileName: file,
+        sourceName: 'bench',
+        threads: threadsArg,
+        batchSize: batchArg,
+      });
+      const seconds = (performance.now() - t0) / 1000;
+      const cpu = process.cpuUsage(cpu0);
+      clearInterval(sampler);
+      clearInterval(every);
+      const pgAfter = await pgCpu();
+      let pgSeconds = 0;
+      for (const [pid, v] of pgAfter) pgSeconds += v - (pgBefore.get(pid) ?? 0);
+      const stored = await sql<{ readings: number; telegrams: number }>`select (select count(*)::int from readings) as readings, (select count(*)::int from telegrams) as telegrams`.execute(database.db);
+      const pgVersion = await sql<{ v: string }>`select current_setting('server_version') as v`.execute(database.db);
+      console.log(JSON.stringify({ ...s, badLineSamples: undefined }));
+      console.log(`machine: nproc ${os.cpus().length} × ${os.cpus()[0]?.model}, node ${process.version}, PostgreSQL ${pgVersion.rows[0].v}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+      console.log(
+        `lines ${s.lines}, telegrams ${s.telegrams}, readings ${s.readings} (stored ${stored.rows[0].readings}), telegrams stored ${stored.rows[0].telegrams}, duplicates ${s.duplicates}, quarantined ${s.quarantined} ${JSON.stringify(s.byReason)}, bad lines ${s.badLines}`,
+      );
+      console.log(
+        `wall ${seconds.toFixed(1)} s (${Math.round(s.telegrams / seconds)} telegrams/s); CPU of this process ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)}, sys ${(cpu.system / 1e6).toFixed(1)}); PostgreSQL backend CPU ${pgSeconds.toFixed(1)} s; peak RSS ${(peak / 1e6).toFixed(0)} MB`,
+      );
+      console.log(`RSS every second (MB): ${samples.join(' ')}`);
+      console.log(`CPU by thread since start (s): ${threadCpu()}`);
+    }
   } finally {
     await database.close();
     const a = new pg.Client({ connectionString: base });
