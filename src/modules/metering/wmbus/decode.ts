@@ -56,9 +56,16 @@ interface Work {
   identity: MeterIdentity | null;
   key: Uint8Array | null;
   keyLookedUpFor: string;
+  /** manufacturer + id of `whoOf`: built once per identity object, it is both the key lookup's and the meter state's map key. */
+  who: string;
+  whoOf: MeterIdentity | null;
 }
 
 export function decodeBytes(bytes: Uint8Array, keyFor: (id: string, m: string) => KeyInput, state: DecoderState | null, driverList: Driver[]): DecodeResult {
+  // A Node Buffer (or other subclass) is read through a plain view of the same
+  // memory: Buffer#subarray constructs a FastBuffer, several per telegram, and
+  // Buffer#slice would alias where callers of records' data expect a copy.
+  if (bytes.constructor !== Uint8Array) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
   let frame: Frame;
   try {
     frame = parseFrame(bytes);
@@ -74,7 +81,7 @@ export function decodeBytes(bytes: Uint8Array, keyFor: (id: string, m: string) =
 }
 
 function decodeFrame(frame: Frame, keyFor: (id: string, m: string) => KeyInput, state: DecoderState | null, driverList: Driver[]): DecodeResult {
-  const work: Work = { identity: null, key: null, keyLookedUpFor: '' };
+  const work: Work = { identity: null, key: null, keyLookedUpFor: '', who: '', whoOf: null };
   try {
     return pipeline(frame, keyFor, state, driverList, work);
   } catch (e) {
@@ -95,8 +102,18 @@ function failure(err: WmbusError, identity: MeterIdentity | null): FailedTelegra
   return out;
 }
 
+/** manufacturer + id of the current identity ('' without one). */
+function whoOf(work: Work): string {
+  const identity = work.identity;
+  if (identity !== work.whoOf) {
+    work.whoOf = identity;
+    work.who = identity ? identity.manufacturer + identity.id : '';
+  }
+  return work.who;
+}
+
 function lookupKey(work: Work, keyFor: (id: string, m: string) => KeyInput): Uint8Array | null {
-  const who = work.identity ? work.identity.manufacturer + work.identity.id : '';
+  const who = whoOf(work);
   if (who !== work.keyLookedUpFor) {
     work.keyLookedUpFor = who;
     work.key = work.identity ? toKey(keyFor(work.identity.id, work.identity.manufacturer)) : null;
@@ -142,17 +159,21 @@ function pipeline(frame: Frame, keyFor: (id: string, m: string) => KeyInput, sta
   if (tpl.identity) work.identity = tpl.identity;
   const identity = work.identity;
   if (!identity) fail('wmbus.malformed', 'wired M-Bus frame without a long TPL header has no meter identity');
-  const meter = state ? state.meter(identity) : null;
+  const meter = state ? state.meterNamed(whoOf(work)) : null;
 
   let payload = buf.subarray(tpl.dataOffset, end);
   let encrypted = false;
-  const address = tpl.header === 'short' || tpl.header === 'long' ? addressBytes(buf, tpl, frame.addressOffset) : null;
+  // Only the encrypted modes need the address (a security mode comes only with a short or long header).
+  const address = tpl.mode !== 0 && (tpl.header === 'short' || tpl.header === 'long') ? addressBytes(buf, tpl, frame.addressOffset) : null;
   switch (tpl.mode) {
     case 0:
       break;
-    case 5:
-      payload = decryptMode5(payload, tpl, address!, lookupKey(work, keyFor), { identity, c: frame.c, ci: tpl.ci, tplConfig: tpl.cfg, raw: buf, ciOffset: o });
+    case 5: {
+      const key = lookupKey(work, keyFor);
+      const ciphers = meter && key && key.length === 16 ? state!.ciphers(meter, key) : null;
+      payload = decryptMode5(payload, tpl, address!, key, { identity, c: frame.c, ci: tpl.ci, tplConfig: tpl.cfg, raw: buf, ciOffset: o }, ciphers);
       break;
+    }
     case 7:
       payload = decryptMode7(payload, tpl, address!, afl, lookupKey(work, keyFor));
       break;
@@ -166,7 +187,7 @@ function pipeline(frame: Frame, keyFor: (id: string, m: string) => KeyInput, sta
   }
 
   // Data records (standard and compact frames).
-  let parsed: RecordsResult = { records: [] };
+  let parsed: RecordsResult | null = null;
   let recordPayload = payload;
   if (!encrypted && tpl.header !== 'mfct' && !tpl.format) {
     if (tpl.compact) {
@@ -182,8 +203,10 @@ function pipeline(frame: Frame, keyFor: (id: string, m: string) => KeyInput, sta
       if (meter && state && !parsed.error && parsed.records.length > 0) state.rememberFull(meter, payload, parsed.records);
     }
   }
+  if (!parsed) parsed = { records: [] };
 
   const generic = recordsToValues(parsed.records);
+  const key = lookupKey(work, keyFor);
   const ctx: DriverContext = {
     identity,
     c: frame.c,
@@ -200,16 +223,15 @@ function pipeline(frame: Frame, keyFor: (id: string, m: string) => KeyInput, sta
     tplConfig: tpl.cfg,
     recordPayload,
     memory: meter ? meter.memory : {},
+    key: key || undefined,
   };
-  const key = lookupKey(work, keyFor);
-  if (key) ctx.key = key;
 
   const values: MeterValues = generic.values;
   const flags: MeterFlags = generic.flags;
   let finalIdentity = identity;
   let media = mediaName(identity.deviceType);
   const used: string[] = [];
-  for (const d of driverList) {
+  for (const d of driversFor(driverList, identity.manufacturer)) {
     let r: DriverResult;
     try {
       if (!d.match(ctx)) continue;
@@ -234,6 +256,26 @@ function pipeline(frame: Frame, keyFor: (id: string, m: string) => KeyInput, sta
 
   const tokens: string[] = [];
   tplStatusFlags(tpl.sts, flags, tokens);
+  // A driver that knows the meter's status words says it best (wmbusmeters' wording).
+  const status = typeof values.status === 'string' && values.status !== '' ? values.status : statusText(flags, tokens);
+  if (tpl.acc !== undefined && tpl.sts !== undefined && frame.extraBytes === 0 && !parsed.error) {
+    // The usual telegram, made in one piece (the same fields in the same order as below).
+    return {
+      identity: finalIdentity,
+      media,
+      c: frame.c,
+      ci: tpl.ci,
+      securityMode: tpl.mode,
+      values,
+      flags,
+      status,
+      records: parsed.records,
+      drivers: used,
+      encrypted,
+      accessNumber: tpl.acc,
+      tplStatus: tpl.sts,
+    };
+  }
   const result: DecodedTelegram = {
     identity: finalIdentity,
     media,
@@ -242,8 +284,7 @@ function pipeline(frame: Frame, keyFor: (id: string, m: string) => KeyInput, sta
     securityMode: tpl.mode,
     values,
     flags,
-    // A driver that knows the meter's status words says it best (wmbusmeters' wording).
-    status: typeof values.status === 'string' && values.status !== '' ? values.status : statusText(flags, tokens),
+    status,
     records: parsed.records,
     drivers: used,
     encrypted,
@@ -256,6 +297,25 @@ function pipeline(frame: Frame, keyFor: (id: string, m: string) => KeyInput, sta
   if (tpl.acc !== undefined) result.accessNumber = tpl.acc;
   if (tpl.sts !== undefined) result.tplStatus = tpl.sts;
   return result;
+}
+
+/** Per driver list: manufacturer code → the drivers that may match its telegrams, in list order. */
+const candidates = new WeakMap<Driver[], Map<string, Driver[]>>();
+
+/** The drivers of the list whose match() can be true for the manufacturer (see Driver.manufacturers). */
+function driversFor(list: Driver[], manufacturer: string): Driver[] {
+  let byCode = candidates.get(list);
+  if (!byCode) {
+    byCode = new Map();
+    candidates.set(list, byCode);
+  }
+  let out = byCode.get(manufacturer);
+  if (!out) {
+    if (byCode.size >= 1024) byCode.clear();
+    out = list.filter((d) => !d.manufacturers || d.manufacturers.includes(manufacturer));
+    byCode.set(manufacturer, out);
+  }
+  return out;
 }
 
 function emptyTelegram(c: number, ci: number, identity: MeterIdentity | null): DecodeResult {

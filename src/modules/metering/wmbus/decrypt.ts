@@ -8,8 +8,8 @@
 import type { Afl } from './afl.ts';
 import { defaultKeys, type DefaultKeyContext } from './default-keys.ts';
 import { fail } from './errors.ts';
-import { aesCbcDecrypt, desCbcDecrypt, omsDeriveKey } from './security.ts';
-import { mode5Iv, type Tpl } from './tpl.ts';
+import { aesCbcDecrypt, aesCbcDecryptWith, desCbcDecrypt, omsDeriveKey, type AesKey } from './security.ts';
+import { type Tpl } from './tpl.ts';
 
 export const is2F2F = (b: Uint8Array, o = 0) => b.length >= o + 2 && b[o] === 0x2f && b[o + 1] === 0x2f;
 
@@ -34,25 +34,36 @@ function encryptedLength(tpl: Tpl, payload: Uint8Array): number {
   return announced === 0 || announced > whole ? whole : announced;
 }
 
+/** The mode-5 IV of the telegram being decoded (read only during aesCbcDecrypt; one array, not one per telegram). */
+const mode5IvScratch = new Uint8Array(16);
+
 /**
  * Mode 5: AES-128-CBC over the encrypted blocks with the meter's key, then
  * the manufacturer's published default keys; a payload already starting with
- * 2F2F was logged decrypted.
+ * 2F2F was logged decrypted. `ciphers` are the key's (aesKey(key)) when the
+ * caller keeps them.
  */
-export function decryptMode5(payload: Uint8Array, tpl: Tpl, address: Uint8Array, key: Uint8Array | null, defaultKeyContext: DefaultKeyContext): Uint8Array {
+export function decryptMode5(payload: Uint8Array, tpl: Tpl, address: Uint8Array, key: Uint8Array | null, defaultKeyContext: DefaultKeyContext, ciphers?: AesKey | null): Uint8Array {
   const plainAlready = is2F2F(payload);
   const n = encryptedLength(tpl, payload);
   if (n > 0) {
-    const iv = mode5Iv(address, tpl.acc!);
-    const data = payload.subarray(0, n);
+    // The IV: M(2) A(6) of the meter, then the access number 8 times (tpl.ts mode5Iv).
+    const iv = mode5IvScratch;
+    const acc = tpl.acc!;
+    for (let i = 0; i < 8; i++) {
+      iv[i] = address[i];
+      iv[8 + i] = acc;
+    }
+    const whole = n === payload.length;
+    const data = whole ? payload : payload.subarray(0, n);
     if (key && key.length === 16) {
-      const plain = aesCbcDecrypt(key, iv, data);
-      if (is2F2F(plain)) return concat(plain, payload.subarray(n));
+      const plain = ciphers ? aesCbcDecryptWith(ciphers, iv, data) : aesCbcDecrypt(key, iv, data);
+      if (is2F2F(plain)) return whole ? plain : concat(plain, payload.subarray(n));
     }
     if (!plainAlready) {
       for (const k of defaultKeys(defaultKeyContext)) {
         const plain = aesCbcDecrypt(k, iv, data);
-        if (is2F2F(plain)) return concat(plain, payload.subarray(n));
+        if (is2F2F(plain)) return whole ? plain : concat(plain, payload.subarray(n));
       }
     }
   }

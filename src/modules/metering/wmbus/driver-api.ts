@@ -131,6 +131,13 @@ export interface Driver {
   /** Name of the meter family, e.g. 'apator162', 'izar', 'kamwater'. */
   name: string;
   match(ctx: DriverContext): boolean;
+  /**
+   * The manufacturer codes (identity.manufacturer) for which match() can be
+   * true: for any other it must return false. Optional; a driver that
+   * declares them is not asked about other manufacturers' telegrams, which
+   * spares most of the match() calls per telegram.
+   */
+  manufacturers?: readonly string[];
   /** Returns what it adds; throws a WmbusError for a payload it recognises but cannot read. */
   decode(ctx: DriverContext): DriverResult;
   /**

@@ -43,13 +43,16 @@ export function manufacturerCode(m: number): string {
   return s;
 }
 
-const hexDigits = '0123456789abcdef';
+/** Character codes of the hex digits 0-9a-f. */
+const hexCodes = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
-/** The id as printed on the meter: the 4 address bytes (LSB first) as 8 hex/BCD digits. */
+/** The id as printed on the meter: the 4 address bytes (LSB first) as 8 hex/BCD digits (one string built, not eight). */
 export function idString(b: Uint8Array, o: number): string {
-  let s = '';
-  for (let i = o + 3; i >= o; i--) s += hexDigits[b[i] >> 4] + hexDigits[b[i] & 15];
-  return s;
+  const b3 = b[o + 3];
+  const b2 = b[o + 2];
+  const b1 = b[o + 1];
+  const b0 = b[o];
+  return String.fromCharCode(hexCodes[b3 >> 4], hexCodes[b3 & 15], hexCodes[b2 >> 4], hexCodes[b2 & 15], hexCodes[b1 >> 4], hexCodes[b1 & 15], hexCodes[b0 >> 4], hexCodes[b0 & 15]);
 }
 
 /** Identity from 8 bytes M(2) ID(4) version type at offset o. */

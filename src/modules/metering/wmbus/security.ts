@@ -1,8 +1,10 @@
 /**
  * The ciphers of wireless M-Bus, on node:crypto's AES-128-ECB (and DES-EDE-ECB
  * for the old DES modes) with CBC/CTR chaining done here. One ECB cipher
- * object per key is kept and reused: the key schedule is computed once per
- * key, not once per telegram, and ECB keeps no state between blocks.
+ * object per key and direction is kept and reused, made when first needed:
+ * the key schedule is computed once per key, not once per telegram, and ECB
+ * keeps no state between blocks. The decoder keeps each meter's decrypting
+ * object with the meter (aesKey), so a telegram costs one update() call.
  *  - TPL mode 5: AES-128-CBC, IV = M(2) A(6) ACC×8.
  *  - TPL mode 7: AES-128-CBC with IV 0 under a key derived per message (OMS KDF
  *    = AES-CMAC over Dc ‖ counter ‖ id ‖ 0x07 padding).
@@ -11,9 +13,15 @@
  */
 import { createCipheriv, createDecipheriv, type Cipher, type Decipher } from 'node:crypto';
 
+/**
+ * The ECB objects of one key, each made when first needed: decoding only
+ * decrypts (modes 5 and 7 after the key derivation), so most keys never get
+ * an encrypting object, which halves the native memory and the setup per key.
+ */
 interface KeyCiphers {
-  enc: Cipher;
-  dec: Decipher;
+  key: Uint8Array;
+  enc: Cipher | null;
+  dec: Decipher | null;
 }
 
 const aesCache = new Map<string, KeyCiphers>();
@@ -25,7 +33,12 @@ function keyString(key: Uint8Array): string {
   return String.fromCharCode.apply(null, key as unknown as number[]);
 }
 
-/** Fast path: the same key object (keys are parsed once and cached by the decoder). */
+/**
+ * Fast path: the same key object (the decoder's callers keep one parsed key
+ * per meter, and toKey caches hex keys), so no key string is built. It holds
+ * any number of keys, so the bounded by-value cache below may be cleared
+ * without every key in use having to build its ciphers again.
+ */
 const byObject = new WeakMap<Uint8Array, KeyCiphers>();
 
 function aes(key: Uint8Array): KeyCiphers {
@@ -41,27 +54,55 @@ function aesByValue(key: Uint8Array): KeyCiphers {
   let c = aesCache.get(k);
   if (!c) {
     if (aesCache.size >= CACHE_LIMIT) aesCache.clear();
-    const enc = createCipheriv('aes-128-ecb', key, null);
-    enc.setAutoPadding(false);
-    const dec = createDecipheriv('aes-128-ecb', key, null);
-    dec.setAutoPadding(false);
-    c = { enc, dec };
+    // A copy: the caller may reuse or change its array, the ciphers are made later.
+    c = { key: Uint8Array.from(key), enc: null, dec: null };
     aesCache.set(k, c);
   }
   return c;
 }
 
+function encryptor(c: KeyCiphers): Cipher {
+  if (c.enc) return c.enc;
+  const enc = createCipheriv('aes-128-ecb', c.key, null);
+  enc.setAutoPadding(false);
+  return (c.enc = enc);
+}
+
+function decryptor(c: KeyCiphers): Decipher {
+  if (c.dec) return c.dec;
+  const dec = createDecipheriv('aes-128-ecb', c.key, null);
+  dec.setAutoPadding(false);
+  return (c.dec = dec);
+}
+
 /** AES-128 of whole 16-byte blocks in ECB mode (encrypt). */
 export function aesEcbEncrypt(key: Uint8Array, data: Uint8Array): Uint8Array {
   if (data.length % 16 !== 0) throw new RangeError('AES-ECB data must be whole 16-byte blocks');
-  return aes(key).enc.update(data);
+  return encryptor(aes(key)).update(data);
+}
+
+/** A key's decrypting object, to keep next to the key and skip the lookup by key object (aesKey). */
+export type AesKey = Decipher;
+
+export function aesKey(key: Uint8Array): AesKey {
+  return decryptor(aes(key));
 }
 
 /** AES-128-CBC decryption of data (a multiple of 16 bytes) with the given IV. */
 export function aesCbcDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
+  return aesCbcDecryptWith(decryptor(aes(key)), iv, data);
+}
+
+/**
+ * aesCbcDecrypt with the key's decrypting object already at hand. The result
+ * is a plain Uint8Array (over the Buffer node:crypto returns): views into it
+ * are cheap builtin subarrays, and its slice() copies.
+ */
+export function aesCbcDecryptWith(dec: AesKey, iv: Uint8Array, data: Uint8Array): Uint8Array {
   // A partial block would stay buffered inside the shared ECB object and spoil the next telegram.
   if (data.length % 16 !== 0) throw new RangeError('AES-CBC data must be whole 16-byte blocks');
-  const out = aes(key).dec.update(data);
+  const b = dec.update(data);
+  const out = new Uint8Array(b.buffer, b.byteOffset, b.length);
   for (let i = 0; i < 16; i++) out[i] ^= iv[i];
   for (let i = 16; i < out.length; i++) out[i] ^= data[i - 16];
   return out;
@@ -69,7 +110,7 @@ export function aesCbcDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array)
 
 /** AES-128-CBC encryption (used to build test and benchmark telegrams). */
 export function aesCbcEncrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
-  const { enc } = aes(key);
+  const enc = encryptor(aes(key));
   const out = new Uint8Array(data.length);
   const block = new Uint8Array(16);
   let prev: Uint8Array = iv;
@@ -96,7 +137,7 @@ export function aesCtr(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8
       carry = (carry >> 8) + (s >> 8);
     }
   }
-  const stream = aes(key).enc.update(counters);
+  const stream = encryptor(aes(key)).update(counters);
   const out = new Uint8Array(data.length);
   for (let i = 0; i < data.length; i++) out[i] = data[i] ^ stream[i];
   return out;
@@ -111,7 +152,7 @@ function shiftLeft(b: Uint8Array): Uint8Array {
 
 /** AES-CMAC (RFC 4493), full 16 bytes. */
 export function aesCmac(key: Uint8Array, msg: Uint8Array): Uint8Array {
-  const { enc } = aes(key);
+  const enc = encryptor(aes(key));
   const l = enc.update(new Uint8Array(16));
   const k1 = shiftLeft(l);
   const k2 = shiftLeft(k1);
@@ -158,7 +199,8 @@ export function desCbcDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array)
     desCache.set(k, dec);
   }
   if (data.length % 8 !== 0) throw new RangeError('DES-CBC data must be whole 8-byte blocks');
-  const out = dec.update(data);
+  const b = dec.update(data);
+  const out = new Uint8Array(b.buffer, b.byteOffset, b.length); // plain, as aesCbcDecryptWith's
   for (let i = 0; i < 8; i++) out[i] ^= iv[i];
   for (let i = 8; i < out.length; i++) out[i] ^= data[i - 8];
   return out;

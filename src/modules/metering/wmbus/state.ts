@@ -1,6 +1,7 @@
 /** What a decoder made with createDecoder() remembers between telegrams. */
 import type { DataRecord, MeterIdentity } from './driver-api.ts';
-import { difVifLength, difVifSequence, formatSignature } from './compact.ts';
+import { difVifSequence, formatSignature } from './compact.ts';
+import { aesKey, type AesKey } from './security.ts';
 
 /** What a decoder remembers about one meter. */
 export interface MeterState {
@@ -8,6 +9,9 @@ export interface MeterState {
   memory: Record<string, unknown>;
   /** The DIF/VIF list of the meter's last full frame: the format a later compact frame may refer to. */
   difvif?: Uint8Array;
+  /** The last key the meter's telegrams were decrypted with and its ciphers (aesKey), kept here to skip the lookup by key. */
+  aesOf?: Uint8Array;
+  aes?: AesKey;
 }
 
 /** What a decoder remembers between telegrams. */
@@ -18,11 +22,16 @@ export class DecoderState {
   private static readonly LIMIT = 100_000;
 
   meter(identity: MeterIdentity): MeterState {
-    const k = identity.manufacturer + identity.id;
+    return this.meterNamed(identity.manufacturer + identity.id);
+  }
+
+  /** The state of the meter whose manufacturer + id is k. */
+  meterNamed(k: string): MeterState {
     let m = this.meters.get(k);
     if (!m) {
       if (this.meters.size >= DecoderState.LIMIT) this.meters.clear();
-      m = { memory: {} };
+      // Every field from the start: one object shape, no property array added later.
+      m = { memory: {}, difvif: undefined, aesOf: undefined, aes: undefined };
       this.meters.set(k, m);
     }
     return m;
@@ -36,10 +45,18 @@ export class DecoderState {
    * generation, and garbage collection cost more than decoding.
    */
   rememberFull(meter: MeterState, payload: Uint8Array, records: DataRecord[]): void {
-    const n = difVifLength(payload, records);
     const old = meter.difvif;
-    if (old && old.length === n && sameHeaders(old, payload, records)) return;
+    if (old && sameHeaders(old, payload, records)) return;
     meter.difvif = difVifSequence(payload, records);
+  }
+
+  /** The ciphers of the meter's AES key (key is what keyFor gave for the meter). */
+  ciphers(meter: MeterState, key: Uint8Array): AesKey {
+    if (meter.aesOf !== key || !meter.aes) {
+      meter.aes = aesKey(key);
+      meter.aesOf = key;
+    }
+    return meter.aes;
   }
 
   /** The DIF/VIF list for a signature: known already, or the one of this meter's last full frame. */
@@ -56,12 +73,18 @@ export class DecoderState {
   }
 }
 
-/** Whether the header bytes of the records equal the kept DIF/VIF list (no allocation). */
+/** Whether the header bytes of the records equal the kept DIF/VIF list (one pass, no allocation). */
 function sameHeaders(kept: Uint8Array, payload: Uint8Array, records: DataRecord[]): boolean {
+  const base = payload.byteOffset;
+  const n = kept.length;
   let w = 0;
-  for (const r of records) {
-    const headerEnd = r.data.byteOffset - payload.byteOffset;
-    for (let i = r.offset; i < headerEnd; i++) if (payload[i] !== kept[w++]) return false;
+  for (let k = 0; k < records.length; k++) {
+    const r = records[k];
+    const headerEnd = r.data.byteOffset - base;
+    for (let i = r.offset; i < headerEnd; i++) {
+      if (w === n || payload[i] !== kept[w]) return false;
+      w++;
+    }
   }
-  return true;
+  return w === n;
 }

@@ -161,8 +161,14 @@ const flagTokens: [keyof MeterFlags, string][] = [
   ['tamper', 'TAMPER'], ['removal', 'REMOVAL'], ['lowBattery', 'BATTERY_LOW'],
 ];
 
+function anySet(flags: MeterFlags): boolean {
+  for (const k in flags) if ((flags as Record<string, boolean | undefined>)[k]) return true;
+  return false;
+}
+
 /** The `status` text: 'OK', or the set flags' tokens separated by spaces (like wmbusmeters). */
 export function statusText(flags: MeterFlags, tplTokens: string[]): string {
+  if (tplTokens.length === 0 && !anySet(flags)) return 'OK'; // most telegrams: no array, no sort
   const out = [...tplTokens];
   for (const [flag, token] of flagTokens) {
     if (!flags[flag] || out.includes(token)) continue;

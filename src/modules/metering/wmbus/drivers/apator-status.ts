@@ -35,6 +35,7 @@ function errorFlags(records: DataRecord[]): number | undefined {
 
 export const ultrimis: Driver = {
   name: 'ultrimis',
+  manufacturers: ['APA'],
   match: (ctx) =>
     ctx.identity.manufacturer === 'APA' &&
     (ctx.identity.version === 0x01 || ctx.identity.version === 0x20) &&
@@ -77,6 +78,7 @@ const APT_MBUS: [number, string][] = [
 
 export const aptmbusna: Driver = {
   name: 'aptmbusna',
+  manufacturers: ['APA'],
   match: (ctx) => ctx.identity.manufacturer === 'APA' && ctx.identity.version === 0x15 && !ctx.encrypted,
   decode(ctx): DriverResult {
     const e = errorFlags(recordsOf(ctx)) ?? 0;

@@ -27,6 +27,7 @@ function isApt(ctx: DriverContext): boolean {
 
 export const apator08: Driver = {
   name: 'apator08',
+  manufacturers: ['APT'],
   match: (ctx) => isApt(ctx) && ctx.identity.deviceType !== 0x11,
   decode(ctx) {
     if (ctx.payload.length < 4) fail('wmbus.truncated', 'apator08 payload shorter than its counter');
@@ -36,6 +37,7 @@ export const apator08: Driver = {
 
 export const apator172: Driver = {
   name: 'apator172',
+  manufacturers: ['APT'],
   match: (ctx) => isApt(ctx) && ctx.identity.deviceType === 0x11,
   decode(ctx) {
     if (ctx.payload.length < 4) fail('wmbus.truncated', 'apator172 payload shorter than its counter');
@@ -82,6 +84,7 @@ export function apator162TotalLitres(p: Uint8Array): number {
 
 export const apator162: Driver = {
   name: 'apator162',
+  manufacturers: ['APA'],
   match: (ctx) =>
     ctx.identity.manufacturer === 'APA' &&
     (ctx.identity.version === 0x05 || ctx.identity.version === 0x06) &&
@@ -123,6 +126,7 @@ function na1Decrypt(ctx: DriverContext, key: Uint8Array): Uint8Array | null {
 
 export const apatorna1: Driver = {
   name: 'apatorna1',
+  manufacturers: ['APA'],
   match: (ctx) =>
     ctx.identity.manufacturer === 'APA' && ctx.identity.version === 0x14 && ctx.ci >= 0xa0 && ctx.ci <= 0xa7,
   decode(ctx): DriverResult {

@@ -30,6 +30,7 @@ function bcd(x: number): number {
 
 export const rfmtx1: Driver = {
   name: 'rfmtx1',
+  manufacturers: ['BMT'],
   match: (ctx) => ctx.identity.manufacturer === 'BMT' && ctx.identity.version === 0x05 && ctx.ci === 0x7a,
   decode(ctx): DriverResult {
     const at = ciOffset(ctx);
@@ -130,6 +131,7 @@ function mfctBlock(ctx: DriverContext): Uint8Array | undefined {
 
 export const hydrodigit: Driver = {
   name: 'hydrodigit',
+  manufacturers: ['BMT'],
   match: (ctx) =>
     ctx.identity.manufacturer === 'BMT' &&
     (ctx.identity.version === 0x13 || ctx.identity.version === 0x15 || ctx.identity.version === 0x17) &&
@@ -145,6 +147,7 @@ export const hydrodigit: Driver = {
 
 export const iwmtx5: Driver = {
   name: 'iwmtx5',
+  manufacturers: ['BMT'],
   match: (ctx) => ctx.identity.manufacturer === 'BMT' && ctx.identity.version === 0x18,
   decode(ctx): DriverResult {
     const s = ctx.tplStatus ?? 0;

@@ -27,7 +27,8 @@ import { mediaName } from '../media.ts';
 import { parseRecords } from '../records.ts';
 import { ciOffset, isoDate, round6, statusText, uint32BE, uintLE } from './util.ts';
 
-const DIEHL = new Set(['DME', 'EWT', 'HYD', 'SAP', 'SPL']);
+const DIEHL_CODES = ['DME', 'EWT', 'HYD', 'SAP', 'SPL'];
+const DIEHL = new Set(DIEHL_CODES);
 
 export type DiehlFrame = 'prios' | 'sap_prios' | 'prios_scr' | 'real_data' | 'other';
 
@@ -115,6 +116,7 @@ function priosDate(lo: number, hi: number): string | undefined {
 
 export const izar: Driver = {
   name: 'izar',
+  manufacturers: DIEHL_CODES,
   match(ctx) {
     const f = diehlFrame(ctx);
     return f === 'prios' || f === 'sap_prios' || f === 'prios_scr';
@@ -236,6 +238,7 @@ export function hydrusValues(records: DataRecord[]): MeterValues {
 
 export const diehlRealData: Driver = {
   name: 'hydrus-real-data',
+  manufacturers: DIEHL_CODES,
   match: (ctx) => diehlFrame(ctx) === 'real_data',
   decode(ctx): DriverResult {
     const payload = realDataPayload(ctx);
@@ -264,6 +267,7 @@ function omsTargetStorage(ctx: DriverContext): number {
 
 export const diehlOms: Driver = {
   name: 'hydrus',
+  manufacturers: ['DME', 'HYD'],
   match: (ctx) => omsTargetStorage(ctx) !== 0 && ctx.records.length > 0 && diehlFrame(ctx) === 'other',
   decode(ctx): DriverResult {
     const target = omsTargetStorage(ctx);

@@ -13,6 +13,7 @@ const FLAGS: [number, string][] = [[0x02, 'CONTINUOUS_FLOW'], [0x08, 'BROKEN_PIP
 
 export const gwfwater: Driver = {
   name: 'gwfwater',
+  manufacturers: ['GWF'],
   match: (ctx) => ctx.identity.manufacturer === 'GWF' && ctx.mfctData !== undefined && ctx.mfctData.length > 0,
   decode(ctx): DriverResult {
     const m = ctx.mfctData!;

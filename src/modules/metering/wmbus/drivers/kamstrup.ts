@@ -155,6 +155,7 @@ function isKamstrupWater(ctx: DriverContext): boolean {
 
 export const kamwater: Driver = {
   name: 'kamwater',
+  manufacturers: ['KAM', 'KAW'],
   compactFormats: KNOWN_FORMATS.map((difvif) => ({ signature: crc16(hex(difvif)), difvif })),
   match: (ctx) => (ctx.ci === 0x78 || ctx.ci === 0x79) && isKamstrupWater(ctx) && !ctx.encrypted,
   decode(ctx): DriverResult {

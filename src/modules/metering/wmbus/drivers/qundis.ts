@@ -95,6 +95,7 @@ function tplWords(s: number): string[] {
 
 export const qwater: Driver = {
   name: 'qwater',
+  manufacturers: ['QDS', 'LSE'],
   match: (ctx) => isQundisWater(ctx) && !ctx.encrypted && (ctx.ci === 0x78 || ctx.ci === 0x7a || ctx.ci === 0x72),
   decode(ctx): DriverResult {
     const records = ctx.records.length > 0 ? ctx.records : parseRecords(ctx.payload).records;

@@ -34,6 +34,7 @@ function dateFrom(raw: number): string | undefined {
 
 export const mkradio3: Driver = {
   name: 'mkradio3',
+  manufacturers: ['TCH'],
   match: (ctx) => isTechemRadio(ctx, 0x74),
   decode(ctx): DriverResult {
     const p = ctx.payload;
@@ -61,6 +62,7 @@ const MONTH = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'o
 
 export const mkradio3a: Driver = {
   name: 'mkradio3a',
+  manufacturers: ['TCH'],
   match: (ctx) => isTechemRadio(ctx, 0x50),
   decode(ctx): DriverResult {
     const p = ctx.payload;
@@ -89,6 +91,7 @@ export const mkradio3a: Driver = {
 
 export const mkradio4: Driver = {
   name: 'mkradio4',
+  manufacturers: ['TCH'],
   match: (ctx) => isTechemRadio(ctx, 0x95) || isTechemRadio(ctx, 0x70),
   decode(ctx): DriverResult {
     const p = ctx.payload;

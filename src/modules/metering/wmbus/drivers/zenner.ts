@@ -12,6 +12,7 @@ import { round6, uintLE } from './util.ts';
 
 export const zenner0b: Driver = {
   name: 'zenner0b',
+  manufacturers: ['ZRI'],
   match: (ctx) => ctx.identity.manufacturer === 'ZRI' && ctx.identity.version === 0x0b && !ctx.encrypted,
   decode(ctx): DriverResult {
     const block = ctx.mfctData ?? (ctx.records.length === 0 ? parseRecords(ctx.payload).mfctData : undefined);
@@ -37,6 +38,7 @@ export const zenner0b: Driver = {
  */
 export const zennerUiws: Driver = {
   name: 'uiws',
+  manufacturers: ['ZRI'],
   match: (ctx) => ctx.identity.manufacturer === 'ZRI' && ctx.identity.version === 0x99 && ctx.records.length > 0,
   decode(ctx): DriverResult {
     const v: Record<string, number | string> = {};
