@@ -18,15 +18,23 @@ export interface ModuleEntry {
 }
 
 /** A key file without a manufacturer column stores '' (any manufacturer with that id). */
-const identityKey = (manufacturer: string, radioId: string) => `${manufacturer.toUpperCase()}:${radioId.toLowerCase()}`;
-
 export class Keyring {
-  private readonly byIdentity = new Map<string, ModuleEntry>();
+  // Manufacturer (upper case) → radio id (lower case) → module: two lookups, no key string built per telegram.
+  private readonly byIdentity = new Map<string, Map<string, ModuleEntry>>();
   private readonly opened = new Map<number, Uint8Array | null>();
   constructor(private readonly box: SecretBox | null) {}
 
   add(entries: ModuleEntry[]): void {
-    for (const e of entries) this.byIdentity.set(identityKey(e.manufacturer, e.radioId), e);
+    for (const e of entries) {
+      const m = e.manufacturer.toUpperCase();
+      let ids = this.byIdentity.get(m);
+      if (!ids) this.byIdentity.set(m, (ids = new Map()));
+      ids.set(e.radioId.toLowerCase(), e);
+    }
+  }
+
+  private find(manufacturer: string, radioId: string): ModuleEntry | undefined {
+    return this.byIdentity.get(manufacturer)?.get(radioId) ?? this.byIdentity.get('')?.get(radioId);
   }
 
   // The decoder asks for the key, then the batch builder for the module, of the same telegram: remember the last answer.
@@ -35,7 +43,13 @@ export class Keyring {
   lookup(manufacturer: string, radioId: string): ModuleEntry | undefined {
     const l = this.last;
     if (l && l.manufacturer === manufacturer && l.radioId === radioId) return l.entry;
-    const entry = this.byIdentity.get(identityKey(manufacturer, radioId)) ?? this.byIdentity.get(identityKey('', radioId));
+    // The decoder's identities are already upper-case manufacturer and (digit) ids: normalise only on a miss.
+    let entry = this.find(manufacturer, radioId);
+    if (entry === undefined) {
+      const m = manufacturer.toUpperCase();
+      const r = radioId.toLowerCase();
+      if (m !== manufacturer || r !== radioId) entry = this.find(m, r);
+    }
     this.last = { manufacturer, radioId, entry };
     return entry;
   }
@@ -61,7 +75,7 @@ export class Keyring {
   };
 
   entries(): ModuleEntry[] {
-    return [...this.byIdentity.values()];
+    return [...this.byIdentity.values()].flatMap((ids) => [...ids.values()]);
   }
 }
 
