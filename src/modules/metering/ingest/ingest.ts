@@ -20,7 +20,7 @@ import { CopyBuffer } from '../../../db/copy-buffer.ts';
 import type { Tx } from '../../../db/tenant.ts';
 import { AlarmTracker, type AlarmEvent } from './alarms.ts';
 import { advance, assessReading, averageDaily, type KnownReading, type MeterHistory } from './plausibility.ts';
-import { alarmsOf, TELEGRAM_COLUMNS, type Reception, type TelegramBatch } from './telegram-batch.ts';
+import { alarmsOf, IsoCache, TELEGRAM_COLUMNS, type Reception, type TelegramBatch } from './telegram-batch.ts';
 
 export interface IncomingTelegram {
   hex: string;
@@ -104,7 +104,7 @@ export class IngestSession {
   private readonly alarms: AlarmTracker;
   // Everything this session sends to the database goes through one queue: one connection, one statement at a time.
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly iso = new Map<number, string>();
+  private readonly iso = new IsoCache();
   private readonly rowHead: Buffer;
 
   private constructor(
@@ -131,16 +131,6 @@ export class IngestSession {
     const run = this.queue.then(fn);
     this.queue = run.catch(() => {});
     return run;
-  }
-
-  private isoOf(ms: number): string {
-    let s = this.iso.get(ms);
-    if (s === undefined) {
-      if (this.iso.size > 4096) this.iso.clear();
-      s = new Date(ms).toISOString();
-      this.iso.set(ms, s);
-    }
-    return s;
   }
 
   /** Judges a batch's reading candidates (call in file order). */
@@ -231,7 +221,7 @@ export class IngestSession {
   private async resolveLate(p: PreparedBatch): Promise<number> {
     const { batch } = p;
     const meters = p.late.map((i) => batch.candMeter[i]);
-    const times = p.late.map((i) => this.isoOf(batch.candAt[i]));
+    const times = p.late.map((i) => this.iso.get(batch.candAt[i]));
     const r = await sql<{ meter_id: number; read_at: Date }>`
       select r.meter_id, r.read_at from readings r
       join unnest(${meters}::bigint[], ${times}::timestamptz[]) as x(m, t) on r.meter_id = x.m and r.read_at = x.t

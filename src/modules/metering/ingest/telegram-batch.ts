@@ -133,7 +133,7 @@ export class RepeatFilter {
 }
 
 /** Formats epoch ms as ISO text, caching the recent ones (a file's telegrams share receive and clock times). */
-class IsoCache {
+export class IsoCache {
   private readonly map = new Map<number, string>();
   get(ms: number): string {
     let s = this.map.get(ms);

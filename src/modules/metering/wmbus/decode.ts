@@ -258,24 +258,6 @@ function pipeline(frame: Frame, keyFor: (id: string, m: string) => KeyInput, sta
   tplStatusFlags(tpl.sts, flags, tokens);
   // A driver that knows the meter's status words says it best (wmbusmeters' wording).
   const status = typeof values.status === 'string' && values.status !== '' ? values.status : statusText(flags, tokens);
-  if (tpl.acc !== undefined && tpl.sts !== undefined && frame.extraBytes === 0 && !parsed.error) {
-    // The usual telegram, made in one piece (the same fields in the same order as below).
-    return {
-      identity: finalIdentity,
-      media,
-      c: frame.c,
-      ci: tpl.ci,
-      securityMode: tpl.mode,
-      values,
-      flags,
-      status,
-      records: parsed.records,
-      drivers: used,
-      encrypted,
-      accessNumber: tpl.acc,
-      tplStatus: tpl.sts,
-    };
-  }
   const result: DecodedTelegram = {
     identity: finalIdentity,
     media,
