@@ -167,3 +167,18 @@ export function alarmEmail(kind: 'leak' | 'burst', p: MeterPlace, at: Date): { s
   ].join('\n');
   return { subject, text };
 }
+
+/**
+ * Meters with an alarm: an open staff task, or an alarm flag still on in
+ * their latest telegrams. (The reading routes ask this module rather than
+ * reading its tables.)
+ */
+export async function openAlarmMeterIds(tx: Tx, meterIds: readonly number[]): Promise<Set<number>> {
+  if (meterIds.length === 0) return new Set();
+  const list = sql.val([...new Set(meterIds)]);
+  const { rows } = await sql<{ meter_id: number }>`
+    select meter_id from staff_tasks where status = 'open' and meter_id = any(${list}::bigint[])
+    union
+    select meter_id from alarm_states where active and meter_id = any(${list}::bigint[])`.execute(tx);
+  return new Set(rows.map((r) => Number(r.meter_id)));
+}

@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Tx } from '../../../db/tenant.ts';
+import { openAlarmMeterIds } from '../ingest/alarms.ts';
 import { UTILITY_TIME_ZONE, addDays } from './period.ts';
 
 export interface Period {
@@ -149,18 +150,4 @@ export async function routeStops(tx: Tx, routeId: number, period: Period): Promi
 export function countStops(stops: readonly StopRow[]): Counts {
   const read = stops.filter((s) => s.status === 'read').length;
   return { total: stops.length, read, missing: stops.length - read, alarm: stops.filter((s) => s.alarm).length };
-}
-
-/**
- * Meters with an alarm: an open staff task, or an alarm flag still on in
- * their latest telegrams (both kept by remote-reading ingestion).
- */
-export async function openAlarmMeterIds(tx: Tx, meterIds: readonly number[]): Promise<Set<number>> {
-  if (meterIds.length === 0) return new Set();
-  const list = sql.val([...new Set(meterIds)]);
-  const { rows } = await sql<{ meter_id: number }>`
-    select meter_id from staff_tasks where status = 'open' and meter_id = any(${list}::bigint[])
-    union
-    select meter_id from alarm_states where active and meter_id = any(${list}::bigint[])`.execute(tx);
-  return new Set(rows.map((r) => Number(r.meter_id)));
 }
