@@ -9,7 +9,7 @@ import { crc16 } from './crc.ts';
 const lengths = [0, 1, 2, 3, 4, 4, 6, 8, 0, 1, 2, 3, 4, -1, 6, -1];
 
 /** The number of DIF/VIF header bytes of the records. */
-export function difVifLength(payload: Uint8Array, records: { offset: number; data: Uint8Array }[]): number {
+function difVifLength(payload: Uint8Array, records: { offset: number; data: Uint8Array }[]): number {
   let n = 0;
   for (const r of records) n += r.data.byteOffset - payload.byteOffset - r.offset;
   return n;

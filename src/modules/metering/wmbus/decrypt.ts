@@ -9,7 +9,7 @@ import type { Afl } from './afl.ts';
 import { defaultKeys, type DefaultKeyContext } from './default-keys.ts';
 import { fail } from './errors.ts';
 import { aesCbcDecrypt, aesCbcDecryptWith, desCbcDecrypt, omsDeriveKey, type AesKey } from './security.ts';
-import { type Tpl } from './tpl.ts';
+import { mode5Iv, type Tpl } from './tpl.ts';
 
 export const is2F2F = (b: Uint8Array, o = 0) => b.length >= o + 2 && b[o] === 0x2f && b[o + 1] === 0x2f;
 
@@ -47,13 +47,7 @@ export function decryptMode5(payload: Uint8Array, tpl: Tpl, address: Uint8Array,
   const plainAlready = is2F2F(payload);
   const n = encryptedLength(tpl, payload);
   if (n > 0) {
-    // The IV: M(2) A(6) of the meter, then the access number 8 times (tpl.ts mode5Iv).
-    const iv = mode5IvScratch;
-    const acc = tpl.acc!;
-    for (let i = 0; i < 8; i++) {
-      iv[i] = address[i];
-      iv[8 + i] = acc;
-    }
+    const iv = mode5Iv(address, tpl.acc!, mode5IvScratch);
     const whole = n === payload.length;
     const data = whole ? payload : payload.subarray(0, n);
     if (key && key.length === 16) {

@@ -103,12 +103,11 @@ export function addressBytes(b: Uint8Array, tpl: Tpl, dllAddressOffset: number):
   return b.subarray(dllAddressOffset, dllAddressOffset + 8);
 }
 
-/** The 16-byte mode-5 IV: M(2) A(6) of the meter, then the access number 8 times. A fresh array each call. */
-export function mode5Iv(address: Uint8Array, acc: number): Uint8Array {
-  const iv = new Uint8Array(16);
+/** The 16-byte mode-5 IV: M(2) A(6) of the meter, then the access number 8 times; written into `into` when given (a reused array), else a fresh one. */
+export function mode5Iv(address: Uint8Array, acc: number, into = new Uint8Array(16)): Uint8Array {
   for (let i = 0; i < 8; i++) {
-    iv[i] = address[i];
-    iv[8 + i] = acc;
+    into[i] = address[i];
+    into[8 + i] = acc;
   }
-  return iv;
+  return into;
 }
