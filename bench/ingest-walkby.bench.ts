@@ -20,12 +20,10 @@ import { createReadStream, createWriteStream, existsSync, readdirSync, readFileS
 import { once } from 'node:events';
 import os from 'node:os';
 import { sql } from 'kysely';
-import pg from 'pg';
-import { openDatabase } from '../src/db/connection.ts';
-import { migrate } from '../src/db/migrate.ts';
 import { secretBox } from '../src/lib/secret-box.ts';
 import { buildTelegram, toHex } from '../src/modules/metering/ingest/testing/telegram-builder.ts';
 import { importWalkby } from '../src/modules/metering/ingest/walkby.ts';
+import { createScratchDatabase } from '../test/support/db.ts';
 
 const arg = (name: string, d: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -94,16 +92,8 @@ async function main() {
     files.push(file);
   }
 
-  const name = `wodnik_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString(), dataDir: ':memory:', poolSize: 4 });
+  const database = await createScratchDatabase(base, 'wodnik_bench', { poolSize: 4, keep: process.argv.includes('--keep-db') });
   try {
-    await migrate(database.db);
     const u = await database.db.insertInto('utilities').values({ slug: 'bench', name: 'Bench', short_name: 'B' }).returning('id').executeTakeFirstOrThrow();
     await sql`insert into service_points (utility_id, code, street, building, postal_code, locality, route_order)
       select ${u.id}, 'SP' || g, 'ul. Długa', g::text, '00-001', 'Wodnikowo', g from generate_series(1, ${METERS}) g`.execute(database.db);
@@ -176,11 +166,6 @@ async function main() {
     }
   } finally {
     await database.close();
-    const a = new pg.Client({ connectionString: base });
-    await a.connect();
-    if (process.argv.includes('--keep-db')) console.log(`kept database ${name}`);
-    else await a.query(`drop database if exists ${name} with (force)`);
-    await a.end();
   }
 }
 

@@ -17,19 +17,32 @@ export async function createTestDatabase(): Promise<Database> {
     await migrate(database.db);
     return database;
   }
-  const name = `wodnik_t_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
+  return createScratchDatabase(url, 'wodnik_t', { poolSize: 5 });
+}
+
+/**
+ * A new, migrated database on the PostgreSQL server at serverUrl (a URL of
+ * any database there), dropped when it is closed unless keep is set. The
+ * benchmarks use it too.
+ */
+export async function createScratchDatabase(serverUrl: string, prefix: string, opts: { poolSize: number; keep?: boolean }): Promise<Database> {
+  const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`create database ${name}`);
   await admin.end();
-  const dbUrl = new URL(url);
+  const dbUrl = new URL(serverUrl);
   dbUrl.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: dbUrl.toString(), dataDir: ':memory:', poolSize: 5 });
+  const database = await openDatabase({ databaseUrl: dbUrl.toString(), dataDir: ':memory:', poolSize: opts.poolSize });
   await migrate(database.db);
   const close = database.close;
   database.close = async () => {
     await close();
-    const a = new pg.Client({ connectionString: url });
+    if (opts.keep) {
+      console.log(`kept database ${name}`);
+      return;
+    }
+    const a = new pg.Client({ connectionString: serverUrl });
     await a.connect();
     await a.query(`drop database if exists ${name} with (force)`).catch(() => {});
     await a.end();
