@@ -60,7 +60,9 @@ export async function reprocessQuarantine(database: Database, box: SecretBox, ut
     const groups = new Map<string, Entry[]>();
     for (const e of entries) {
       const k = `${e.source}\u0000${e.source_detail ?? ''}\u0000${e.upload_id ?? ''}`;
-      groups.set(k, [...(groups.get(k) ?? []), e]);
+      const group = groups.get(k);
+      if (group) group.push(e);
+      else groups.set(k, [e]);
     }
     let counts = emptyCounts();
     for (const group of groups.values()) {
