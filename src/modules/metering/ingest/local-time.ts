@@ -4,7 +4,7 @@
  * Times with `Z` or an offset are taken as written.
  */
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:[T _](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?$/;
-const ZONE = 'Europe/Warsaw';
+export const ZONE = 'Europe/Warsaw';
 
 const offsetCache = new Map<number, number>();
 const fmt = new Intl.DateTimeFormat('en-GB', {

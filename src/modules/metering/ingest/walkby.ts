@@ -19,6 +19,7 @@ import { createChunkPool, inlinePool, type ChunkPool } from './decode-pool.ts';
 import { addCounts, emptyCounts, IngestSession, type IngestCounts } from './ingest.ts';
 import { Keyring, loadAllModules } from './keyring.ts';
 import { lineBatches, unpacked } from './line-reader.ts';
+import { ZONE } from './local-time.ts';
 import type { Reception } from './telegram-batch.ts';
 import type { ChunkResult } from './walkby-chunk.ts';
 
@@ -69,14 +70,17 @@ export function noTelegrams(badLines: BadLine[]): AppError {
   );
 }
 
+/** The utility's civil time, as staff read it: '2026-11-25 12:03'. */
+const localMinute = new Intl.DateTimeFormat('sv-SE', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+
 export function alreadyImported(upload: { id: number; created_at: Date | string }): AppError {
-  const when = new Date(upload.created_at).toISOString().slice(0, 16).replace('T', ' ');
+  const when = localMinute.format(new Date(upload.created_at));
   return new AppError(
     'conflict',
     'walkby.already_imported',
     {
-      pl: `Ten plik został już zaimportowany (import nr ${upload.id}, ${when} UTC). Nic nie zapisano ponownie.`,
-      en: `This file was imported before (upload ${upload.id}, ${when} UTC). Nothing was stored again.`,
+      pl: `Ten plik został już zaimportowany (import nr ${upload.id}, ${when}). Nic nie zapisano ponownie.`,
+      en: `This file was imported before (upload ${upload.id}, ${when} Polish time). Nothing was stored again.`,
     },
     { uploadId: upload.id },
   );
