@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance, type FastifyRequest, type RouteOptions } from 'fastify';
+import Fastify, { type FastifyRequest, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
@@ -15,15 +15,14 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
-import type { Config } from '../config.ts';
-import type { Database } from '../db/connection.ts';
-import { withTenant, type Tx } from '../db/tenant.ts';
-import { AppError, forbidden, notFound } from '../lib/errors.ts';
+import { withTenant } from '../db/tenant.ts';
+import { AppError, notFound } from '../lib/errors.ts';
 import { CSRF_COOKIE, SESSION_COOKIE, findSessionUser, newToken } from '../modules/identity/sessions.ts';
 import { findDefaultUtility, findUtilityBySlug, type Utility } from '../modules/utilities/service.ts';
 import { assertAccess, assertOwnCustomer, isValidAccess, type Access, type AuthSession, type AuthUser } from './access.ts';
 import { errorHandler, sendError } from './errors.ts';
 import { registerModules } from './modules.ts';
+import { sessionCookiePath, type App, type AppDeps } from './context.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -48,37 +47,11 @@ export interface RouteInfo {
   access: Access;
 }
 
-export interface AppDeps {
-  config: Config;
-  database: Database;
-}
-
-export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
+export type { App, AppDeps } from './context.ts';
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 const TENANT_PREFIX = /^\/t\/([a-z0-9][a-z0-9-]{1,39})(?=\/|$|\?)/;
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-/** The request's utility; every tenant route calls this (404 when none could be resolved). */
-export function utilityOf(req: FastifyRequest): Utility {
-  if (!req.utility) throw notFound('tenant.not_found', 'Nie znaleziono przedsiębiorstwa.', 'No utility was found for this address.');
-  return req.utility;
-}
-
-/**
- * Where the session cookie lives: under /t/<slug> when the utility came from
- * the path prefix (development, path-based hosting), so that signing in to one
- * utility in a browser does not sign the user out of another; else '/'.
- */
-export function sessionCookiePath(req: FastifyRequest): string {
-  const slug = (req.raw as { wodnikSlug?: string }).wodnikSlug;
-  return slug ? `/t/${slug}` : '/';
-}
-
-export function userOf(req: FastifyRequest): AuthUser {
-  if (!req.user) throw forbidden();
-  return req.user;
-}
 
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, database } = deps;
@@ -238,10 +211,4 @@ export function slugFromHost(hostname: string): string | undefined {
   if (!host.includes('.') || /^[\d.]+$/.test(host) || host.startsWith('[')) return undefined;
   const first = host.split('.')[0];
   return /^[a-z0-9][a-z0-9-]{1,39}$/.test(first) && first !== 'www' ? first : undefined;
-}
-
-/** Runs a request's work in one transaction in its utility, as its user. */
-export function inTenant<T>(app: App, req: FastifyRequest, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const deps = (app as unknown as { deps: AppDeps }).deps;
-  return withTenant(deps.database.db, { utilityId: utilityOf(req).id, userId: req.user?.id }, fn);
 }

@@ -2,7 +2,7 @@
  * Where every module's routes are registered. A module exports one function
  * `routes(app, deps)`; adding a module is one line here.
  */
-import type { App, AppDeps } from './app.ts';
+import type { App, AppDeps } from './context.ts';
 import { routes as utilityRoutes } from '../modules/utilities/routes.ts';
 import { routes as identityRoutes } from '../modules/identity/routes.ts';
 import { routes as outboxRoutes } from '../modules/notify/routes.ts';

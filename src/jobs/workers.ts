@@ -3,7 +3,7 @@
  * some adds a starter here. A starter returns a stop function, called on
  * shutdown so that no work is cut half-way.
  */
-import type { AppDeps } from '../http/app.ts';
+import type { AppDeps } from '../http/context.ts';
 import { startOutboxWorker } from '../modules/notify/worker.ts';
 import { startIdentityHousekeeping } from '../modules/identity/housekeeping.ts';
 import { mqttWorker } from '../modules/metering/ingest/mqtt.ts';

@@ -5,7 +5,7 @@
  * able to say who saw what); meter readers do not need it and are refused.
  */
 import { Type } from 'typebox';
-import { inTenant, userOf, utilityOf, type App, type AppDeps } from '../../http/app.ts';
+import { inTenant, userOf, utilityOf, type App, type AppDeps } from '../../http/context.ts';
 import { recordAudit } from '../identity/audit.ts';
 import { CustomerList, CustomerListQuery, Id, PortalOverview, StaffCustomer, StaffOverview } from './schema.ts';
 import { customerFile, portalOverview, searchCustomers, staffOverview } from './service.ts';

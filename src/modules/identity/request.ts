@@ -1,7 +1,7 @@
 /** Small helpers shared by identity's route files. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
-import { sessionCookiePath, userOf, utilityOf } from '../../http/app.ts';
+import { sessionCookiePath, userOf, utilityOf } from '../../http/context.ts';
 import { assertAccess, type AuthSession, type AuthUser } from '../../http/access.ts';
 import { unauthenticated } from '../../lib/errors.ts';
 import type { RequestInfo } from './context.ts';

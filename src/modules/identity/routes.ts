@@ -4,8 +4,8 @@
  * password change and reset, TOTP set-up, the current terms. Routes are thin:
  * the rules live in the service files.
  */
-import type { App, AppDeps } from '../../http/app.ts';
-import { inTenant, userOf, utilityOf } from '../../http/app.ts';
+import type { App, AppDeps } from '../../http/context.ts';
+import { inTenant, userOf, utilityOf } from '../../http/context.ts';
 import { secretBox, serverKey, type SecretBox } from '../../lib/secret-box.ts';
 import { recordAudit } from './audit.ts';
 import { passwordLogin, changePassword } from './login.ts';

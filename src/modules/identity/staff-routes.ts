@@ -1,6 +1,6 @@
 /** Staff routes of identity: staff users, portal users of a customer, activation letters. */
-import type { App, AppDeps } from '../../http/app.ts';
-import { inTenant, userOf, utilityOf } from '../../http/app.ts';
+import type { App, AppDeps } from '../../http/context.ts';
+import { inTenant, userOf, utilityOf } from '../../http/context.ts';
 import { activationLetter } from './letter.ts';
 import { mailing, portalUrl, requestInfo } from './request.ts';
 import { Created, CustomerParams, LetterBody, PortalUserBody, PortalUserCreated, StaffUserBody, StaffUserChange, StaffUsers, Status, UserParams } from './schema.ts';

@@ -5,7 +5,7 @@
  */
 import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
-import { inTenant, utilityOf, type App, type AppDeps } from '../../http/app.ts';
+import { inTenant, utilityOf, type App, type AppDeps } from '../../http/context.ts';
 import { notFound } from '../../lib/errors.ts';
 import { escapeHtml } from './templates.ts';
 

@@ -1,6 +1,6 @@
 /** Readings history for customers (their own meters) and staff (any meter). */
 import { Type } from 'typebox';
-import { inTenant, type App, type AppDeps } from '../../http/app.ts';
+import { inTenant, type App, type AppDeps } from '../../http/context.ts';
 import { customerReadings, meterReadings, type ReadingFilter } from './service.ts';
 
 const Id = Type.String({ pattern: '^[1-9][0-9]{0,17}$' });

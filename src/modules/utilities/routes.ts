@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { utilityOf, type App, type AppDeps } from '../../http/app.ts';
+import { utilityOf, type App, type AppDeps } from '../../http/context.ts';
 import { publicUtility } from './service.ts';
 
 const PublicUtility = Type.Object({

@@ -5,7 +5,7 @@
  * and ingests them per utility, one transaction per batch, one batch at a time.
  */
 import mqtt from 'mqtt';
-import type { AppDeps } from '../../../http/app.ts';
+import type { AppDeps } from '../../../http/context.ts';
 import { secretBox, serverKey } from '../../../lib/secret-box.ts';
 import { findDefaultUtility, findUtilityBySlug } from '../../utilities/service.ts';
 import { ingestTelegrams } from './fixed.ts';

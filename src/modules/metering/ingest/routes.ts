@@ -4,7 +4,7 @@
  * in walkby.ts, fixed.ts, keys.ts, gateways.ts and queries.ts.
  */
 import type { FastifyRequest } from 'fastify';
-import { inTenant, userOf, utilityOf, type App, type AppDeps } from '../../../http/app.ts';
+import { inTenant, userOf, utilityOf, type App, type AppDeps } from '../../../http/context.ts';
 import { AppError, badRequest } from '../../../lib/errors.ts';
 import { secretBox, serverKey } from '../../../lib/secret-box.ts';
 import { ingestTelegrams } from './fixed.ts';

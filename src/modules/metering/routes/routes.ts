@@ -5,7 +5,7 @@
  * request's transaction.
  */
 import { Type } from 'typebox';
-import { inTenant, userOf, type App, type AppDeps } from '../../../http/app.ts';
+import { inTenant, userOf, type App, type AppDeps } from '../../../http/context.ts';
 import * as reader from './reader.ts';
 import * as s from './schema.ts';
 import * as service from './service.ts';
