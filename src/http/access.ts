@@ -5,6 +5,7 @@
  *
  *   public            anyone, no session needed
  *   customer          a logged-in portal user (acting for one of their customers)
+ *   signed-in         any signed-in user, customer or staff (their own account: password change)
  *   staff             any staff user of the utility (after TOTP when enabled)
  *   staff:a,b         staff holding one of the roles a, b (admin passes every staff route)
  *   gateway           a fixed-network gateway with its bearer token (checked by the route)
@@ -14,7 +15,7 @@ import { forbidden, unauthenticated } from '../lib/errors.ts';
 export const STAFF_ROLES = ['admin', 'customer_service', 'billing', 'meter_reader', 'auditor'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
-export type Access = 'public' | 'customer' | 'staff' | 'gateway' | `staff:${string}`;
+export type Access = 'public' | 'customer' | 'signed-in' | 'staff' | 'gateway' | `staff:${string}`;
 
 export interface AuthUser {
   id: number;
@@ -36,7 +37,7 @@ export interface AuthSession {
 }
 
 export function isValidAccess(a: unknown): a is Access {
-  if (a === 'public' || a === 'customer' || a === 'staff' || a === 'gateway') return true;
+  if (a === 'public' || a === 'customer' || a === 'signed-in' || a === 'staff' || a === 'gateway') return true;
   if (typeof a !== 'string' || !a.startsWith('staff:')) return false;
   const roles = a.slice(6).split(',');
   return roles.length > 0 && roles.every((r) => (STAFF_ROLES as readonly string[]).includes(r));
@@ -56,6 +57,7 @@ export function assertAccess(access: Access, user: AuthUser | undefined, session
   if (user.mustChangePassword && !opts.allowPendingPasswordChange) {
     throw forbidden('auth.password_change_required', 'Przed dalszą pracą ustaw nowe hasło.', 'Please set a new password before you continue.');
   }
+  if (access === 'signed-in' && user.kind === 'customer') return;
   if (access === 'customer') {
     if (user.kind !== 'customer') throw forbidden('auth.customers_only', 'Ta funkcja jest dostępna dla klientów.', 'This is for customers only.');
     return;
@@ -64,7 +66,7 @@ export function assertAccess(access: Access, user: AuthUser | undefined, session
   if (user.totpEnabled && !session.mfaPassed && !opts.allowPendingMfa) {
     throw unauthenticated('auth.totp_required', 'Podaj kod z aplikacji uwierzytelniającej.', 'Enter the code from your authenticator app.');
   }
-  if (access === 'staff') return;
+  if (access === 'staff' || access === 'signed-in') return;
   const allowed = access.slice(6).split(',') as StaffRole[];
   if (user.roles.includes('admin') || user.roles.some((r) => allowed.includes(r))) return;
   throw forbidden('auth.role_missing', 'Twoja rola nie pozwala na tę operację.', 'Your role does not allow this.');

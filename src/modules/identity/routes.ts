@@ -177,7 +177,7 @@ export async function routes(app: App, deps: AppDeps) {
   app.post(
     '/api/auth/password',
     {
-      config: { access: 'public' },
+      config: { access: 'signed-in', allowPendingPasswordChange: true },
       schema: { tags, summary: 'Change the password (signed-in users; also the forced change at first sign-in)', body: PasswordChangeBody, response: { 200: UserNext } },
     },
     async (req) => {

@@ -164,7 +164,8 @@ export async function routes(app: App, deps: AppDeps) {
 
   app.post(
     '/api/staff/tasks/:taskId/close',
-    { config: { access: 'staff' }, schema: { tags: ['remote reading'], summary: 'Close an alarm task', params: S.IdParam('taskId'), response: { 200: S.TaskOne } } },
+    // Closing says the alarm was dealt with on site: field staff (meter readers) and admin; not the auditor (reads only) nor billing.
+    { config: { access: 'staff:admin,meter_reader' }, schema: { tags: ['remote reading'], summary: 'Close an alarm task', params: S.IdParam('taskId'), response: { 200: S.TaskOne } } },
     async (req) => {
       const user = userOf(req);
       return inTenant(app, req, (tx) => closeTask(tx, Number((req.params as { taskId: string }).taskId), user.id));

@@ -1,0 +1,160 @@
+/**
+ * THE REVIEWED ROUTE TABLE: who may call each route of the HTTP API.
+ *
+ * Every route the app registers must be listed here with the same callers its
+ * code declares (`config.access`, see access.ts); test/route-access.test.ts
+ * fails when a route is missing, when a row names a route that does not
+ * exist, or when code and table differ, and it calls every route as every
+ * kind of caller to check that exactly these get past the access check.
+ * A change of policy is therefore a change of this file, seen in review.
+ *
+ * Callers (the `who` column, separated by spaces):
+ *   anyone            no session needed (a public route: `why` must say why)
+ *   customer          a signed-in portal user
+ *   admin customer_service billing meter_reader auditor
+ *                     staff users holding that role (admin passes every staff
+ *                     route, so it is listed wherever a staff role is)
+ *   gateway           a fixed-network gateway with its bearer token
+ *
+ * Adding a route is one line. Not listed (public by construction, marked so
+ * in app.ts): the web app's static files and the single-page fallback, and
+ * the OpenAPI pages under /api/docs.
+ */
+import { STAFF_ROLES, type Access } from './access.ts';
+
+export const CALLERS = ['anyone', 'customer', 'admin', 'customer_service', 'billing', 'meter_reader', 'auditor', 'gateway'] as const;
+export type Caller = (typeof CALLERS)[number];
+
+export interface RoutePolicy {
+  /** Callers, separated by spaces (see above). */
+  who: string;
+  /** Why a public route is public (required for `anyone`). */
+  why?: string;
+}
+
+const STAFF = 'admin customer_service billing meter_reader auditor';
+const SIGNED_IN = `customer ${STAFF}`;
+/** Staff who work with customers' personal data (GDPR: meter readers do not need it). */
+const CUSTOMER_DATA = 'admin customer_service billing auditor';
+/** Who plans reading routes and brings walk-by files: field work. */
+const METERING = 'admin meter_reader';
+
+export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
+  // Health
+  'GET /healthz':                                              { who: 'anyone', why: 'liveness probe of load balancers and monitoring; answers only {status}' },
+  'GET /readyz':                                               { who: 'anyone', why: 'readiness probe; says only whether the database answers' },
+
+  // The utility and its terms, before anyone signs in
+  'GET /api/utility':                                          { who: 'anyone', why: "the utility's public branding and address, shown on the sign-in page" },
+  'GET /api/terms/current':                                    { who: 'anyone', why: 'the terms must be readable before registering' },
+
+  // Signing in and out, registration, recovery
+  'GET /api/auth/session':                                     { who: 'anyone', why: 'tells the web app who is signed in (null for a guest)' },
+  'POST /api/auth/login':                                      { who: 'anyone', why: 'signing in: there is no session before it' },
+  'POST /api/auth/logout':                                     { who: 'anyone', why: 'signing out must work with an expired session too; ends only the caller\'s own' },
+  'POST /api/auth/register':                                   { who: 'anyone', why: 'a new portal user registers with the activation code from the letter' },
+  'POST /api/auth/verify-email':                               { who: 'anyone', why: 'the e-mailed link carries the token; the link may open in another browser' },
+  'POST /api/auth/verify-email/resend':                        { who: 'anyone', why: 'a guest who lost the link; same answer for every address' },
+  'POST /api/auth/password-reset/request':                     { who: 'anyone', why: 'a guest who forgot the password; same answer for every address' },
+  'POST /api/auth/password-reset/confirm':                     { who: 'anyone', why: 'the e-mailed link carries the token' },
+  'POST /api/auth/totp':                                       { who: STAFF },
+  'POST /api/auth/password':                                   { who: SIGNED_IN },
+  'POST /api/auth/totp/setup':                                 { who: STAFF },
+  'POST /api/auth/totp/enable':                                { who: STAFF },
+
+  // Staff users and portal access
+  'GET /api/staff/users':                                      { who: 'admin' },
+  'POST /api/staff/users':                                     { who: 'admin' },
+  'PATCH /api/staff/users/:userId':                            { who: 'admin' },
+  'POST /api/staff/users/:userId/totp-reset':                  { who: 'admin' },
+  'POST /api/staff/customers/:customerId/portal-users':        { who: 'admin customer_service' },
+  'POST /api/staff/customers/:customerId/activation-letter':   { who: 'admin customer_service' },
+
+  // Development only (404 in production, see notify/routes.ts)
+  'GET /api/dev/outbox':                                       { who: 'anyone', why: 'developer outbox: no SMTP in development; refused in production' },
+  'GET /dev/outbox':                                           { who: 'anyone', why: 'the same outbox as a page' },
+
+  // Customers (staff side) and the portal
+  'GET /api/portal/overview':                                  { who: 'customer' },
+  'GET /api/customers/:customerId/readings':                   { who: 'customer' },
+  'GET /api/staff/overview':                                   { who: STAFF },
+  'GET /api/staff/customers':                                  { who: CUSTOMER_DATA },
+  'GET /api/staff/customers/:customerId':                      { who: CUSTOMER_DATA },
+  'GET /api/staff/meters/:meterId/readings':                   { who: STAFF },
+
+  // Reading routes: everyone on staff sees progress; field staff plan them
+  'GET /api/staff/routes':                                     { who: STAFF },
+  'GET /api/staff/routes/streets':                             { who: STAFF },
+  'GET /api/staff/routes/readers':                             { who: STAFF },
+  'GET /api/staff/routes/:routeId':                            { who: STAFF },
+  'POST /api/staff/routes/preview':                            { who: METERING },
+  'POST /api/staff/routes':                                    { who: METERING },
+  'DELETE /api/staff/routes/:routeId':                         { who: METERING },
+  'POST /api/staff/routes/:routeId/assign':                    { who: METERING },
+  'DELETE /api/staff/routes/:routeId/assignments/:assignmentId': { who: METERING },
+  'GET /api/staff/readings/:readingId/photo':                  { who: STAFF },
+  'GET /api/reader/routes':                                    { who: METERING },
+  'GET /api/reader/routes/:routeId':                           { who: METERING },
+  'POST /api/reader/routes/:routeId/readings':                 { who: METERING },
+
+  // Remote reading
+  'POST /api/staff/walkby-uploads':                            { who: METERING },
+  'GET /api/staff/walkby-uploads':                             { who: STAFF },
+  'GET /api/staff/quarantine':                                 { who: STAFF },
+  'POST /api/staff/radio-keys':                                { who: 'admin' },
+  'GET /api/staff/gateways':                                   { who: 'admin' },
+  'POST /api/staff/gateways':                                  { who: 'admin' },
+  'POST /api/gateways/telegrams':                              { who: 'gateway' },
+  'GET /api/staff/tasks':                                      { who: STAFF },
+  // Closing an alarm says it was dealt with on site: not the auditor (reads only), not billing.
+  'POST /api/staff/tasks/:taskId/close':                       { who: METERING },
+};
+
+/** The callers a table row names, sorted; throws on a word that is not a caller. */
+export function callersOf(key: string, policy: RoutePolicy): Caller[] {
+  const words = policy.who.split(/\s+/).filter(Boolean);
+  for (const w of words) if (!(CALLERS as readonly string[]).includes(w)) throw new Error(`route-policies: ${key} names an unknown caller "${w}"`);
+  return [...new Set(words as Caller[])].sort();
+}
+
+/** The callers a declared policy lets past the access check (admin passes every staff policy). */
+export function callersOfAccess(access: Access): Caller[] {
+  const staff = [...STAFF_ROLES] as Caller[];
+  const set: Caller[] =
+    access === 'public' ? ['anyone']
+    : access === 'gateway' ? ['gateway']
+    : access === 'customer' ? ['customer']
+    : access === 'signed-in' ? ['customer', ...staff]
+    : access === 'staff' ? staff
+    : ['admin', ...(access.slice(6).split(',') as Caller[])];
+  return [...new Set(set)].sort();
+}
+
+/**
+ * Where the app's declared policies and the table disagree: routes missing
+ * from the table, rows naming no route, different callers, public rows
+ * without a reason. Empty when they agree.
+ */
+export function policyMismatches(declared: ReadonlyArray<{ method: string; url: string; access: Access }>, table: Record<string, RoutePolicy>): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const r of declared) {
+    const key = `${r.method} ${r.url}`;
+    seen.add(key);
+    const row = table[key];
+    if (!row) {
+      out.push(`${key} (${r.access}) is not in the route table (src/http/route-policies.ts)`);
+      continue;
+    }
+    const want = callersOf(key, row).join(' ');
+    const got = callersOfAccess(r.access).join(' ');
+    if (want !== got) out.push(`${key}: the code lets in "${got}" (${r.access}), the table says "${want}"`);
+  }
+  for (const [key, row] of Object.entries(table)) {
+    if (!seen.has(key)) out.push(`${key} is in the route table but the app has no such route`);
+    const callers = callersOf(key, row);
+    if (callers.includes('anyone') && callers.length > 1) out.push(`${key}: "anyone" already includes every caller; list it alone`);
+    if (callers.includes('anyone') && !row.why?.trim()) out.push(`${key} is public without a reason (why)`);
+  }
+  return out;
+}
