@@ -1,5 +1,6 @@
 /** Alarm tasks opened by telegrams (leak, burst, backflow, tamper, removal): open ones first, with a close action. */
 import { useState } from 'react';
+import { mayAccess } from '../../access.ts';
 import { api, ApiError } from '../../api/client.ts';
 import { DataState, DataTable, useApi } from '../../components/data.tsx';
 import { FormAlert } from '../../components/forms.tsx';
@@ -7,6 +8,7 @@ import { Page } from '../../components/Page.tsx';
 import { useLang } from '../../i18n/index.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { Link, navigate, useLocation } from '../../router.tsx';
+import { useSession } from '../../session.tsx';
 import type { Task } from './types.ts';
 import './metering.css';
 
@@ -17,6 +19,8 @@ export default function Tasks() {
   const list = useApi<{ items: Task[] }>('/api/staff/tasks', { status });
   const [failure, setFailure] = useState<ApiError | null>(null);
   const [closed, setClosed] = useState<string>();
+  // The server lets meter readers (and admin) close alarms, not the auditor or billing (src/http/route-policies.ts).
+  const mayClose = mayAccess('staff:meter_reader', useSession().user);
 
   const close = async (task: Task) => {
     setFailure(null);
@@ -72,7 +76,9 @@ export default function Tasks() {
                 </th>
                 <td data-label={t('tasks.opened')}>{formatDateTime(task.openedAt, lang)}</td>
                 <td data-label={status === 'open' ? t('tasks.action') : t('tasks.closedAt')}>
-                  {status === 'open' ? (
+                  {status === 'open' && !mayClose ? (
+                    '—'
+                  ) : status === 'open' ? (
                     <button type="button" className="button button-secondary" onClick={() => void close(task)}>
                       {t('tasks.close')}
                       <span className="visually-hidden">: {task.title}</span>
