@@ -144,6 +144,11 @@ function victimIds(name: string): string | undefined {
   return victim[name] === undefined ? undefined : String(victim[name]);
 }
 
+/** A refused answer names nothing of the victim. */
+function expectNoVictimData(body: string, what = '') {
+  for (const m of MARKS) expect(body, what).not.toContain(m);
+}
+
 const policyOf = (r: RouteInfo) => ROUTE_POLICIES[`${r.method} ${r.url}`];
 const bodyFor = (method: string) => (method === 'GET' || method === 'DELETE' ? undefined : {});
 const codeOf = (body: string) => {
@@ -265,7 +270,7 @@ describe("other people's records", () => {
         Object.assign(c.cookies, sessions[who]!.cookies);
         const res = await c.request(r.method, fill(r.url, victimIds), bodyFor(r.method));
         expect(res.statusCode, `${r.method} ${r.url} as ${who} of another utility`).toBe(401);
-        for (const m of MARKS) expect(res.body).not.toContain(m);
+        expectNoVictimData(res.body);
       }
     }
   });
@@ -280,7 +285,7 @@ describe("other people's records", () => {
       const what = `${key} as B's admin with A's ids: ${res.statusCode} ${res.body.slice(0, 200)}`;
       // Bodies are valid (VALID_BODIES), so the answer comes from looking the id up: not found, or not yours.
       expect([403, 404], what).toContain(res.statusCode);
-      for (const m of MARKS) expect(res.body, what).not.toContain(m);
+      expectNoVictimData(res.body, what);
       named++;
     }
     expect(named).toBeGreaterThan(10);
@@ -302,13 +307,13 @@ describe("other people's records", () => {
           const res = await c.get(`${base}?${name}=${victim[name]}`);
           const what = `${r.url}?${name}= as ${label}: ${res.statusCode} ${res.body.slice(0, 200)}`;
           expect(res.statusCode, what).toBeLessThan(500);
-          for (const m of MARKS) expect(res.body, what).not.toContain(m);
+          expectNoVictimData(res.body, what);
           asked++;
         }
       }
       // The search names the victim outright.
       const search = await c.get(`/api/staff/customers?q=K-VICTIM-1`);
-      for (const m of MARKS) expect(search.body, `search as ${label}`).not.toContain(m);
+      expectNoVictimData(search.body, `search as ${label}`);
     }
     expect(asked).toBeGreaterThan(50);
     // The query string is read at all: A's customer asking for a meter of their own gets a 200 list.
@@ -324,7 +329,7 @@ describe("other people's records", () => {
       const res = await sessions.customer!.request(r.method, fill(r.url, victimIds), bodyFor(r.method));
       const allowed = r.method === 'GET' ? [403, 404] : [400, 403, 404];
       expect(allowed, `${r.method} ${r.url} with another customer's ids gave ${res.statusCode}: ${res.body.slice(0, 200)}`).toContain(res.statusCode);
-      for (const m of MARKS) expect(res.body).not.toContain(m);
+      expectNoVictimData(res.body);
     }
   });
 

@@ -125,6 +125,24 @@ async function attempt<T>(tx: Tx, fn: () => Promise<T>): Promise<{ ok: true; val
   }
 }
 
+/** Runs fn in a transaction as the owner and rolls it back, whatever fn did. */
+async function rolledBack(fn: (tx: Tx) => Promise<void>): Promise<void> {
+  await t.database.db
+    .transaction()
+    .execute(async (tx) => {
+      await fn(tx);
+      throw new RolledBack();
+    })
+    .catch((e) => {
+      if (!(e instanceof RolledBack)) throw e;
+    });
+}
+class RolledBack extends Error {}
+
+/** Writes back a row read with sampleRow (to_jsonb), into the same table. */
+const insertCopy = (tx: Tx, table: string, row: unknown) =>
+  sql`insert into ${sql.table(table)} select * from jsonb_populate_record(null::${sql.table(table)}, ${JSON.stringify(row)}::jsonb)`.execute(tx);
+
 const affected = async (tx: Tx, statement: ReturnType<typeof sql>) =>
   (await sql<{ n: number }>`with changed as (${statement} returning 1) select count(*)::int as n from changed`.execute(tx)).rows[0].n;
 
@@ -146,7 +164,7 @@ async function breaches(tx: Tx, table: string, me: number, other: number, otherR
   if (!updated.ok || updated.value > 0) found.push(`${table}: update of the other's rows ${updated.ok ? `changed ${updated.value}` : `failed: ${updated.error}`}`);
   const deleted = await attempt(tx, () => affected(tx, sql`delete from ${T} where utility_id = ${other}`));
   if (!deleted.ok || deleted.value > 0) found.push(`${table}: delete of the other's rows ${deleted.ok ? `removed ${deleted.value}` : `failed: ${deleted.error}`}`);
-  const inserted = await attempt(tx, () => sql`insert into ${T} select * from jsonb_populate_record(null::${T}, ${JSON.stringify(otherRow)}::jsonb)`.execute(tx));
+  const inserted = await attempt(tx, () => insertCopy(tx, table, otherRow));
   if (inserted.ok) found.push(`${table}: inserted a row for the other utility`);
   else if (!/row-level security/.test(inserted.error)) found.push(`${table}: insert for the other utility failed, but not by row-level security: ${inserted.error}`);
   const moved = await attempt(tx, () => affected(tx, sql`update ${T} set utility_id = ${other} where utility_id = ${me}`));
@@ -209,16 +227,10 @@ describe('tenant isolation at the SQL level (row-level security)', () => {
       const found: string[] = [];
       for (const table of tables) {
         // Each table in its own transaction, rolled back, so that what one probe did cannot hide another's.
-        await t.database.db
-          .transaction()
-          .execute(async (tx) => {
-            await enterTenant(tx, { utilityId: meId });
-            found.push(...(await breaches(tx, table, meId, otherId, samples[table], mine[table])));
-            throw new RolledBack();
-          })
-          .catch((e) => {
-            if (!(e instanceof RolledBack)) throw e;
-          });
+        await rolledBack(async (tx) => {
+          await enterTenant(tx, { utilityId: meId });
+          found.push(...(await breaches(tx, table, meId, otherId, samples[table], mine[table])));
+        });
       }
       expect(found).toEqual([]);
       for (const table of tables) expect(await fingerprint(table, otherId), `${table}: rows of ${other} changed`).toBe(before[table]);
@@ -245,24 +257,18 @@ describe('tenant isolation at the SQL level (row-level security)', () => {
   it('catches a permissive policy: the probe reports readings, sessions and files once any utility may see them', async () => {
     const leaky = ['readings', 'sessions', 'files'];
     const found: string[] = [];
-    await t.database.db
-      .transaction()
-      .execute(async (tx) => {
-        // As the owner, inside a transaction that is rolled back: the policy never outlives the test.
-        for (const table of leaky) await sql`create policy leak on ${sql.table(table)} using (true)`.execute(tx);
-        const samples: Record<string, unknown> = {};
-        const mine: Record<string, number> = {};
-        for (const table of leaky) {
-          samples[table] = (await sql<{ r: unknown }>`select to_jsonb(x) as r from ${sql.table(table)} x where utility_id = ${B.id} limit 1`.execute(tx)).rows[0].r;
-          mine[table] = await countAs(tx, table, A.id);
-        }
-        await enterTenant(tx, { utilityId: A.id });
-        for (const table of leaky) found.push(...(await breaches(tx, table, A.id, B.id, samples[table], mine[table])));
-        throw new RolledBack();
-      })
-      .catch((e) => {
-        if (!(e instanceof RolledBack)) throw e;
-      });
+    const samples: Record<string, unknown> = {};
+    const mine: Record<string, number> = {};
+    for (const table of leaky) {
+      samples[table] = await sampleRow(table, B.id);
+      mine[table] = await countAs(t.database.db, table, A.id);
+    }
+    // As the owner, inside a transaction that is rolled back: the policy never outlives the test.
+    await rolledBack(async (tx) => {
+      for (const table of leaky) await sql`create policy leak on ${sql.table(table)} using (true)`.execute(tx);
+      await enterTenant(tx, { utilityId: A.id });
+      for (const table of leaky) found.push(...(await breaches(tx, table, A.id, B.id, samples[table], mine[table])));
+    });
     for (const table of leaky) expect(found.filter((f) => f.startsWith(`${table}:`)).length, `${table}: ${found.join('; ')}`).toBeGreaterThan(0);
     expect(found).toContain('sessions: sees 1 rows of another utility');
     const policies = await sql<{ n: number }>`select count(*)::int as n from pg_policies where policyname = 'leak'`.execute(t.database.db);
@@ -302,19 +308,13 @@ describe('the bulk path, which COPYs as the schema owner', () => {
     const found: string[] = [];
     for (const table of tables) {
       const row = await sampleRow(table, B.id);
-      await t.database.db
-        .transaction()
-        .execute(async (tx) => {
-          await enterTenant(tx, { utilityId: A.id });
-          await sql`set local role none`.execute(tx); // as bulk.ts does around each COPY
-          const r = await attempt(tx, () => sql`insert into ${sql.table(table)} select * from jsonb_populate_record(null::${sql.table(table)}, ${JSON.stringify(row)}::jsonb)`.execute(tx));
-          if (r.ok) found.push(`${table}: the owner wrote a row of B while A was chosen`);
-          else if (!/utility_of_session/.test(r.error)) found.push(`${table}: refused, but not by the utility check: ${r.error}`);
-          throw new RolledBack();
-        })
-        .catch((e) => {
-          if (!(e instanceof RolledBack)) throw e;
-        });
+      await rolledBack(async (tx) => {
+        await enterTenant(tx, { utilityId: A.id });
+        await sql`set local role none`.execute(tx); // as bulk.ts does around each COPY
+        const r = await attempt(tx, () => insertCopy(tx, table, row));
+        if (r.ok) found.push(`${table}: the owner wrote a row of B while A was chosen`);
+        else if (!/utility_of_session/.test(r.error)) found.push(`${table}: refused, but not by the utility check: ${r.error}`);
+      });
     }
     expect(found).toEqual([]);
   });
@@ -365,4 +365,3 @@ describe('tenant isolation through the API', () => {
   });
 });
 
-class RolledBack extends Error {}
