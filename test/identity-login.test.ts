@@ -7,7 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { pruneIdentity } from '../src/modules/identity/housekeeping.ts';
 import { client, createTestApp, type Client, type TestApp } from './support/app.ts';
 import { TEST_PASSWORD, buildCustomer, buildUser, buildUtility } from './support/factories.ts';
-import { outbox, tokenFromOutbox } from './identity-support.ts';
+import { composeRequested } from '../src/modules/notify/index.ts';
+import { madeSoFar, outbox, tokenFromOutbox } from './identity-support.ts';
 
 let t: TestApp;
 let slug: string;
@@ -351,12 +352,33 @@ describe('password reset by e-mail', () => {
     expect((await login(visitor(), user.email, 'Zupelnie-nowe-2026')).statusCode).toBe(200);
   });
 
-  it('answers the same for unknown addresses and sends nothing', async () => {
-    const before = (await outbox(t)).length;
-    const r = await visitor().send('POST', '/api/auth/password-reset/request', { email: 'nieznany@example.com' });
-    expect(r.statusCode).toBe(202);
-    expect(r.json()).toEqual({ status: 'sent_if_known' });
-    expect((await outbox(t)).length).toBe(before);
+  it('does the same work for a known and an unknown address: one e-mail request, no token, message or audit entry while answering; the worker then mails only the known one', async () => {
+    const user = await customerUser();
+    const unknownEmail = `nieznany-${user.id}@example.com`;
+    await composeRequested(t.database); // nothing left over from other tests
+    const c = visitor();
+    const start = await madeSoFar(t);
+    const known = await c.send('POST', '/api/auth/password-reset/request', { email: user.email });
+    const afterKnown = await madeSoFar(t);
+    const unknown = await c.send('POST', '/api/auth/password-reset/request', { email: unknownEmail });
+    const afterUnknown = await madeSoFar(t);
+    for (const r of [known, unknown]) {
+      expect(r.statusCode).toBe(202);
+      expect(r.body).toBe(JSON.stringify({ status: 'sent_if_known' }));
+    }
+    const asked = (s: Awaited<ReturnType<typeof madeSoFar>>) => ({ ...s, requests: s.requests.length });
+    // Neither answer issued a token, rendered or queued a message, or wrote an audit entry: each left one request.
+    expect(asked(afterKnown)).toEqual({ ...asked(start), requests: asked(start).requests + 1 });
+    expect(asked(afterUnknown)).toEqual({ ...asked(afterKnown), requests: asked(afterKnown).requests + 1 });
+    const [forKnown, forUnknown] = afterUnknown.requests.slice(-2);
+    expect(forKnown).toMatchObject({ composer: 'password_reset', to_address: user.email });
+    expect(forUnknown).toMatchObject({ composer: 'password_reset', to_address: unknownEmail });
+    expect(forKnown.data).toEqual(forUnknown.data);
+
+    expect(await composeRequested(t.database)).toEqual({ composed: 2, failed: 0 });
+    expect((await t.database.db.selectFrom('email_requests').select('id').execute()).length).toBe(0);
+    expect((await outbox(t, user.email)).map((m) => m.template)).toEqual(['password_reset']);
+    expect(await outbox(t, unknownEmail)).toEqual([]);
   });
 
   it('refuses expired and made-up tokens', async () => {
