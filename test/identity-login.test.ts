@@ -319,7 +319,7 @@ describe('password change', () => {
 });
 
 describe('password reset by e-mail', () => {
-  it('sends a one-hour, single-use link that sets a new password, ends all sessions and lifts a lock', async () => {
+  it('sends a one-hour, single-use link that sets a new password, ends all sessions and lifts the TOTP lock', async () => {
     const user = await customerUser();
     const signedIn = visitor();
     await login(signedIn, user.email);
@@ -350,6 +350,8 @@ describe('password reset by e-mail', () => {
     expect((await signedIn.get('/api/auth/session')).json().user).toBeNull();
     expect((await login(visitor(), user.email)).statusCode).toBe(401);
     expect((await login(visitor(), user.email, 'Zupelnie-nowe-2026')).statusCode).toBe(200);
+    // The lock of the TOTP step set above is lifted.
+    expect((await t.database.db.selectFrom('users').select('locked_until').where('id', '=', user.id).executeTakeFirstOrThrow()).locked_until).toBeNull();
   });
 
   it('does the same work for a known and an unknown address: one e-mail request, no token, message or audit entry while answering; the worker then mails only the known one', async () => {
@@ -422,6 +424,21 @@ describe('housekeeping', () => {
     expect((await live.get('/api/auth/session')).json().user?.id).toBe(user.id);
     const left = await db.selectFrom('auth_attempts').select('id').where('ip', '=', '10.9.9.9').execute();
     expect(left).toHaveLength(1);
+  });
+
+  it('removes throttle counters idle for a day and trust older than 30 days, and keeps the rest', async () => {
+    const db = t.database.db;
+    const at = (sqlAgo: string) => sql<Date>`now() - ${sqlAgo}::interval`;
+    await db.insertInto('auth_throttle').values([
+      { key: 'hk-idle', scope: 'address_ip', failures: 3, since: at('2 days'), last_at: at('25 hours') },
+      { key: 'hk-live', scope: 'ip_day', failures: 3, since: at('23 hours'), last_at: at('23 hours') },
+      { key: 'hk-old-trust', scope: 'trusted', failures: 0, since: at('40 days'), last_at: at('31 days') },
+      { key: 'hk-trust', scope: 'trusted', failures: 0, since: at('40 days'), last_at: at('29 days') },
+    ]).execute();
+    const r = await pruneIdentity(t.database, t.config.sessionIdleMinutes);
+    expect(r.counters).toBeGreaterThanOrEqual(2);
+    const left = await db.selectFrom('auth_throttle').select('key').where('key', 'like', 'hk-%').orderBy('key').execute();
+    expect(left.map((k) => k.key)).toEqual(['hk-live', 'hk-trust']);
   });
 });
 
