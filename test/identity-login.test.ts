@@ -312,6 +312,28 @@ describe('password change', () => {
     expect(audit.map((a) => a.action)).toContain('auth.password_changed');
   });
 
+  it('counts a wrong current password like a wrong sign-in: after 5 the sixth try waits 30 s (429), and the session stays', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const user = await customerUser();
+      const c = visitor();
+      expect((await login(c, user.email)).statusCode).toBe(200);
+      for (let i = 1; i <= 5; i++) {
+        const r = await c.send('POST', '/api/auth/password', { currentPassword: `Zle-obecne-${i}x`, newPassword: 'Nowe-haslo-2026' });
+        expect(r.json().error.code).toBe('password.current_wrong');
+      }
+      const sixth = await c.send('POST', '/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'Nowe-haslo-2026' });
+      expect(sixth.statusCode).toBe(429);
+      expect(sixth.headers['retry-after']).toBe('30');
+      expect(sixth.json().error.code).toBe('auth.rate_limited');
+      expect((await c.get('/api/auth/session')).json().user?.id).toBe(user.id);
+      vi.setSystemTime(Date.now() + 30_000);
+      expect((await c.send('POST', '/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'Nowe-haslo-2026' })).statusCode).toBe(200);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('needs a signed-in user', async () => {
     const r = await visitor().send('POST', '/api/auth/password', { currentPassword: 'a', newPassword: 'b' });
     expect(r.statusCode).toBe(401);
