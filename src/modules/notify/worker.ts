@@ -1,5 +1,6 @@
 /**
- * The outbox worker: delivers queued e-mail. With SMTP_URL it sends each due
+ * The outbox worker: makes the requested messages (requests.ts), then
+ * delivers queued e-mail. With SMTP_URL it sends each due
  * message through nodemailer, retrying failures with growing pauses until
  * `MAX_ATTEMPTS` (a permanent refusal, SMTP 5xx, fails at once); without it,
  * messages are marked `kept` and stay readable on the development page
@@ -121,8 +122,8 @@ export const startOutboxWorker: Worker = async ({ config, database }) => {
     running = composeRequested(database)
       .then(() => deliverDue(database, config, { transport }))
       .catch((err) => {
-      if (!stopped) console.error(`outbox: delivery round failed: ${(err as Error).message}`);
-    });
+        if (!stopped) console.error(`outbox: delivery round failed: ${(err as Error).message}`);
+      });
     await running;
     if (!stopped) timer = setTimeout(tick, POLL_MS);
   };
