@@ -236,6 +236,16 @@ describe('slowing down guessing (no lock-out, no hint which addresses exist)', (
     expect((await login(visitor('198.51.100.202'), user.email)).statusCode).toBe(200);
   });
 
+  it('counts 20 simultaneous guesses from one network one after another: 5 are checked (401), 15 wait (429)', async () => {
+    startClock();
+    const user = await customerUser();
+    const attacker = visitor();
+    await attacker.get('/api/auth/session'); // the CSRF cookie first, so that all 20 leave together
+    const all = await Promise.all(Array.from({ length: 20 }, (_, i) => login(attacker, user.email, `Rownolegle-${i}x`)));
+    const statuses = all.map((r) => r.statusCode).sort();
+    expect(statuses).toEqual([...Array(5).fill(401), ...Array(15).fill(429)]);
+  });
+
   it('counts an IPv6 /64 as one network', async () => {
     startClock();
     const user = await customerUser();
