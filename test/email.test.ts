@@ -11,10 +11,12 @@ import { SMTPServer } from 'smtp-server';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../src/db/tenant.ts';
-import { queueEmail } from '../src/modules/notify/index.ts';
-import { MAX_ATTEMPTS, deliverDue, startOutboxWorker } from '../src/modules/notify/worker.ts';
+import { startWorkers } from '../src/jobs/workers.ts';
+import { composeRequested, queueEmail } from '../src/modules/notify/index.ts';
+import { requestEmail } from '../src/modules/notify/requests.ts';
+import { deliverDue } from '../src/modules/notify/worker.ts';
 import { client, createTestApp, type TestApp } from './support/app.ts';
-import { TEST_PASSWORD, buildUser } from './support/factories.ts';
+import { TEST_PASSWORD, buildUser, buildUtility } from './support/factories.ts';
 import { customerWithCode, identityFixture } from './identity-support.ts';
 
 interface Received {
@@ -118,6 +120,8 @@ describe('e-mail through SMTP', () => {
     const user = await buildUser(t.database, utilityId, { kind: 'customer', email: 'reset.smtp@example.com' });
     const c = client(t.app, slug);
     expect((await c.post('/api/auth/password-reset/request', { email: user.email })).statusCode).toBe(202);
+    // The worker's two steps: the request becomes a message, the message is sent.
+    expect(await composeRequested(t.database)).toEqual({ composed: 1, failed: 0 });
     await deliverDue(t.database, t.config, { transport });
     const got = received.at(-1)!;
     expect(got.rcptTo).toEqual([user.email]);
@@ -157,60 +161,103 @@ describe('e-mail through SMTP', () => {
     expect(p).toMatchObject({ status: 'failed', attempts: 1, last_error: expect.stringContaining('Mailbox unavailable') });
 
     const last = await queue('ostatnia@example.com');
-    await t.database.db.updateTable('email_outbox').set({ attempts: MAX_ATTEMPTS - 1 }).where('id', '=', last).execute();
+    // README: up to 6 attempts. After four failures the fifth failure still retries; the sixth is the last.
+    await t.database.db.updateTable('email_outbox').set({ attempts: 4 }).where('id', '=', last).execute();
+    refuse.push(421);
+    expect(await deliverDue(t.database, t.config, { transport })).toMatchObject({ retrying: 1, failed: 0 });
+    await t.database.db.updateTable('email_outbox').set({ next_attempt_at: sql`now()` }).where('id', '=', last).execute();
     refuse.push(421);
     expect(await deliverDue(t.database, t.config, { transport })).toMatchObject({ failed: 1 });
+    expect(await t.database.db.selectFrom('email_outbox').select(['status', 'attempts']).where('id', '=', last).executeTakeFirstOrThrow()).toEqual({ status: 'failed', attempts: 6 });
   });
 
-  it('is sent by the worker started with the server', async () => {
+  it('is composed and sent by the workers the server starts (startWorkers): a reset request answered at once arrives by SMTP', async () => {
+    const user = await buildUser(t.database, utilityId, { kind: 'customer', email: 'worker@example.com' });
     const before = received.length;
     await withTenant(t.database.db, { utilityId }, (tx) =>
       queueEmail(tx, { utilityId, to: 'worker@example.com', subject: 'Komunikat o przerwie w dostawie wody', text: 'Jutro od 8:00 do 12:00.', template: 'test' }),
     );
-    const stop = await startOutboxWorker({ config: t.config, database: t.database });
+    expect((await client(t.app, slug).post('/api/auth/password-reset/request', { email: user.email })).statusCode).toBe(202);
+    const stop = await startWorkers({ config: t.config, database: t.database });
     try {
-      const until = Date.now() + 10_000;
-      while (received.length === before && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      const until = Date.now() + 15_000;
+      while (received.length < before + 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     } finally {
       await stop();
     }
-    expect(received.at(-1)?.mail.subject).toBe('Komunikat o przerwie w dostawie wody');
+    const subjects = received.slice(before).map((m) => m.mail.subject);
+    expect(subjects.sort()).toEqual(['Komunikat o przerwie w dostawie wody', 'Ustawienie nowego hasła do e-BOK']);
+    expect(await t.database.db.selectFrom('email_requests').select('id').execute()).toEqual([]);
+  });
+
+  it('keeps a request whose composer fails, counts the attempt and tries it again later', async () => {
+    await withTenant(t.database.db, { utilityId }, (tx) => requestEmail(tx, 'no_such_composer', { utilityId, to: 'x@example.com', data: {} }));
+    expect(await composeRequested(t.database)).toEqual({ composed: 0, failed: 1 });
+    const row = await t.database.db
+      .selectFrom('email_requests')
+      .select(['status', 'attempts', 'last_error', sql<number>`extract(epoch from next_attempt_at - now())::int`.as('wait')])
+      .where('composer', '=', 'no_such_composer')
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'pending', attempts: 1, last_error: "no composer 'no_such_composer' in this process" });
+    expect(row.wait).toBeGreaterThan(20);
+    // Not due again yet: the next round leaves it alone.
+    expect(await composeRequested(t.database)).toEqual({ composed: 0, failed: 0 });
+    await t.database.db.deleteFrom('email_requests').where('composer', '=', 'no_such_composer').execute();
   });
 });
 
 describe('without SMTP: the developer outbox', () => {
+  let dev: TestApp;
+  let devSlug: string;
+  let devUtilityId: number;
+  beforeAll(async () => {
+    dev = await createTestApp({ PUBLIC_URL: 'http://ebok.test:8080' });
+    const u = await buildUtility(dev.database);
+    devSlug = u.slug;
+    devUtilityId = u.id;
+  });
+  afterAll(() => dev?.close());
+
   it('keeps messages and lists them with clickable links, escaping their text', async () => {
-    const { buildUtility } = await import('./support/factories.ts');
-    const other = await buildUtility(t.database);
-    await withTenant(t.database.db, { utilityId: other.id }, (tx) =>
+    expect(dev.config.smtpUrl).toBeUndefined();
+    const other = await buildUtility(dev.database);
+    await withTenant(dev.database.db, { utilityId: other.id }, (tx) =>
       queueEmail(tx, { utilityId: other.id, to: 'nobody-else@example.com', subject: 'Cudza', text: 'Cudza wiadomość', template: 'test' }),
     );
-    await withTenant(t.database.db, { utilityId }, (tx) =>
-      queueEmail(tx, { utilityId, to: 'dev@example.com', subject: '<script>alert(1)</script> Zażółć', text: 'Łącze: http://ebok.test:8080/t/x/verify-email?token=abc&x=1\nKoniec', template: 'test' }),
+    await withTenant(dev.database.db, { utilityId: devUtilityId }, (tx) =>
+      queueEmail(tx, { utilityId: devUtilityId, to: 'dev@example.com', subject: '<script>alert(1)</script> Zażółć', text: 'Łącze: http://ebok.test:8080/t/x/verify-email?token=abc&x=1\nKoniec', template: 'test' }),
     );
-    expect((await deliverDue(t.database, t.config)).kept).toBeGreaterThanOrEqual(1);
-    const page = await client(t.app, slug).get('/dev/outbox');
+    // The workers the server starts, with no SMTP_URL, keep what is due instead of sending it.
+    const stop = await startWorkers({ config: dev.config, database: dev.database });
+    const status = async () => (await dev.database.db.selectFrom('email_outbox').select('status').where('to_address', '=', 'dev@example.com').executeTakeFirstOrThrow()).status;
+    try {
+      const until = Date.now() + 15_000;
+      while ((await status()) !== 'kept' && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await stop();
+    }
+    expect(await status()).toBe('kept');
+    const page = await client(dev.app, devSlug).get('/dev/outbox');
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toContain('text/html');
     expect(page.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt; Zażółć');
     expect(page.body).not.toContain('<script>alert');
     expect(page.body).toContain('<a href="http://ebok.test:8080/t/x/verify-email?token=abc&amp;x=1">');
     expect(page.body).toContain('status <strong>kept</strong>');
-    const json = await client(t.app, slug).get('/api/dev/outbox?limit=5');
+    const json = await client(dev.app, devSlug).get('/api/dev/outbox?limit=5');
     expect(json.statusCode).toBe(200);
     const item = json.json().items[0];
     expect(item).toMatchObject({ to: 'dev@example.com', status: 'kept', links: ['http://ebok.test:8080/t/x/verify-email?token=abc&x=1'] });
     // Another utility's outbox is not shown here, but at its own address.
     expect(json.json().items.map((i: { to: string }) => i.to)).not.toContain('nobody-else@example.com');
     expect(page.body).not.toContain('nobody-else@example.com');
-    const theirs = await client(t.app, other.slug).get('/api/dev/outbox');
+    const theirs = await client(dev.app, other.slug).get('/api/dev/outbox');
     expect(theirs.json().items.map((i: { to: string }) => i.to)).toEqual(['nobody-else@example.com']);
   });
 
   it('is not served in production', async () => {
     const prod = await createTestApp({ NODE_ENV: 'production' });
     try {
-      const { buildUtility } = await import('./support/factories.ts');
       const u = await buildUtility(prod.database);
       for (const url of ['/dev/outbox', '/api/dev/outbox']) {
         const r = await client(prod.app, u.slug).get(url);

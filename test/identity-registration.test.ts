@@ -5,7 +5,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, createTestApp, type TestApp } from './support/app.ts';
-import { customerWithCode, identityFixture, outbox, tokenFromOutbox } from './identity-support.ts';
+import { composeRequested } from '../src/modules/notify/index.ts';
+import { customerWithCode, identityFixture, madeSoFar, outbox, tokenFromOutbox } from './identity-support.ts';
 
 let t: TestApp;
 let slug: string;
@@ -237,22 +238,24 @@ describe('registration', () => {
     expect(after.n).toBe(before.n);
   });
 
-  it('stores SQL and HTML in text fields as plain text', async () => {
+  it('compares SQL in the customer number and code as text (400, no row added or removed) and stores a name with markup and an address with a quote exactly as given', async () => {
+    const counts = async () =>
+      (await sql<{ users: number; customers: number }>`select (select count(*) from users)::int as users, (select count(*) from customers)::int as customers`.execute(t.database.db)).rows[0];
+    const before = await counts();
     const evil = "K1'); DROP TABLE users;--<b>x</b>";
     const r = await visitor().post('/api/auth/register', form({ customerNumber: evil, activationCode: evil }));
     expect(r.statusCode).toBe(400);
     expect(r.json().error.code).toBe('registration.invalid_code');
-    const still = await t.database.db.selectFrom('users').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
-    expect(still.n).toBeGreaterThan(0);
+    expect(await counts()).toEqual(before);
     const tooLong = await visitor().post('/api/auth/register', form({ customerNumber: `${evil}<img src=x onerror=alert(1)>` }));
     expect(tooLong.statusCode).toBe(400);
     expect(tooLong.json().error.details.field).toBe('body.customerNumber');
-    // A name with markup and quotes is kept as typed (it is data, never markup).
+    // The account takes the customer's name with its markup and quote, and the address as typed.
     const { customer, code } = await customerWithCode(t, utilityId, { name: '<b>Anna</b> O\'Brien' });
     const ok = await visitor().post('/api/auth/register', form({ customerNumber: customer.customer_number, activationCode: code, email: "o'brien+test@example.com" }));
     expect(ok.statusCode, ok.body).toBe(201);
     const u = await t.database.db.selectFrom('users').select(['name', 'email']).where('email', '=', "o'brien+test@example.com").executeTakeFirstOrThrow();
-    expect(u.name).toBe('<b>Anna</b> O\'Brien');
+    expect(u).toEqual({ name: '<b>Anna</b> O\'Brien', email: "o'brien+test@example.com" });
   });
 
   it('sends a new verification link on request, only to unconfirmed accounts', async () => {
@@ -276,6 +279,32 @@ describe('registration', () => {
       expect(again.json()).toEqual({ status: 'sent_if_known' });
     }
     expect(await outbox(t, email)).toHaveLength(2);
+  });
+
+  it('answers a resend for an unconfirmed, a confirmed and an unknown address after the same work: one e-mail request each, no token or message until the worker runs', async () => {
+    const { customer, code } = await customerWithCode(t, utilityId);
+    const unconfirmed = 'niepotwierdzony@example.com';
+    expect((await visitor().post('/api/auth/register', form({ customerNumber: customer.customer_number, activationCode: code, email: unconfirmed }))).statusCode).toBe(201);
+    const confirmed = await customerWithCode(t, utilityId);
+    const confirmedEmail = 'potwierdzony@example.com';
+    expect((await visitor().post('/api/auth/register', form({ customerNumber: confirmed.customer.customer_number, activationCode: confirmed.code, email: confirmedEmail }))).statusCode).toBe(201);
+    await t.database.db.updateTable('users').set({ email_verified_at: sql`now()` }).where('email', '=', confirmedEmail).execute();
+    await outbox(t); // the worker makes the registrations' messages
+    const v = visitor();
+    const steps = [];
+    for (const e of [unconfirmed, confirmedEmail, 'nieznany-nikt@example.com']) {
+      const before = await madeSoFar(t);
+      const r = await v.post('/api/auth/verify-email/resend', { email: e });
+      const after = await madeSoFar(t);
+      steps.push({ status: r.statusCode, body: r.body, tokens: after.tokens - before.tokens, messages: after.messages - before.messages, audit: after.audit - before.audit, requests: after.requests.length - before.requests.length, data: after.requests.at(-1)?.data });
+    }
+    expect(steps[0]).toMatchObject({ status: 202, tokens: 0, messages: 0, audit: 0, requests: 1 });
+    expect(steps[1]).toEqual(steps[0]);
+    expect(steps[2]).toEqual(steps[0]);
+    const sentBefore = (await t.database.db.selectFrom('email_outbox').select('to_address').execute()).length;
+    expect(await composeRequested(t.database)).toEqual({ composed: 3, failed: 0 });
+    const sent = await t.database.db.selectFrom('email_outbox').select(['to_address', 'template']).orderBy('id').execute();
+    expect(sent.slice(sentBefore)).toEqual([{ to_address: unconfirmed, template: 'verify_email' }]);
   });
 
   it('serves the current terms', async () => {

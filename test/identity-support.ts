@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import { withTenant } from '../src/db/tenant.ts';
 import { issueActivationCode } from '../src/modules/identity/index.ts';
+import { composeRequested } from '../src/modules/notify/index.ts';
 import type { TestApp } from './support/app.ts';
 import { buildCustomer, buildUtility } from './support/factories.ts';
 
@@ -24,7 +25,12 @@ export async function customerWithCode(t: TestApp, utilityId: number, over: Para
   return { customer, code };
 }
 
+/**
+ * The outbox as the worker leaves it: first the worker's composing step
+ * (reset and verification requests become messages), then the messages.
+ */
 export async function outbox(t: TestApp, to?: string) {
+  await composeRequested(t.database);
   let q = t.database.db.selectFrom('email_outbox').selectAll().orderBy('id', 'desc');
   if (to) q = q.where('to_address', '=', to);
   return q.execute();
@@ -37,4 +43,18 @@ export async function tokenFromOutbox(t: TestApp, to: string, page: string): Pro
     if (hit) return decodeURIComponent(hit[1]);
   }
   throw new Error(`no ${page} link sent to ${to}`);
+}
+
+/**
+ * What a request has made so far, before the worker runs: one-time tokens,
+ * messages, audit entries, and the e-mail requests waiting for the worker.
+ */
+export async function madeSoFar(t: TestApp) {
+  const counts = (
+    await sql<{ tokens: number; messages: number; audit: number }>`
+      select (select count(*) from auth_tokens)::int as tokens, (select count(*) from email_outbox)::int as messages,
+             (select count(*) from audit_log)::int as audit`.execute(t.database.db)
+  ).rows[0];
+  const requests = await t.database.db.selectFrom('email_requests').select(['composer', 'to_address', 'data']).orderBy('id').execute();
+  return { ...counts, requests };
 }

@@ -59,6 +59,14 @@ export interface AuthAttempts {
   utility_id: Int8;
 }
 
+export interface AuthThrottle {
+  failures: Generated<number>;
+  key: string;
+  last_at: Timestamp | null;
+  scope: string;
+  since: Timestamp;
+}
+
 export interface AuthTokens {
   created_at: Generated<Timestamp>;
   expires_at: Timestamp;
@@ -188,6 +196,19 @@ export interface EmailOutbox {
   subject: string;
   template: string;
   text_body: string;
+  to_address: string;
+  utility_id: Int8;
+}
+
+export interface EmailRequests {
+  attempts: Generated<number>;
+  composer: string;
+  created_at: Generated<Timestamp>;
+  data: Generated<Json>;
+  id: Generated<Int8>;
+  last_error: string | null;
+  next_attempt_at: Generated<Timestamp>;
+  status: Generated<string>;
   to_address: string;
   utility_id: Int8;
 }
@@ -595,6 +616,7 @@ export interface DB {
   alarm_states: AlarmStates;
   audit_log: AuditLog;
   auth_attempts: AuthAttempts;
+  auth_throttle: AuthThrottle;
   auth_tokens: AuthTokens;
   case_events: CaseEvents;
   case_messages: CaseMessages;
@@ -604,6 +626,7 @@ export interface DB {
   documents: Documents;
   einvoice_consents: EinvoiceConsents;
   email_outbox: EmailOutbox;
+  email_requests: EmailRequests;
   files: Files;
   gateways: Gateways;
   invoice_lines: InvoiceLines;

@@ -1,21 +1,24 @@
 /**
- * Throttling of guesses. Every sign-in (and registration, TOTP, reset)
- * attempt is recorded; an address that failed too often recently is turned
- * away for a while, and an account that failed too often in a row is locked
- * for a while (users.failed_logins / locked_until). The limits are plain
- * numbers here so that tests and operators can read them.
+ * The record of attempts. Every sign-in (and registration, TOTP, reset)
+ * attempt is recorded for the audit. Password sign-ins are throttled by
+ * throttle.ts; here are the simpler per-IP limits of registration, reset and
+ * verification requests, and the TOTP step's lock of an account whose
+ * password was already right (users.failed_logins / locked_until: only a
+ * holder of the password can trigger it). The limits are plain numbers here
+ * so that tests and operators can read them.
  */
 import { sql } from 'kysely';
 import type { Tx } from '../../db/tenant.ts';
 import { AppError } from '../../lib/errors.ts';
+import { tooManyAttempts } from './throttle.ts';
 
 export const LIMITS = {
-  /** Failed attempts of one kind from one IP address within the window before 429 auth.rate_limited. */
+  /** Failed registrations from one IP address within the window before 429 auth.rate_limited. */
   ipFailures: 10,
   /** Password-reset requests from one IP address within the window. */
   ipResetRequests: 5,
   windowMinutes: 15,
-  /** Consecutive failures on one account before it is locked. */
+  /** Consecutive wrong TOTP codes on one account before it is locked. */
   accountFailures: 5,
   lockMinutes: 15,
 } as const;
@@ -56,11 +59,8 @@ export async function recentUserFailures(tx: Tx, kind: AttemptKind, userId: numb
   return r.n;
 }
 
-export const rateLimited = () =>
-  new AppError('rate_limited', 'auth.rate_limited', {
-    pl: `Zbyt wiele nieudanych prób z tego adresu. Spróbuj ponownie za ${LIMITS.windowMinutes} minut.`,
-    en: `Too many failed attempts from this address. Try again in ${LIMITS.windowMinutes} minutes.`,
-  });
+/** The per-IP limit of registrations and e-mail requests: the wait is at most the window. */
+export const rateLimited = () => tooManyAttempts(LIMITS.windowMinutes * 60);
 
 export const accountLocked = () =>
   new AppError('rate_limited', 'auth.locked', {

@@ -1,12 +1,13 @@
 /**
  * Identity's housekeeping, run by the server every hour: sessions that ended
- * (expired or idle), one-time tokens long past their expiry, and sign-in
- * attempts older than the audit needs. Runs as the schema owner across
+ * (expired or idle), one-time tokens long past their expiry, sign-in
+ * attempts older than the audit needs, and idle throttle counters. Runs as the schema owner across
  * utilities, like the outbox worker.
  */
 import { sql } from 'kysely';
 import type { Database } from '../../db/connection.ts';
 import type { Worker } from '../../jobs/workers.ts';
+import { pruneThrottle } from './throttle.ts';
 
 const HOUR_MS = 3_600_000;
 /** Sign-in attempts are kept this long (the throttling needs 15 minutes; the rest is for investigating abuse). */
@@ -23,7 +24,8 @@ export async function pruneIdentity(database: Database, idleMinutes: number) {
     .deleteFrom('auth_attempts')
     .where('at', '<', sql<Date>`now() - make_interval(days => ${ATTEMPTS_KEPT_DAYS})`)
     .executeTakeFirst();
-  return { sessions: Number(sessions.numDeletedRows), tokens: Number(tokens.numDeletedRows), attempts: Number(attempts.numDeletedRows) };
+  const counters = await pruneThrottle(db);
+  return { sessions: Number(sessions.numDeletedRows), tokens: Number(tokens.numDeletedRows), attempts: Number(attempts.numDeletedRows), counters };
 }
 
 export const startIdentityHousekeeping: Worker = async ({ config, database }) => {

@@ -3,20 +3,22 @@
  *
  * An unknown address and a wrong password get the same answer and take about
  * the same time (a dummy hash is verified), so the form reveals no accounts.
- * Failures are recorded even though the request fails (see Outcome): ten
- * from one address within the window turn that address away, five in a row
- * lock the account for a while.
+ * Guessing is slowed down by throttle.ts (per IP prefix across utilities, per
+ * address and prefix, per address), which counts an unknown address exactly
+ * like a known one; no number of failures locks an account against its
+ * owner's right password from another network.
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Tx } from '../../db/tenant.ts';
 import type { AuthSession, AuthUser } from '../../http/access.ts';
 import { AppError, badRequest, forbidden } from '../../lib/errors.ts';
-import { accountLocked, countAccountFailure, isLocked, LIMITS, rateLimited, recentAttempts, recordAttempt } from './attempts.ts';
+import { recordAttempt } from './attempts.ts';
 import { recordAudit } from './audit.ts';
 import { fail, nextStep, succeed, type Next, type Outcome, type RequestInfo } from './context.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { createSession, destroySession, destroyUserSessions, type NewSession } from './sessions.ts';
+import { signInGate, tooManyAttempts } from './throttle.ts';
 import { assertPasswordPolicy, findUserByEmail } from './users.ts';
 
 let dummy: Promise<string> | undefined;
@@ -45,8 +47,13 @@ export interface LoginResult {
 }
 
 export async function passwordLogin(tx: Tx, info: RequestInfo, input: LoginInput): Promise<Outcome<LoginResult>> {
-  if ((await recentAttempts(tx, 'login', info.ip)) >= LIMITS.ipFailures) return fail(rateLimited());
-  const email = input.email.trim();
+  const email = input.email.trim().slice(0, 300);
+  const gate = await signInGate(tx, { utilityId: info.utilityId, ip: info.ip, email });
+  if (gate.retryAfterSeconds > 0) {
+    // Refused before anything about the address is looked at: known and unknown ones alike.
+    await recordAttempt(tx, { utilityId: info.utilityId, kind: 'login', ip: info.ip, email, ok: false });
+    return fail(tooManyAttempts(gate.retryAfterSeconds));
+  }
   const user = email.length <= 254 ? await findUserByEmail(tx, email) : undefined;
   const usable = user && !user.disabled_at;
   const passwordOk = (await verifyPassword(usable ? user.password_hash : await dummyHash(), input.password)) && !!usable;
@@ -62,18 +69,10 @@ export async function passwordLogin(tx: Tx, info: RequestInfo, input: LoginInput
       data,
     });
 
-  if (usable && isLocked(user.locked_until)) {
-    await recordAttempt(tx, { utilityId: info.utilityId, kind: 'login', ip: info.ip, email, userId: user.id, ok: false });
-    await audit('auth.login_refused_locked');
-    return fail(accountLocked());
-  }
   if (!passwordOk) {
     await recordAttempt(tx, { utilityId: info.utilityId, kind: 'login', ip: info.ip, email, userId: usable ? user.id : null, ok: false });
     await audit('auth.login_failed', usable ? { reason: 'password' } : { reason: 'unknown_email', email: email.slice(0, 254) });
-    if (usable && (await countAccountFailure(tx, user.id))) {
-      await audit('auth.account_locked', { minutes: LIMITS.lockMinutes });
-      return fail(accountLocked());
-    }
+    await gate.failed();
     return fail(invalidCredentials());
   }
   if (user.kind === 'customer' && !user.email_verified_at) {
@@ -83,7 +82,9 @@ export async function passwordLogin(tx: Tx, info: RequestInfo, input: LoginInput
       'Confirm your e-mail address first: open the link in the message we sent after registration.',
     );
   }
-  await tx.updateTable('users').set({ failed_logins: 0, locked_until: null, last_login_at: sql`now()` }).where('id', '=', user.id).execute();
+  await gate.succeeded();
+  // failed_logins and locked_until belong to the TOTP step (totp.ts): a right password does not reset them.
+  await tx.updateTable('users').set({ last_login_at: sql`now()` }).where('id', '=', user.id).execute();
   await recordAttempt(tx, { utilityId: info.utilityId, kind: 'login', ip: info.ip, email, userId: user.id, ok: true });
   if (input.previousSession) await destroySession(tx, input.previousSession.tokenHash);
   const mfaPassed = !(user.kind === 'staff' && user.totp_enabled);
@@ -102,8 +103,8 @@ export async function passwordLogin(tx: Tx, info: RequestInfo, input: LoginInput
 
 /**
  * A signed-in user sets a new password (also the forced change at the first
- * sign-in). A wrong current password counts as a failed sign-in; the user's
- * other sessions end.
+ * sign-in). A wrong current password counts as a failed sign-in (throttle.ts);
+ * after a change the user's other sessions end.
  */
 export async function changePassword(
   tx: Tx,
@@ -113,23 +114,23 @@ export async function changePassword(
   currentPassword: string,
   newPassword: string,
 ): Promise<Outcome<{ next: Next }>> {
+  const gate = await signInGate(tx, { utilityId: info.utilityId, ip: info.ip, email: user.email });
+  if (gate.retryAfterSeconds > 0) return fail(tooManyAttempts(gate.retryAfterSeconds));
   const row = await tx.selectFrom('users').select(['password_hash']).where('id', '=', user.id).executeTakeFirstOrThrow();
   if (!(await verifyPassword(row.password_hash, currentPassword))) {
     await recordAttempt(tx, { utilityId: info.utilityId, kind: 'login', ip: info.ip, email: user.email, userId: user.id, ok: false });
     await recordAudit(tx, { utilityId: info.utilityId, actorId: user.id, actorKind: user.kind, action: 'auth.password_change_failed', entity: 'user', entityId: user.id, ip: info.ip });
-    if (await countAccountFailure(tx, user.id)) {
-      await destroyUserSessions(tx, user.id);
-      return fail(accountLocked());
-    }
+    await gate.failed();
     return fail(badRequest('password.current_wrong', 'Obecne hasło jest nieprawidłowe.', 'The current password is wrong.', { field: 'currentPassword' }));
   }
+  await gate.succeeded();
   assertPasswordPolicy(newPassword, user.email);
   if (newPassword === currentPassword) {
     throw badRequest('password.unchanged', 'Nowe hasło musi różnić się od obecnego.', 'The new password must differ from the current one.', { field: 'newPassword' });
   }
   await tx
     .updateTable('users')
-    .set({ password_hash: await hashPassword(newPassword), must_change_password: false, failed_logins: 0 })
+    .set({ password_hash: await hashPassword(newPassword), must_change_password: false })
     .where('id', '=', user.id)
     .execute();
   await destroyUserSessions(tx, user.id, session.tokenHash);

@@ -9,7 +9,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../db/tenant.ts';
 import { AppError, badRequest, conflict } from '../../lib/errors.ts';
-import { queueEmail } from '../notify/index.ts';
+import { defineComposer, queueEmail, type EmailRequest } from '../notify/index.ts';
 import { verifyEmailMessage } from '../notify/templates.ts';
 import { activationCodeState, normalizeActivationCode } from './activation.ts';
 import { LIMITS, rateLimited, recentAttempts, recordAttempt } from './attempts.ts';
@@ -148,16 +148,21 @@ export async function verifyEmail(tx: Tx, info: RequestInfo, token: string): Pro
   await recordAudit(tx, { utilityId: info.utilityId, actorId: userId, actorKind: 'customer', action: 'auth.email_verified', entity: 'user', entityId: userId, ip: info.ip });
 }
 
+/** Made by the outbox worker: a new link for an account that has not confirmed its address, nothing for any other. */
+const askForVerificationMail = defineComposer('verify_email', async (tx: Tx, req: EmailRequest) => {
+  const user = req.to.length <= 254 ? await findUserByEmail(tx, req.to) : undefined;
+  if (!user || user.kind !== 'customer' || user.email_verified_at || user.disabled_at) return;
+  await voidAuthTokens(tx, user.id, 'verify_email');
+  await sendVerification(tx, req.utilityId, user.id, user.email, req.data as unknown as Mailing);
+});
+
 /**
- * Sends a new verification link to an account that has not confirmed its
- * address (the old links stop working). The same answer for every address.
+ * Asks for a new verification link to an account that has not confirmed its
+ * address (the old links stop working). The same answer after the same work
+ * for every address: the worker looks the address up (see requests.ts).
  */
 export async function resendVerification(tx: Tx, info: RequestInfo, email: string, mail: Mailing): Promise<void> {
   if ((await recentAttempts(tx, 'verify_email', info.ip, { all: true })) >= LIMITS.ipResetRequests) throw rateLimited();
-  const user = email.length <= 254 ? await findUserByEmail(tx, email) : undefined;
-  const eligible = !!user && user.kind === 'customer' && !user.email_verified_at && !user.disabled_at;
-  await recordAttempt(tx, { utilityId: info.utilityId, kind: 'verify_email', ip: info.ip, email, userId: user?.id ?? null, ok: eligible });
-  if (!eligible) return;
-  await voidAuthTokens(tx, user.id, 'verify_email');
-  await sendVerification(tx, info.utilityId, user.id, user.email, mail);
+  await recordAttempt(tx, { utilityId: info.utilityId, kind: 'verify_email', ip: info.ip, email, ok: true });
+  await askForVerificationMail(tx, { utilityId: info.utilityId, to: email, data: { ...mail } });
 }

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
 import { sessionCookiePath, userOf, utilityOf } from '../../http/context.ts';
 import { assertAccess, type AuthSession, type AuthUser } from '../../http/access.ts';
-import { unauthenticated } from '../../lib/errors.ts';
+import { AppError, unauthenticated } from '../../lib/errors.ts';
 import type { RequestInfo } from './context.ts';
 import type { Mailing } from './registration.ts';
 import { SESSION_COOKIE } from './sessions.ts';
@@ -54,4 +54,14 @@ export function setSessionCookie(reply: FastifyReply, config: Config, token: str
 
 export function clearSessionCookie(reply: FastifyReply): void {
   reply.clearCookie(SESSION_COOKIE, { path: sessionCookiePath(reply.request) });
+}
+
+/**
+ * Throws a service's error; one that asks the caller to wait (a throttled
+ * sign-in or request) also names the wait in the Retry-After header.
+ */
+export function refuse(reply: FastifyReply, err: unknown): never {
+  const wait = err instanceof AppError ? err.details?.retryAfterSeconds : undefined;
+  if (typeof wait === 'number') reply.header('retry-after', String(wait));
+  throw err;
 }

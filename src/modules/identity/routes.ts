@@ -11,7 +11,7 @@ import { recordAudit } from './audit.ts';
 import { passwordLogin, changePassword } from './login.ts';
 import { confirmPasswordReset, requestPasswordReset } from './recovery.ts';
 import { register, resendVerification, verifyEmail } from './registration.ts';
-import { clearSessionCookie, mailing, requestInfo, sessionView, setSessionCookie, signedIn } from './request.ts';
+import { clearSessionCookie, mailing, refuse, requestInfo, sessionView, setSessionCookie, signedIn } from './request.ts';
 import {
   LoginBody,
   PasswordChangeBody,
@@ -63,7 +63,7 @@ export async function routes(app: App, deps: AppDeps) {
         if (!r.ok) return r;
         return { ...r, user: (await loadAuthUser(tx, r.value.userId))! };
       });
-      if (!out.ok) throw out.error;
+      if (!out.ok) refuse(reply, out.error);
       setSessionCookie(reply, config, out.value.session.token);
       return { user: sessionView(out.user, out.value.next !== 'totp'), next: out.value.next };
     },
@@ -122,7 +122,7 @@ export async function routes(app: App, deps: AppDeps) {
     },
     async (req, reply) => {
       const r = await inTenant(app, req, (tx) => register(tx, requestInfo(req), req.body, mailing(config, req)));
-      if (!r.ok) throw r.error;
+      if (!r.ok) refuse(reply, r.error);
       return reply.status(201).send({ status: 'verification_sent' });
     },
   );
@@ -143,7 +143,7 @@ export async function routes(app: App, deps: AppDeps) {
       schema: { tags, summary: 'Send a new verification link to an unconfirmed account (the same answer for every address)', body: ResetRequestBody, response: { 202: Status } },
     },
     async (req, reply) => {
-      await inTenant(app, req, (tx) => resendVerification(tx, requestInfo(req), req.body.email.trim(), mailing(config, req)));
+      await inTenant(app, req, (tx) => resendVerification(tx, requestInfo(req), req.body.email.trim(), mailing(config, req))).catch((e) => refuse(reply, e));
       return reply.status(202).send({ status: 'sent_if_known' });
     },
   );
@@ -155,7 +155,7 @@ export async function routes(app: App, deps: AppDeps) {
       schema: { tags, summary: 'Send a password-reset link (the same answer whether or not the address has an account)', body: ResetRequestBody, response: { 202: Status } },
     },
     async (req, reply) => {
-      await inTenant(app, req, (tx) => requestPasswordReset(tx, requestInfo(req), req.body.email.trim(), mailing(config, req)));
+      await inTenant(app, req, (tx) => requestPasswordReset(tx, requestInfo(req), req.body.email.trim(), mailing(config, req))).catch((e) => refuse(reply, e));
       return reply.status(202).send({ status: 'sent_if_known' });
     },
   );
@@ -180,10 +180,10 @@ export async function routes(app: App, deps: AppDeps) {
       config: { access: 'signed-in', allowPendingPasswordChange: true },
       schema: { tags, summary: 'Change the password (signed-in users; also the forced change at first sign-in)', body: PasswordChangeBody, response: { 200: UserNext } },
     },
-    async (req) => {
+    async (req, reply) => {
       const { user, session } = signedIn(req);
       const r = await inTenant(app, req, (tx) => changePassword(tx, requestInfo(req), user, session, req.body.currentPassword, req.body.newPassword));
-      if (!r.ok) throw r.error;
+      if (!r.ok) refuse(reply, r.error);
       return { user: sessionView({ ...user, mustChangePassword: false }, session.mfaPassed), next: r.value.next };
     },
   );

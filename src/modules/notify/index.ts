@@ -2,7 +2,9 @@
  * E-mail for every module: a message is queued in the outbox inside the
  * caller's transaction (so it is sent only if the work it reports commits),
  * and the outbox worker delivers it (SMTP when SMTP_URL is set; otherwise it
- * stays in the outbox for the developer page /dev/outbox).
+ * stays in the outbox for the developer page /dev/outbox). A message whose
+ * making must not slow down or shape the answer (password reset) is asked
+ * for with a composer instead (requests.ts) and made by the worker.
  */
 import type { Tx } from '../../db/tenant.ts';
 
@@ -32,3 +34,5 @@ export async function queueEmail(tx: Tx, msg: OutgoingEmail): Promise<number> {
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+export { defineComposer, composeRequested, type EmailRequest } from './requests.ts';

@@ -1,5 +1,6 @@
 /**
- * The outbox worker: delivers queued e-mail. With SMTP_URL it sends each due
+ * The outbox worker: makes the requested messages (requests.ts), then
+ * delivers queued e-mail. With SMTP_URL it sends each due
  * message through nodemailer, retrying failures with growing pauses until
  * `MAX_ATTEMPTS` (a permanent refusal, SMTP 5xx, fails at once); without it,
  * messages are marked `kept` and stay readable on the development page
@@ -11,6 +12,7 @@ import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../db/connection.ts';
 import type { Worker } from '../../jobs/workers.ts';
+import { composeRequested } from './requests.ts';
 
 export const MAX_ATTEMPTS = 6;
 const POLL_MS = 2_000;
@@ -107,16 +109,21 @@ export async function deliverDue(
   return report;
 }
 
-/** Started with the server (src/jobs/workers.ts): polls the outbox every two seconds. */
+/**
+ * Started with the server (src/jobs/workers.ts): every two seconds composes
+ * the requested messages (requests.ts), then delivers what is due.
+ */
 export const startOutboxWorker: Worker = async ({ config, database }) => {
   const transport = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : undefined;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
   const tick = async () => {
-    running = deliverDue(database, config, { transport }).catch((err) => {
-      if (!stopped) console.error(`outbox: delivery round failed: ${(err as Error).message}`);
-    });
+    running = composeRequested(database)
+      .then(() => deliverDue(database, config, { transport }))
+      .catch((err) => {
+        if (!stopped) console.error(`outbox: delivery round failed: ${(err as Error).message}`);
+      });
     await running;
     if (!stopped) timer = setTimeout(tick, POLL_MS);
   };
