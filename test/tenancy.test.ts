@@ -22,6 +22,8 @@ const NOT_TENANT: Record<string, string> = {
   utilities: 'the tenants themselves: their public data is readable by anyone; a utility may update only its own row and the application role may not insert or delete',
   jobs: "the job queue: claimed by the owner role across utilities (each job then runs in its utility's context), so its utility_id is nullable and the application role has no privileges on it",
   schema_migrations: 'which migrations ran; the application role has no privileges on it',
+  auth_throttle:
+    'sign-in failure counters per network and per address, counted across all utilities on purpose (a network guessing at several utilities is one network); keys are SHA-256 digests, so it holds no address, IP or business data',
 };
 
 let t: TestApp;
@@ -71,6 +73,7 @@ async function seedUtility(database: Database, u: number, tag: string) {
   await sql`insert into documents (utility_id, category, title, file_id) values (${u}, 'taryfy', 'Taryfa', ${file.id})`.execute(db);
   await sql`insert into audit_log (utility_id, actor_id, actor_kind, action, entity, customer_id) values (${u}, ${staff.id}, 'staff', 'customer.view', 'customer', ${c.id})`.execute(db);
   await sql`insert into email_outbox (utility_id, to_address, subject, text_body, template) values (${u}, ${`klient@${tag}.example`}, 'Temat', 'Treść', 'password_reset')`.execute(db);
+  await sql`insert into email_requests (utility_id, composer, to_address) values (${u}, 'password_reset', ${`klient@${tag}.example`})`.execute(db);
   const upload = await one(sql`insert into walkby_uploads (utility_id, file_name, uploaded_by) values (${u}, 'obchod.txt', ${staff.id}) returning id`);
   await sql`insert into telegrams (utility_id, raw, received_at, source, upload_id, meter_id) values (${u}, ${Buffer.from('2e44', 'hex')}, now(), 'walkby', ${upload.id}, ${meter.id})`.execute(db);
   await sql`insert into quarantine (utility_id, sha256, received_at, source, upload_id, reason, message, raw) values (${u}, ${Buffer.alloc(32, u)}, now(), 'walkby', ${upload.id}, 'no_key', 'Brak klucza', ${Buffer.from('2e44', 'hex')})`.execute(db);
