@@ -2,7 +2,8 @@
 import { Type } from 'typebox';
 
 export const IdParam = Type.String({ pattern: '^[1-9][0-9]{0,17}$' });
-const CivilDate = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' });
+/** YYYY-MM-DD naming a day that exists (format `date` is strict: see src/http/input-guard.ts). */
+const CivilDate = Type.String({ format: 'date' });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 export const RouteParams = Type.Object({ routeId: IdParam }, { additionalProperties: false });
