@@ -62,6 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         ? false
         : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'] },
     bodyLimit: 1024 * 1024,
+    frameworkErrors: errorHandler,
     // Fastify takes a hop count too (its types omit it).
     trustProxy: config.trustProxy as boolean | string,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false }, onCreate: strictDateFormats },

@@ -50,6 +50,18 @@ const fastifyCodes: Record<string, { status: number; code: string; messages: Mes
     code: 'request.not_multipart',
     messages: { pl: 'Oczekiwano formularza z plikiem (multipart).', en: 'A multipart form with a file was expected.' },
   },
+  // A URL Fastify cannot decode (`%ED%A0%80`, a lone `%`) or a path parameter over its length; these
+  // reach the error handler through Fastify's `frameworkErrors` option, before any hook has run.
+  FST_ERR_BAD_URL: {
+    status: 400,
+    code: 'request.bad_url',
+    messages: { pl: 'Adres żądania zawiera nieprawidłowo zakodowane znaki.', en: 'The request address holds badly encoded characters.' },
+  },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    status: 400,
+    code: 'request.bad_url',
+    messages: { pl: 'Część adresu żądania jest zbyt długa.', en: 'A part of the request address is too long.' },
+  },
   FST_PARTS_LIMIT: { status: 413, ...tooManyParts() },
   FST_FILES_LIMIT: { status: 413, ...tooManyParts() },
   FST_FIELDS_LIMIT: { status: 413, ...tooManyParts() },
@@ -85,10 +97,15 @@ function multipartError(err: Error & { code?: string }, req: FastifyRequest) {
       messages: { pl: 'Formularz (multipart) nie podaje granicy części (boundary).', en: 'The multipart form names no boundary.' },
     };
   }
+  // The parser stopped before the end of the form: the data end early, or it stopped at a limit of parts
+  // (the file being read is then cut short and its stream closes early).
   if (err.code === 'ERR_STREAM_PREMATURE_CLOSE' || /unexpected end of multipart data|terminated early/i.test(err.message)) {
     return {
-      code: 'request.multipart_truncated',
-      messages: { pl: 'Formularz (multipart) jest niekompletny: dane urwały się przed końcem.', en: 'The multipart form is incomplete: the data end too early.' },
+      code: 'request.multipart_incomplete',
+      messages: {
+        pl: 'Nie można odczytać formularza (multipart) do końca: dane urywają się albo formularz ma więcej części, niż wolno.',
+        en: 'The multipart form cannot be read to its end: the data end early or the form has more parts than allowed.',
+      },
     };
   }
   return undefined;
