@@ -18,10 +18,12 @@
  * Runs on PGlite and, with TEST_DATABASE_URL, on PostgreSQL (which refuses
  * NUL in text with 22021, where PGlite may differ: both must answer 400).
  */
-import type { LightMyRequestResponse } from 'fastify';
+import Fastify, { type LightMyRequestResponse } from 'fastify';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAFF_ROLES } from '../src/http/access.ts';
 import type { RouteInfo } from '../src/http/app.ts';
+import { errorHandler } from '../src/http/errors.ts';
 import { SESSION_COOKIE } from '../src/modules/identity/sessions.ts';
 import { localDate } from '../src/modules/metering/routes/period.ts';
 import { client, createTestApp, type Client, type TestApp } from './support/app.ts';
@@ -224,6 +226,37 @@ describe('the bad inputs named in issue 12 are refused with 400 and a code', () 
     const tooMany = await send(callers.admin, 'POST', url, manyFields.body, manyFields.headers);
     expect([400, 413]).toContain(tooMany.statusCode);
     expect(tooMany.json().error.code).toMatch(/^request\.multipart_(incomplete|too_many_parts)$/);
+  });
+});
+
+describe('the error handler as a safety net for input the database refuses', () => {
+  it('answers 400 request.invalid_value, not 500, for errors of the real database engine caused by a value', async () => {
+    // A bare app with the project's error handler and a route that hands its input to the database unchecked.
+    const bare = Fastify();
+    bare.setErrorHandler(errorHandler);
+    bare.get('/cast/:type', async (req) => {
+      const { type } = req.params as { type: 'int' | 'date' | 'timestamptz' | 'bytea' };
+      const { v } = req.query as { v: string };
+      const casts = { int: sql`${v}::int`, date: sql`${v}::date`, timestamptz: sql`${v}::timestamptz`, bytea: sql`decode(${v}, 'hex')` };
+      await sql`select ${casts[type]} as x`.execute(t.database.db);
+      return { ok: true };
+    });
+    try {
+      const cases: Array<[string, string]> = [
+        ['int', 'abc'], // 22P02
+        ['int', '99999999999'], // 22003
+        ['date', '2026-02-30'], // 22008
+        ['timestamptz', '2026-06-30T25:00:00Z'], // 22008
+        ['bytea', 'abc'], // 22023: an odd number of hex digits
+      ];
+      for (const [type, v] of cases) {
+        const res = await bare.inject({ method: 'GET', url: `/cast/${type}?v=${encodeURIComponent(v)}` });
+        expectRefusal(res, 400, 'request.invalid_value');
+      }
+      expect((await bare.inject({ method: 'GET', url: '/cast/int?v=42' })).statusCode).toBe(200);
+    } finally {
+      await bare.close();
+    }
   });
 });
 
