@@ -123,7 +123,7 @@ beforeAll(async () => {
 
 afterAll(() => t?.close());
 
-/** What is wrong with an answer to bad input: a 5xx, or a 4xx without a code and a message in both languages. */
+/** What is wrong with an answer to bad input: a 5xx, a 4xx without a code and a message in both languages, or one the database gave. */
 function unclearAnswer(res: LightMyRequestResponse): string | undefined {
   if (res.statusCode >= 500) return `${res.statusCode}`;
   if (res.statusCode < 400) return undefined;
@@ -136,6 +136,8 @@ function unclearAnswer(res: LightMyRequestResponse): string | undefined {
   const text = (v: unknown) => typeof v === 'string' && v.trim().length > 0;
   if (!text(error?.code)) return `${res.statusCode} without error.code`;
   if (!text(error?.messages?.pl) || !text(error?.messages?.en)) return `${res.statusCode} without messages in Polish and English`;
+  // The error handler's safety net caught what the database refused: the value passed the edge, fix it there.
+  if (error?.code === 'request.invalid_value') return `${res.statusCode} refused only by the database`;
   return undefined;
 }
 
@@ -390,6 +392,8 @@ function attemptsFor(route: RouteInfo, op: Operation | undefined): Attempt[] {
     { what: 'multipart truncated', url: path(goodParams), ...multipart(filePart('a.txt').slice(0, -12)) },
     { what: 'multipart with NUL in the file name', url: path(goodParams), ...multipart(`${filePart('a\u0000.txt')}--XyZ--\r\n`) },
     { what: 'multipart with NUL in a field', url: path(goodParams), ...multipart(`${fieldPart('note', '\u0000')}${filePart('a.txt')}--XyZ--\r\n`) },
+    // File contents are the importers' to judge (line by line, with their own codes); NUL and odd hex must not reach the database.
+    { what: 'multipart file with NUL and odd-length hex', url: path(goodParams), ...multipart(`${filePart('a.csv', `12345678,${'0'.repeat(32)},APA,SER\u00001\n${'a'.repeat(43)}\n2026-02-30 10:00:00;${'a'.repeat(44)}\n`)}--XyZ--\r\n`) },
     { what: 'multipart with two files', url: path(goodParams), ...multipart(`${filePart('a.txt')}${filePart('b.txt')}--XyZ--\r\n`) },
     { what: 'multipart with 30 fields', url: path(goodParams), ...multipart(`${Array.from({ length: 30 }, (_, i) => fieldPart(`f${i}`, 'x')).join('')}${filePart('a.txt')}--XyZ--\r\n`) },
   );
@@ -434,7 +438,7 @@ describe('every route answers bad input with a 4xx and a code, never a 5xx', () 
       }
     }
     console.log(`bad-input walk: ${routes.length} routes, ${sent} requests`);
-    expect(problems.slice(0, 30), `${problems.length} answers of ${sent} were unclear`).toEqual([]);
+    expect(problems.slice(0, 30).join("\n"), `${problems.length} answers of ${sent} were unclear`).toBe("");
     expect(sent).toBeGreaterThan(1000);
     // The machine is shared by parallel runs: the walk takes ~25 s alone, so allow for load.
   }, 180_000);
