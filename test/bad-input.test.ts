@@ -214,7 +214,7 @@ describe('the bad inputs named in issue 12 are refused with 400 and a code', () 
     }
   });
 
-  it('refuses a multipart body without a boundary, truncated, with 30 fields or a NUL in a file or field name', async () => {
+  it('refuses a multipart body without a boundary, truncated, a file over 5 MB, 30 fields or a NUL in a file or field name', async () => {
     const url = '/api/staff/radio-keys';
     expectRefusal(await send(callers.admin, 'POST', url, 'abc', { 'content-type': 'multipart/form-data' }), 400, 'request.multipart_no_boundary');
     const truncated = multipart('--XyZ\r\nContent-Disposition: form-data; name="file"; filename="k.csv"\r\n\r\n0011');
@@ -224,6 +224,8 @@ describe('the bad inputs named in issue 12 are refused with 400 and a code', () 
     const nulField = multipart(`${fieldPart('note', 'a\u0000b')}${filePart('k.csv')}--XyZ--\r\n`);
     expectRefusal(await send(callers.admin, 'POST', url, nulField.body, nulField.headers), 400, 'request.unstorable_character');
     const manyFields = multipart(`${Array.from({ length: 30 }, (_, i) => fieldPart(`f${i}`, 'x')).join('')}${filePart('k.csv')}--XyZ--\r\n`);
+    const big = multipart(`${filePart('k.csv', 'x'.repeat(5 * 1024 * 1024 + 1))}--XyZ--\r\n`);
+    expectRefusal(await send(callers.admin, 'POST', url, big.body, big.headers), 413, 'upload.too_large');
     // Busboy stops at the 21st field, and the file is then cut short: refused either way, never a 500.
     const tooMany = await send(callers.admin, 'POST', url, manyFields.body, manyFields.headers);
     expect([400, 413]).toContain(tooMany.statusCode);
