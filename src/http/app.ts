@@ -21,6 +21,7 @@ import { CSRF_COOKIE, SESSION_COOKIE, findSessionUser, newToken } from '../modul
 import { findDefaultUtility, findUtilityBySlug, type Utility } from '../modules/utilities/service.ts';
 import { assertAccess, assertOwnCustomer, isValidAccess, type Access, type AuthSession, type AuthUser } from './access.ts';
 import { errorHandler, sendError } from './errors.ts';
+import { guardInput, strictDateFormats } from './input-guard.ts';
 import { registerModules } from './modules.ts';
 import { sessionCookiePath, type App, type AppDeps } from './context.ts';
 
@@ -61,9 +62,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         ? false
         : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'] },
     bodyLimit: 1024 * 1024,
+    frameworkErrors: errorHandler,
     // Fastify takes a hop count too (its types omit it).
     trustProxy: config.trustProxy as boolean | string,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false }, onCreate: strictDateFormats },
     rewriteUrl(req) {
       // Development and path-based hosting: /t/<slug>/... serves that utility.
       const url = req.url ?? '/';
@@ -82,6 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.decorateRequest('user', undefined);
   app.decorateRequest('session', undefined);
   app.setErrorHandler(errorHandler);
+  guardInput(app);
 
   // Every route must say who may call it; a route without a policy stops the start.
   app.addHook('onRoute', (route: RouteOptions) => {

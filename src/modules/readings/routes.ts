@@ -4,7 +4,8 @@ import { inTenant, type App, type AppDeps } from '../../http/context.ts';
 import { customerReadings, meterReadings, type ReadingFilter } from './service.ts';
 
 const Id = Type.String({ pattern: '^[1-9][0-9]{0,17}$' });
-const DateStr = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$' });
+/** A day that exists (format `date` is strict: see src/http/input-guard.ts). */
+const DateStr = Type.String({ format: 'date' });
 
 const Query = Type.Object(
   { meterId: Type.Optional(Id), from: Type.Optional(DateStr), to: Type.Optional(DateStr), limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,3}$' })) },

@@ -55,6 +55,7 @@ export function parseKeyFile(text: string): { keys: KeyLine[]; problems: LinePro
     if (!/^[0-9a-fA-F]{8}$/.test(id)) return bad('keys.radio_id', 'the radio id must be 8 digits as printed on the module');
     if (!/^[0-9a-fA-F]{32}$/.test(key)) return bad('keys.key', 'the key must be 32 hexadecimal digits (AES-128)');
     if (mfct !== '' && !/^[A-Za-z]{3}$/.test(mfct)) return bad('keys.manufacturer', 'the manufacturer must be a 3-letter code such as APA or DME');
+    if (/[\u0000-\u001f\u007f]/.test(serial)) return bad('keys.meter_serial', 'the meter serial number must not hold control characters (such as NUL)');
     const radioId = id.toLowerCase();
     const manufacturer = mfct.toUpperCase();
     const k = `${manufacturer}:${radioId}`;

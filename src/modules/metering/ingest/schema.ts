@@ -80,7 +80,8 @@ export const PushBody = Type.Object(
     telegrams: Type.Array(
       Type.Object(
         {
-          hex: Type.String({ pattern: '^[0-9A-Fa-f]{22,600}$' }),
+          // Whole bytes only: an odd digit count is refused here, not by the database's decode().
+          hex: Type.String({ pattern: '^(?:[0-9A-Fa-f]{2}){11,300}$' }),
           receivedAt: Type.Optional(Type.String({ format: 'date-time', maxLength: 40 })),
           rssi: Type.Optional(Type.Integer({ minimum: -150, maximum: 0 })),
         },

@@ -3,6 +3,7 @@
  * local time (Poland), so a reading taken at 00:30 on the 1st belongs to
  * the 1st even though it is still the previous day in UTC.
  */
+import { isCivilDate } from '../../../lib/date-formats.ts';
 import { badRequest } from '../../../lib/errors.ts';
 
 export const UTILITY_TIME_ZONE = 'Europe/Warsaw';
@@ -12,12 +13,6 @@ const ymd = new Intl.DateTimeFormat('en-CA', { timeZone: UTILITY_TIME_ZONE, year
 /** The civil date (YYYY-MM-DD) of an instant in the utility's time zone. */
 export function localDate(at: Date): string {
   return ymd.format(at);
-}
-
-export function isCivilDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
 export function daysBetween(from: string, to: string): number {

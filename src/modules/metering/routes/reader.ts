@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import type { Tx } from '../../../db/tenant.ts';
 import type { AuthUser } from '../../../http/access.ts';
 import { AppError, badRequest, conflict, notFound } from '../../../lib/errors.ts';
+import { isInstant } from '../../../lib/date-formats.ts';
 import { localDate } from './period.ts';
 import { decodePhoto } from './photo.ts';
 import { assessReading, averageDaily, type KnownReading } from '../ingest/plausibility.ts';
@@ -144,7 +145,7 @@ export async function submitReadings(tx: Tx, user: AuthUser, routeId: number, it
       throw itemError(index, item.clientId, 'reader.value_invalid', 'podaj stan licznika w m³, np. 123,456 (do 3 miejsc po przecinku).', 'give the register in m³, e.g. 123.456 (up to 3 decimals).');
     }
     const readAt = new Date(item.readAt);
-    if (!/^\d{4}-\d{2}-\d{2}T/.test(item.readAt) || Number.isNaN(readAt.getTime())) {
+    if (!isInstant(item.readAt)) {
       throw itemError(index, item.clientId, 'reader.read_at_invalid', 'nieprawidłowa data i godzina odczytu.', 'invalid date and time of the reading.');
     }
     if (readAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {

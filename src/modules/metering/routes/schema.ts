@@ -2,7 +2,10 @@
 import { Type } from 'typebox';
 
 export const IdParam = Type.String({ pattern: '^[1-9][0-9]{0,17}$' });
-const CivilDate = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' });
+/** YYYY-MM-DD naming a day that exists (format `date` is strict: see src/http/input-guard.ts). */
+const CivilDate = Type.String({ format: 'date' });
+/** A row id in a body: a bigint column holds more, but a JSON number above 2^53 is no longer exact, and 1e300 none at all. */
+const RowId = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 export const RouteParams = Type.Object({ routeId: IdParam }, { additionalProperties: false });
@@ -13,14 +16,14 @@ export const AssignmentParams = Type.Object({ routeId: IdParam, assignmentId: Id
 export const Selection = {
   locality: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
   streets: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 120 }), { maxItems: 100 })),
-  servicePointIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 2000 })),
+  servicePointIds: Type.Optional(Type.Array(RowId, { maxItems: 2000 })),
   onlyRadio: Type.Optional(Type.Boolean()),
 };
 export const PreviewBody = Type.Object(Selection, { additionalProperties: false });
 export const CreateRouteBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 120 }), ...Selection }, { additionalProperties: false });
 
 export const AssignBody = Type.Object(
-  { readerId: Type.Integer({ minimum: 1 }), periodFrom: CivilDate, periodTo: CivilDate },
+  { readerId: RowId, periodFrom: CivilDate, periodTo: CivilDate },
   { additionalProperties: false },
 );
 
@@ -127,7 +130,7 @@ export const ReaderRouteDetail = Type.Object({
 export const ManualReading = Type.Object(
   {
     clientId: Type.String({ pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' }),
-    meterId: Type.Integer({ minimum: 1 }),
+    meterId: RowId,
     /** m³ as typed: up to 9 digits, comma or dot, up to 3 decimals. */
     valueM3: Type.String({ minLength: 1, maxLength: 20 }),
     readAt: Type.String({ minLength: 10, maxLength: 40 }),
