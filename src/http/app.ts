@@ -110,7 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Cookies are parsed and the security headers set (both onRequest hooks)
   // before the hooks below decide anything.
   await app.register(cookie);
-  await registerSecurityHeaders(app, config);
+  registerSecurityHeaders(app, config);
 
   const resolveTenant = tenantResolver(config, database.db);
   app.addHook('onRequest', resolveTenant);
