@@ -51,6 +51,9 @@ class OneLinePerRequest extends LogController {
   override incomingRequest(): void {}
 
   override requestCompleted(error: Error | null | undefined, req: FastifyRequest, reply: FastifyReply): void {
+    const quiet = !error && reply.statusCode < 400 && QUIET.has(req.routeOptions.url ?? '');
+    // The health checks come every few seconds: at info level they cost nothing here.
+    if (quiet && !(req.log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled?.('debug')) return;
     const line = {
       method: req.method,
       // As the caller sent it (with a /t/<slug> prefix), redacted.
@@ -60,7 +63,7 @@ class OneLinePerRequest extends LogController {
       ip: req.ip,
     };
     if (error) req.log.error({ ...line, err: error }, 'request failed');
-    else if (QUIET.has(req.routeOptions.url ?? '') && reply.statusCode < 400) req.log.debug(line, 'request');
+    else if (quiet) req.log.debug(line, 'request');
     else req.log.info(line, 'request');
   }
 }
