@@ -319,6 +319,12 @@ describe('security headers (item 7)', () => {
     }
   });
 
+  it('refuses an API_DOCS value other than public, staff or off at start-up', () => {
+    expect(() => loadConfig({ API_DOCS: 'maybe' })).toThrow(/API_DOCS must be public, staff or off/);
+    expect(loadConfig({ NODE_ENV: 'production' }).apiDocs).toBe('staff');
+    expect(loadConfig({}).apiDocs).toBe('public');
+  });
+
   it('turns /api/docs off with API_DOCS=off, and shows it to anyone in development', async () => {
     const off = await appWith({ API_DOCS: 'off' });
     try {
