@@ -5,6 +5,7 @@
  * the request log, and the security headers.
  */
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { AddressInfo } from 'node:net';
@@ -286,6 +287,19 @@ describe('security headers (item 7)', () => {
       expect(r.headers['x-content-type-options']).toBe('nosniff');
       expect(r.headers['strict-transport-security']).toBeUndefined();
     }
+  });
+
+  // The CSP above allows no inline script: the built web app must have none (vite puts every script in a file).
+  it.skipIf(!existsSync(new URL('../dist/web/index.html', import.meta.url)))('serves a built web app whose every script is a file', async () => {
+    const r = await t.app.inject({ method: 'GET', url: `/t/${slug}/` });
+    expect(r.statusCode).toBe(200);
+    const scripts = [...r.body.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [, attrs, body] of scripts) {
+      expect(attrs).toMatch(/\bsrc="\/assets\//);
+      expect(body.trim()).toBe('');
+    }
+    expect(r.body).not.toMatch(/\son[a-z]+="/i);
   });
 
   it('sends HSTS when PUBLIC_URL is https', async () => {
