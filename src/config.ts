@@ -7,6 +7,7 @@ import path from 'node:path';
 export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
+  /** Address the server listens on: loopback unless HOST opens it (0.0.0.0 or :: = every address). */
   host: string;
   /** PostgreSQL server URL; when absent the embedded PGlite database in dataDir is used. */
   databaseUrl?: string;
@@ -35,6 +36,12 @@ export interface Config {
    */
   trustProxy: boolean | number | string;
   logLevel: string;
+  /**
+   * Who may read the API documentation at /api/docs: everyone ('public', the
+   * default outside production), signed-in staff ('staff', production's
+   * default) or nobody ('off').
+   */
+  apiDocs: 'public' | 'staff' | 'off';
 }
 
 export class ConfigError extends Error {
@@ -55,6 +62,12 @@ function trustProxy(value: string | undefined): boolean | number | string {
   return value;
 }
 
+function apiDocs(value: string | undefined, mode: Config['env']): Config['apiDocs'] {
+  if (!value) return mode === 'production' ? 'staff' : 'public';
+  if (value === 'public' || value === 'staff' || value === 'off') return value;
+  throw new ConfigError(`API_DOCS must be public, staff or off, got "${value}"`);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const mode = (env.NODE_ENV === 'production' || env.NODE_ENV === 'test' ? env.NODE_ENV : 'development') as Config['env'];
   const port = int('PORT', env.PORT, 3000);
@@ -67,7 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     env: mode,
     port,
-    host: env.HOST || '0.0.0.0',
+    host: env.HOST || '127.0.0.1',
     databaseUrl,
     dataDir: path.resolve(env.WODNIK_DATA_DIR || 'var'),
     smtpUrl: env.SMTP_URL || undefined,
@@ -80,5 +93,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMinutes: int('SESSION_IDLE_MINUTES', env.SESSION_IDLE_MINUTES, 30),
     trustProxy: trustProxy(env.TRUST_PROXY),
     logLevel: env.LOG_LEVEL || (mode === 'test' ? 'silent' : 'info'),
+    apiDocs: apiDocs(env.API_DOCS, mode),
   };
 }

@@ -6,6 +6,7 @@ import { loadConfig, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/connection.ts';
 import { migrate } from './db/migrate.ts';
 import { buildApp } from './http/app.ts';
+import { isLoopback } from './http/loopback.ts';
 import { startWorkers } from './jobs/workers.ts';
 
 export interface StartOptions {
@@ -52,6 +53,25 @@ export async function startServer(opts: StartOptions = {}): Promise<Running> {
     await database.close();
     throw err;
   }
+}
+
+/** 0.0.0.0, :: and the like: every address of the machine. */
+export function listensOnAllAddresses(host: string): boolean {
+  return host === '0.0.0.0' || host === '::' || host === '[::]' || host === '*';
+}
+
+/**
+ * The start-up line about who can reach the server: loopback by default;
+ * when HOST opens it, the operator is told so plainly.
+ */
+export function listenNotice(host: string): string {
+  if (listensOnAllAddresses(host)) {
+    return `WARNING: listening on all addresses (HOST=${host}): other machines on the network can reach this server.`;
+  }
+  if (host === 'localhost' || isLoopback(host)) {
+    return `Listening on ${host} only: reachable from this machine alone (set HOST=0.0.0.0 to open it to the network).`;
+  }
+  return `Listening on ${host} (HOST): other machines that reach this address can use this server.`;
 }
 
 export interface DemoLogin {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config.ts';
-import { startServer } from '../main.ts';
+import { listenNotice, startServer } from '../main.ts';
 
 export async function serve(opts: { port?: string; buildWeb?: boolean; seed?: boolean }): Promise<void> {
   if (opts.port) process.env.PORT = opts.port;
@@ -9,7 +9,8 @@ export async function serve(opts: { port?: string; buildWeb?: boolean; seed?: bo
   if (opts.buildWeb) await buildWebIfStale();
   const running = await startServer({ config, seedWhenEmpty: opts.seed !== false });
   console.log(`Wodnik is running on ${running.url} (database: ${running.database.kind === 'pglite' ? `embedded in ${running.database.location}` : running.database.location})`);
-  console.log(`API documentation: ${running.url}/api/docs`);
+  console.log(listenNotice(config.host));
+  if (config.apiDocs !== 'off') console.log(`API documentation: ${running.url}/api/docs${config.apiDocs === 'staff' ? ' (staff only)' : ''}`);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

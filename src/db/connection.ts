@@ -14,6 +14,7 @@ import pg from 'pg';
 import lockfile from 'proper-lockfile';
 import { AppError } from '../lib/errors.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
+import { PreparingClient } from './prepared.ts';
 import type { DB } from './types.ts';
 
 export type Db = Kysely<DB>;
@@ -71,6 +72,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max,
+    Client: PreparingClient,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         (parsers as Record<number, (v: string) => unknown>)[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,

@@ -15,15 +15,17 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
-import { withTenant } from '../db/tenant.ts';
 import { AppError, notFound } from '../lib/errors.ts';
 import { CSRF_COOKIE, SESSION_COOKIE, findSessionUser, newToken } from '../modules/identity/sessions.ts';
-import { findDefaultUtility, findUtilityBySlug, type Utility } from '../modules/utilities/service.ts';
+import type { Utility } from '../modules/utilities/service.ts';
 import { assertAccess, assertOwnCustomer, isValidAccess, type Access, type AuthSession, type AuthUser } from './access.ts';
 import { errorHandler, sendError } from './errors.ts';
 import { guardInput, strictDateFormats } from './input-guard.ts';
 import { registerModules } from './modules.ts';
 import { sessionCookiePath, type App, type AppDeps } from './context.ts';
+import { loggerOptions } from './request-log.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
+import { tenantResolver } from './tenant.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -49,6 +51,7 @@ export interface RouteInfo {
 }
 
 export type { App, AppDeps } from './context.ts';
+export { slugFromHost } from './tenant.ts';
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 const TENANT_PREFIX = /^\/t\/([a-z0-9][a-z0-9-]{1,39})(?=\/|$|\?)/;
@@ -57,10 +60,7 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, database } = deps;
   const app = Fastify({
-    logger:
-      config.logLevel === 'silent'
-        ? false
-        : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'] },
+    ...loggerOptions(config, deps.logStream),
     bodyLimit: 1024 * 1024,
     frameworkErrors: errorHandler,
     // Fastify takes a hop count too (its types omit it).
@@ -93,7 +93,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     // The web app's files are public: @fastify/static registers one route per file of
     // dist/web (index.html, assets/*, a service worker...) and marks it with config.file.
     const webFile = typeof cfg.file === 'string' && cfg.rootPath !== undefined;
-    if (cfg.access === undefined && (url.startsWith('/api/docs') || url === '/*' || webFile)) {
+    if (cfg.access === undefined && url.startsWith('/api/docs')) {
+      // API_DOCS=staff (production's default) keeps the documentation from anonymous callers.
+      route.config = { ...(route.config as object), access: config.apiDocs === 'staff' ? 'staff' : 'public' };
+      return;
+    }
+    if (cfg.access === undefined && (url === '/*' || webFile)) {
       route.config = { ...(route.config as object), access: 'public' };
       return;
     }
@@ -105,7 +110,47 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     }
   });
 
+  // Cookies are parsed and the security headers set (both onRequest hooks)
+  // before the hooks below decide anything.
   await app.register(cookie);
+  registerSecurityHeaders(app, config);
+
+  const resolveTenant = tenantResolver(config, database.db);
+  app.addHook('onRequest', resolveTenant);
+
+  // Access is decided when the request line and headers have arrived, before
+  // the body is read, parsed or validated: a caller who may not use a route
+  // cannot make the server read an upload, and learns nothing about the
+  // route, not even its schema. The session is one statement (see
+  // findSessionUser); the handler's work is the request's one transaction.
+  app.addHook('onRequest', async (req, reply) => {
+    const cfg = req.routeOptions.config;
+    const access = cfg.access ?? 'public';
+    try {
+      const token = req.cookies[SESSION_COOKIE];
+      if (token && req.utility) {
+        const found = await findSessionUser(database.db, req.utility.id, token, config.sessionIdleMinutes);
+        if (found) {
+          req.user = found.user;
+          req.session = found.session;
+        } else {
+          reply.clearCookie(SESSION_COOKIE, { path: sessionCookiePath(req) });
+        }
+      }
+      if (UNSAFE.has(req.method) && access !== 'gateway') assertCsrf(req);
+      assertAccess(access, req.user, req.session, cfg);
+      // A portal user names a customer in the path only if it is one of theirs.
+      const customerId = (req.params as Record<string, string> | undefined)?.customerId;
+      if (access === 'customer' && customerId !== undefined && req.user) assertOwnCustomer(req.user, Number(customerId));
+      if (access !== 'public' && access !== 'gateway' && !req.utility) throw notFound('tenant.not_found', 'Nie znaleziono przedsiębiorstwa.', 'No utility was found.');
+    } catch (err) {
+      // The body was never read: close the connection after the answer rather
+      // than let Node read and discard what the caller is still sending.
+      if (hasBody(req)) reply.header('connection', 'close');
+      throw err;
+    }
+  });
+
   await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 1, fields: 20 } });
   await app.register(swagger, {
     openapi: {
@@ -113,47 +158,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
-
-  app.addHook('onRequest', async (req, reply) => {
-    const slug = (req.raw as { wodnikSlug?: string }).wodnikSlug ?? slugFromHost(req.hostname);
-    if (slug) {
-      const u = await findUtilityBySlug(database.db, slug);
-      if (!u && (req.raw as { wodnikSlug?: string }).wodnikSlug) {
-        return sendError(reply, 404, 'tenant.not_found', {
-          pl: `Nie ma przedsiębiorstwa o oznaczeniu „${slug}”.`,
-          en: `There is no utility "${slug}".`,
-        });
-      }
-      req.utility = u;
-    }
-    req.utility ??= await findDefaultUtility(database.db, config.defaultUtility);
-  });
-
-  // Access is decided before the body is validated, so that a caller who may
-  // not use a route learns nothing about it, not even its schema.
-  app.addHook('preValidation', async (req, reply) => {
-    const cfg = req.routeOptions.config;
-    const access = cfg.access ?? 'public';
-    const token = req.cookies[SESSION_COOKIE];
-    if (token && req.utility) {
-      const found = await withTenant(database.db, { utilityId: req.utility.id }, (tx) =>
-        findSessionUser(tx, token, config.sessionIdleMinutes),
-      );
-      if (found) {
-        req.user = found.user;
-        req.session = found.session;
-      } else {
-        reply.clearCookie(SESSION_COOKIE, { path: sessionCookiePath(req) });
-      }
-    }
-    if (UNSAFE.has(req.method) && access !== 'gateway') assertCsrf(req);
-    assertAccess(access, req.user, req.session, cfg);
-    // A portal user names a customer in the path only if it is one of theirs.
-    const customerId = (req.params as Record<string, string> | undefined)?.customerId;
-    if (access === 'customer' && customerId !== undefined && req.user) assertOwnCustomer(req.user, Number(customerId));
-    if (access !== 'public' && access !== 'gateway' && !req.utility) throw notFound('tenant.not_found', 'Nie znaleziono przedsiębiorstwa.', 'No utility was found.');
-  });
+  if (config.apiDocs !== 'off') await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
   // Every page load gets a CSRF cookie to echo in a header (double-submit).
   app.addHook('onSend', async (req, reply, payload) => {
@@ -165,8 +170,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         httpOnly: false,
       });
     }
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'same-origin');
     return payload;
   });
 
@@ -208,10 +211,8 @@ function assertCsrf(req: FastifyRequest) {
   }
 }
 
-/** `zgk-wodnik.example` → 'zgk-wodnik'; plain hosts (localhost, IPs) name no utility. */
-export function slugFromHost(hostname: string): string | undefined {
-  const host = hostname.replace(/:\d+$/, '').toLowerCase();
-  if (!host.includes('.') || /^[\d.]+$/.test(host) || host.startsWith('[')) return undefined;
-  const first = host.split('.')[0];
-  return /^[a-z0-9][a-z0-9-]{1,39}$/.test(first) && first !== 'www' ? first : undefined;
+/** Whether the request announces a body (a length above zero, or chunks). */
+function hasBody(req: FastifyRequest): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }

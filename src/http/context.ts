@@ -16,6 +16,8 @@ import type { Utility } from '../modules/utilities/service.ts';
 export interface AppDeps {
   config: Config;
   database: Database;
+  /** Where the log lines go (tests read them); standard output when absent. */
+  logStream?: { write(line: string): void };
 }
 
 export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;

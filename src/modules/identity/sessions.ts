@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
+import type { Db } from '../../db/connection.ts';
 import type { Tx } from '../../db/tenant.ts';
 import type { AuthSession, AuthUser, StaffRole } from '../../http/access.ts';
 
@@ -43,25 +44,77 @@ export async function createSession(
   return { token, csrfToken };
 }
 
-/** The user behind a session token, or undefined when the session is unknown, expired or idle too long. Touches it. */
+/** A session's last-seen time is written at most this often (the idle limit is counted in minutes). */
+export const LAST_SEEN_EVERY_SECONDS = 60;
+
+interface SessionUserRow {
+  csrf_token: string;
+  mfa_passed: boolean;
+  id: number;
+  utility_id: number;
+  kind: string;
+  email: string;
+  name: string;
+  must_change_password: boolean;
+  totp_enabled: boolean;
+  roles: string[];
+  customer_ids: number[];
+}
+
+/**
+ * The user behind a session token of this utility, or undefined when the
+ * session is unknown, expired or idle too long, or the user is disabled.
+ *
+ * Every signed-in request asks this before its handler runs, so it is one
+ * statement in one round trip, outside the request's transaction: the
+ * session, its user, the roles and the customers together, and the
+ * last-seen time moved on only when it is older than a minute (a write per
+ * request would make every page view an UPDATE). It runs as the connecting
+ * role (the schema's owner), not under the tenant's row-level security,
+ * because it has no tenant yet; it names the utility in every table it
+ * reads, and the session's key is (utility, token hash).
+ */
 export async function findSessionUser(
-  tx: Tx,
+  db: Db,
+  utilityId: number,
   token: string,
   idleMinutes: number,
 ): Promise<{ user: AuthUser; session: AuthSession } | undefined> {
   const tokenHash = hashToken(token);
-  const row = await tx
-    .updateTable('sessions')
-    .set({ last_seen_at: sql`now()` })
-    .where('token_hash', '=', tokenHash)
-    .where('expires_at', '>', sql<Date>`now()`)
-    .where('last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`)
-    .returning(['user_id', 'csrf_token', 'mfa_passed'])
-    .executeTakeFirst();
-  if (!row) return undefined;
-  const user = await loadAuthUser(tx, row.user_id);
-  if (!user) return undefined;
-  return { user, session: { tokenHash, csrfToken: row.csrf_token, mfaPassed: row.mfa_passed } };
+  const { rows } = await sql<SessionUserRow>`
+    with s as (
+      select user_id, csrf_token, mfa_passed,
+             last_seen_at < now() - make_interval(secs => ${LAST_SEEN_EVERY_SECONDS}) as stale
+        from sessions
+       where utility_id = ${utilityId} and token_hash = ${tokenHash}
+         and expires_at > now()
+         and last_seen_at > now() - make_interval(mins => ${idleMinutes})
+    ), touched as (
+      update sessions set last_seen_at = now()
+       where utility_id = ${utilityId} and token_hash = ${tokenHash} and (select stale from s)
+      returning 1
+    )
+    select s.csrf_token, s.mfa_passed, u.id, u.utility_id, u.kind, u.email, u.name, u.must_change_password, u.totp_enabled,
+           (select coalesce(json_agg(r.role order by r.role), '[]'::json)
+              from staff_roles r where r.utility_id = u.utility_id and r.user_id = u.id and u.kind = 'staff') as roles,
+           (select coalesce(json_agg(c.customer_id order by c.customer_id), '[]'::json)
+              from user_customers c where c.utility_id = u.utility_id and c.user_id = u.id and u.kind = 'customer') as customer_ids
+      from s join users u on u.utility_id = ${utilityId} and u.id = s.user_id
+     where u.disabled_at is null`.execute(db);
+  const r = rows[0];
+  if (!r) return undefined;
+  const user: AuthUser = {
+    id: Number(r.id),
+    utilityId: Number(r.utility_id),
+    kind: r.kind as AuthUser['kind'],
+    email: r.email,
+    name: r.name,
+    roles: r.roles as StaffRole[],
+    customerIds: r.customer_ids.map(Number),
+    mustChangePassword: r.must_change_password,
+    totpEnabled: r.totp_enabled,
+  };
+  return { user, session: { tokenHash, csrfToken: r.csrf_token, mfaPassed: r.mfa_passed } };
 }
 
 /** The user as access checks see it: roles and the customers a portal user may act for. */

@@ -1,11 +1,14 @@
 /**
  * The developer's view of the outbox: without SMTP_URL nothing leaves the
  * machine, and the messages (with their verification and reset links) are
- * read here. Not served in production (404).
+ * read here. Not served in production, and only to callers on this machine
+ * (a loopback address, not through a proxy): anyone else gets 404, as if the
+ * page did not exist, even when HOST opens the server to the network.
  */
 import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
 import { inTenant, utilityOf, type App, type AppDeps } from '../../http/context.ts';
+import { fromThisMachine } from '../../http/loopback.ts';
 import { notFound } from '../../lib/errors.ts';
 import { escapeHtml } from './templates.ts';
 
@@ -29,8 +32,9 @@ const OutboxQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^
 
 export async function routes(app: App, deps: AppDeps) {
   const { config } = deps;
-  const guard = () => {
-    if (config.env === 'production') throw notFound('route.not_found', 'Nie ma takiej strony.', 'No such page.');
+  // Checked before anything else of the route (even its query's schema), so a refused caller learns nothing.
+  const onRequest = async (req: FastifyRequest) => {
+    if (config.env === 'production' || !fromThisMachine(req)) throw notFound('route.not_found', 'Nie ma takiej strony.', 'No such page.');
   };
   const newest = (req: FastifyRequest, limit: number) =>
     inTenant(app, req, async (tx) => {
@@ -53,17 +57,16 @@ export async function routes(app: App, deps: AppDeps) {
   app.get(
     '/api/dev/outbox',
     {
+      onRequest,
       config: { access: 'public' },
       schema: { tags: ['development'], summary: 'Newest e-mails in the outbox (not in production)', querystring: OutboxQuery, response: { 200: OutboxList } },
     },
     async (req) => {
-      guard();
       return { items: await newest(req, Math.min(200, Number(req.query.limit ?? 50))) };
     },
   );
 
-  app.get('/dev/outbox', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) => {
-    guard();
+  app.get('/dev/outbox', { onRequest, config: { access: 'public' }, schema: { hide: true } }, async (req, reply) => {
     const items = await newest(req, 50);
     const u = utilityOf(req);
     const linkify = (text: string) => {

@@ -1,7 +1,12 @@
 /**
  * Utilities (tenants). Their public data — name, colours, address, tax ids —
- * is readable without a tenant; resolving a request's utility happens before
- * anything else, so the lookups are cached briefly in memory.
+ * is readable without a tenant. Every request needs its utility before
+ * anything else, so the lookups are cached in memory: a request names the
+ * database only when its utility was not looked up in the last 30 s.
+ *
+ * Whoever writes a utility row in this process calls forgetUtilities() (the
+ * demo seeding does, and so must a future settings screen), so that the next
+ * request sees the change; another process sees it within TTL_MS.
  */
 import type { Selectable } from 'kysely';
 import type { Db } from '../../db/connection.ts';
@@ -11,15 +16,43 @@ import { notFound } from '../../lib/errors.ts';
 
 export type Utility = Selectable<Utilities>;
 
-const TTL_MS = 30_000;
-const cache = new Map<string, { at: number; utility: Utility | undefined }>();
+export const TTL_MS = 30_000;
+/** Unknown host names are cached too (as unknown); a flood of made-up names empties the cache rather than growing it. */
+const MAX_ENTRIES = 1_000;
 
-export async function findUtilityBySlug(db: Db, slug: string): Promise<Utility | undefined> {
-  const hit = cache.get(slug);
-  if (hit && Date.now() - hit.at < TTL_MS) return hit.utility;
-  const utility = await withoutTenant(db, (tx) => tx.selectFrom('utilities').selectAll().where('slug', '=', slug).executeTakeFirst());
-  cache.set(slug, { at: Date.now(), utility });
-  return utility;
+interface Entry {
+  at: number;
+  /** The lookup itself, so that concurrent requests share one query. */
+  utility: Promise<Utility | undefined>;
+}
+
+const bySlug = new Map<string, Entry>();
+let first: Entry | undefined;
+
+function cached(
+  current: () => Entry | undefined,
+  load: () => Promise<Utility | undefined>,
+  store: (e: Entry | undefined) => void,
+): Promise<Utility | undefined> {
+  const entry = current();
+  if (entry && Date.now() - entry.at < TTL_MS) return entry.utility;
+  const fresh: Entry = { at: Date.now(), utility: load() };
+  // A failed lookup (database down) is not remembered.
+  fresh.utility.catch(() => current() === fresh && store(undefined));
+  store(fresh);
+  return fresh.utility;
+}
+
+export function findUtilityBySlug(db: Db, slug: string): Promise<Utility | undefined> {
+  return cached(
+    () => bySlug.get(slug),
+    () => withoutTenant(db, (tx) => tx.selectFrom('utilities').selectAll().where('slug', '=', slug).executeTakeFirst()),
+    (e) => {
+      if (!e) return void bySlug.delete(slug);
+      if (bySlug.size >= MAX_ENTRIES) bySlug.clear();
+      bySlug.set(slug, e);
+    },
+  );
 }
 
 export async function getUtilityBySlug(db: Db, slug: string): Promise<Utility> {
@@ -31,12 +64,17 @@ export async function getUtilityBySlug(db: Db, slug: string): Promise<Utility> {
 /** The utility served on a host without a slug: the configured one, else the first created. */
 export async function findDefaultUtility(db: Db, configured?: string): Promise<Utility | undefined> {
   if (configured) return findUtilityBySlug(db, configured);
-  const first = await withoutTenant(db, (tx) => tx.selectFrom('utilities').select('slug').orderBy('id').limit(1).executeTakeFirst());
-  return first ? findUtilityBySlug(db, first.slug) : undefined;
+  return cached(
+    () => first,
+    () => withoutTenant(db, (tx) => tx.selectFrom('utilities').selectAll().orderBy('id').limit(1).executeTakeFirst()),
+    (e) => (first = e),
+  );
 }
 
+/** Drops every cached utility: call it after writing a utility row. */
 export function forgetUtilities(): void {
-  cache.clear();
+  bySlug.clear();
+  first = undefined;
 }
 
 /** What anyone may see of a utility (the web app's branding, the invoice header). */

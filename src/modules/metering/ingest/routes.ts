@@ -134,8 +134,8 @@ export async function routes(app: App, deps: AppDeps) {
     '/api/gateways/telegrams',
     {
       config: { access: 'gateway' },
-      // The token is checked before anything else, the body included.
-      preValidation: async (req) => {
+      // The token is checked before anything else: onRequest, before the body is read.
+      onRequest: async (req) => {
         (req as FastifyRequest & { gateway?: { id: number } }).gateway = await authenticateGateway(deps.database.db, utilityOf(req).id, req.headers.authorization);
       },
       bodyLimit: 2 * 1024 * 1024,

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The request path under load (issue 12, item 8), one command:
+#   bash bench/request-path.bench.sh [N customers, default 100000] [postgres://user@host:port, default postgres://postgres@127.0.0.1:5432]
+# Seeds N demo customers into the database wodnik_bench_http (once: kept between runs while it holds N
+# customers; RESEED=1 starts it again), starts the server as in production (NODE_ENV=production,
+# LOG_LEVEL info, log to a file) on 127.0.0.1:3101, signs in as the demo customer and loads the portal
+# overview and /healthz from a second process (autocannon, bench/request-path.bench.ts), then stops the
+# server. PROFILE=1 runs the server under `node --cpu-prof` (profile in the printed folder).
+# SECONDS_PER_RUN (default 10), CONNECTIONS (20), RATE (2000) tune the runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-100000}
+PG=${2:-postgres://postgres@127.0.0.1:5432}
+DB=wodnik_bench_http
+URL="$PG/$DB"
+PORT=3101
+# A key for this bench database only (it seals the demo radio keys).
+KEY=5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e
+WORK=$(mktemp -d /tmp/wodnik-request-path.XXXXXX)
+
+echo "machine: $(nproc) × $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), node $(node -v), $(psql "$PG/postgres" -tAc 'show server_version' | cut -d' ' -f1)"
+echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ' + uncommitted changes in src')"
+
+have=$(psql "$PG/postgres" -tAc "select 1 from pg_database where datname = '$DB'")
+count=0
+if [[ "$have" == 1 && -z "${RESEED:-}" ]]; then
+  count=$(psql "$URL" -tAc "select count(*) from customers c join utilities u on u.id = c.utility_id where u.slug = 'zgk-demo'" 2>/dev/null || echo 0)
+fi
+if [[ "$count" != "$N" ]]; then
+  echo "seeding $N customers into $DB..."
+  psql "$PG/postgres" -qc "drop database if exists $DB" -c "create database $DB"
+  DATABASE_URL="$URL" WODNIK_SECRET_KEY=$KEY node bin/wodnik.js seed --customers "$N" | grep -E '^Seeding|^Created' || true
+  psql "$URL" -qc 'vacuum analyze'
+fi
+
+PROF=()
+if [[ -n "${PROFILE:-}" ]]; then PROF=(--cpu-prof --cpu-prof-dir="$WORK/profile"); fi
+NODE_ENV=production WODNIK_SECRET_KEY=$KEY DATABASE_URL="$URL" HOST=127.0.0.1 PORT=$PORT \
+  WODNIK_DEFAULT_UTILITY=zgk-demo PUBLIC_URL=http://127.0.0.1:$PORT \
+  node "${PROF[@]}" bin/wodnik.js serve --port $PORT > "$WORK/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null && break
+  kill -0 $SERVER 2>/dev/null || { cat "$WORK/server.log"; exit 1; }
+  sleep 0.5
+done
+
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+SERVER_PID=$SERVER DATABASE_URL="$URL" BASE="http://127.0.0.1:$PORT" EMAIL=anna.kowalska@example.com PASSWORD=Wodnik-Demo-2026 \
+  RUN_SECONDS=${SECONDS_PER_RUN:-10} CONNECTIONS=${CONNECTIONS:-20} RATE=${RATE:-2000} \
+  node bin/run-ts.js bench/request-path.bench.ts
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "server log: $(wc -l < "$WORK/server.log") lines in $WORK/server.log"
+
+kill -TERM $SERVER
+wait $SERVER 2>/dev/null || true
+trap - EXIT
+if [[ -n "${PROFILE:-}" ]]; then echo "CPU profile: $(ls "$WORK"/profile/*.cpuprofile)"; fi
