@@ -17,12 +17,19 @@ import { warn } from './warnings.ts';
 
 const usable = (m: Meter) => m.readings.filter((r) => !r.held).sort((a, b) => a.day - b.day);
 
-/** A meter replaced by another of the same role installed on or after its last reading: it needs no estimate. */
-function isRetired(meter: Meter, all: Meter[]): boolean {
+/**
+ * A meter replaced before or at the period's start by another of the same
+ * role installed by the period's end (on or after this one's last reading):
+ * it was not in use in the period, so it needs no estimate.
+ */
+function isRetired(meter: Meter, all: Meter[], period: { from: number; to: number }): boolean {
   const own = usable(meter);
-  if (own.length === 0) return true;
   const last = own[own.length - 1].day;
-  return all.some((o) => o !== meter && o.role === meter.role && usable(o).length > 0 && usable(o)[0].day >= last);
+  if (last > period.from) return false;
+  return all.some((o) => {
+    const first = o !== meter && o.role === meter.role ? usable(o)[0] : undefined;
+    return first !== undefined && first.day >= last && first.day <= period.to;
+  });
 }
 
 export interface MeterResult {
@@ -59,7 +66,7 @@ export function meterConsumption(meter: Meter, all: Meter[], period: { from: num
     const closing = chain[chain.length - 1];
     return { basis: basis(first, closing, closing.value - first.value, null), warnings };
   }
-  if (!opening || isRetired(meter, all)) return null;
+  if (!opening || isRetired(meter, all, period)) return null;
 
   const actual = readings.filter((r) => r.source !== 'estimated');
   const estimate = estimateConsumption(actual, opening.day, period);

@@ -6,6 +6,11 @@
  * volumes and prices cannot lose a digit.
  */
 
+import { BillingInputError } from './errors.ts';
+
+/** Largest result of a rounding: sums of a few thousand of them stay below 2^53. */
+const MAX_AMOUNT = 2 ** 40;
+
 /** `"135.5"` at scale 3 → 135500; null when the text is not a plain decimal with at most `scale` places. */
 export function parseScaled(text: string, scale: number, allowNegative = false): number | null {
   const m = /^(-)?(\d{1,12})(?:\.(\d+))?$/.exec(text);
@@ -28,5 +33,10 @@ export function roundDiv(numerator: number | bigint, denominator: number | bigin
   const n = BigInt(numerator);
   const d = BigInt(denominator);
   const q = (2n * (n < 0n ? -n : n) + d) / (2n * d);
-  return Number(n < 0n ? -q : q);
+  const result = Number(n < 0n ? -q : q);
+  // Sums of results must stay exact too: refuse amounts no utility bills rather than lose a grosz.
+  if (Math.abs(result) > MAX_AMOUNT) {
+    throw new BillingInputError('billing.too_large', '$', 'kwota lub ilość zbyt duża do rozliczenia', 'an amount or quantity too large to bill');
+  }
+  return result;
 }

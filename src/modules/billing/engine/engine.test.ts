@@ -69,6 +69,29 @@ describe('billing engine: worked examples', () => {
     expect(out.warnings).toEqual([]);
   });
 
+  it('does not estimate a meter exchanged on the day the period starts, but does estimate one exchanged after the period', () => {
+    const atStart = simulate(doc({
+      period: { from: '2026-03-01', to: '2026-04-30' },
+      services: ['water'],
+      meters: [
+        { serial: 'OLD', role: 'main', readings: [r('2025-12-31', '480.000'), r('2026-02-28', '500.000')] },
+        { serial: 'NEW', role: 'main', readings: [r('2026-02-28', '0.000'), r('2026-04-30', '4.000')] },
+      ],
+    }));
+    expect([lines(atStart)[0][3], atStart.estimated, atStart.warnings]).toEqual(['4.000', false, []]); // 4.000 − 0.000 on the new meter only
+    const after = simulate(doc({
+      period: { from: '2026-03-01', to: '2026-04-30' },
+      services: ['water'],
+      meters: [
+        { serial: 'OLD', role: 'main', readings: [r('2025-10-31', '470.000'), r('2025-12-31', '480.000'), r('2026-02-28', '490.000'), r('2026-05-20', '503.000')] },
+        { serial: 'NEW', role: 'main', readings: [r('2026-05-20', '0.000')] },
+      ],
+    }));
+    // no reading of OLD between 1 March and 30 April: 6 months before (31 Aug…1 Mar: 31 Oct 470.000 → 28 Feb 490.000,
+    // 20.000 in 120 days) × 61 days (28 Feb → 30 Apr) = 10.1666… → 10.167
+    expect([lines(after)[0][3], after.estimated]).toEqual(['10.167', true]);
+  });
+
   const main = { serial: 'M', role: 'main', readings: [r('2026-04-30', '200.000'), r('2026-06-30', '230.000')] };
   const garden = { serial: 'G', role: 'garden', readings: [r('2026-04-30', '50.000'), r('2026-06-30', '55.500')] };
 
@@ -272,6 +295,7 @@ describe('billing engine: bad input', () => {
     ['overlapping tariffs', doc({ tariffs: [tariff('2025-01-01', '2026-05-31'), tariff('2026-05-31', null)] }), 'billing.tariff_overlap', 'overlap'],
     ['an unknown channel', doc({ delivery: [{ from: '2026-01-01', channel: 'fax' }] }), 'billing.bad_input', 'delivery[0].channel'],
     ['a sewage price missing while sewage is billed', doc({ tariffs: [tariff('2025-01-01', null, { sewage: undefined })] }), 'billing.price_missing', 'sewage'],
+    ['an amount too large to bill', doc({ tariffs: [tariff('2025-01-01', null, { water: '999999999.00' })], meters: [{ serial: 'M', role: 'main', readings: [r('2026-04-30', '0.000'), r('2026-06-30', '999999.000')] }] }), 'billing.too_large', 'too large'],
   ])('refuses %s with a code and where', (_name, d, code, where) => {
     const got = bad(d);
     expect(got?.[0]).toBe(code);

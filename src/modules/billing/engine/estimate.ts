@@ -36,12 +36,12 @@ export function estimateConsumption(actual: Reading[], openingDay: Day, period: 
   const sixMonths = span(actual, addMonths(period.from, -6) - 1, period.from);
   if (sixMonths) {
     const { first, last } = sixMonths;
-    return { quantity: roundDiv((last.value - first.value) * days, last.day - first.day), method: 'six_months' };
+    return { quantity: roundDiv(BigInt(last.value - first.value) * BigInt(days), last.day - first.day), method: 'six_months' };
   }
   const yearBefore = span(actual, addMonths(period.from, -12) - 1, addMonths(period.to, -12));
   if (yearBefore) {
     const { first, last } = yearBefore;
-    return { quantity: roundDiv((last.value - first.value) * days, last.day - first.day), method: 'year_before' };
+    return { quantity: roundDiv(BigInt(last.value - first.value) * BigInt(days), last.day - first.day), method: 'year_before' };
   }
   const year = Number(fromDay(period.from).slice(0, 4)) - 1;
   const lastYear = span(actual, toDay(`${year}-01-01`) - 1, toDay(`${year}-12-31`));

@@ -17,5 +17,5 @@ export interface RateTotal {
 export function vatTotals(lines: { net: number; vat: number }[]): RateTotal[] {
   const byRate = new Map<number, number>();
   for (const l of lines) byRate.set(l.vat, (byRate.get(l.vat) ?? 0) + l.net);
-  return [...byRate.entries()].sort((a, b) => a[0] - b[0]).map(([rate, net]) => ({ rate, net, vat: roundDiv(net * rate, 100) }));
+  return [...byRate.entries()].sort((a, b) => a[0] - b[0]).map(([rate, net]) => ({ rate, net, vat: roundDiv(BigInt(net) * BigInt(rate), 100) }));
 }

@@ -36,7 +36,7 @@ export function tariffParts(tariffs: Tariff[], period: { from: Day; to: Day }): 
 /** The quantity's share per part (same order), the last part taking the remainder. */
 export function splitByDays(quantity: number, parts: { from: Day; to: Day }[]): number[] {
   const total = parts.reduce((s, p) => s + (p.to - p.from + 1), 0);
-  const shares = parts.map((p) => roundDiv(quantity * (p.to - p.from + 1), total));
+  const shares = parts.map((p) => roundDiv(BigInt(quantity) * BigInt(p.to - p.from + 1), total));
   shares[shares.length - 1] = quantity - shares.slice(0, -1).reduce((s, q) => s + q, 0);
   return shares;
 }
