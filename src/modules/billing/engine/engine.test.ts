@@ -261,6 +261,12 @@ describe('billing engine: warnings', () => {
     expect(codes(held)).toEqual(['reading.held']);
   });
 
+  it('warns when no main meter has readings for the period while water is billed', () => {
+    const out = simulate(doc({ period, services: ['water'], meters: [{ serial: 'G', role: 'garden', readings: [r('2025-12-31', '1.000'), r('2026-02-28', '2.000')] }] }));
+    expect(out.warnings.map((w) => [w.code, w.blocking])).toEqual([['meter.no_main', true]]);
+    expect(lines(out)[0]).toEqual(['water', '2026-01-01', '2026-02-28', '0.000', '4.20', '0.00']);
+  });
+
   it('gives a correction the difference between the issued bill and the recomputed one', () => {
     const input = (closing: string) => doc({ period, tariffs: [tariff('2025-01-01', null)], meters: [{ ...meter, readings: [r('2025-12-31', '120.000'), r('2026-02-28', closing)] }] });
     const before = bill(parseBillingInput(input('135.500'))); // 15.500: 65.10 + 105.40 + 12.00 = 182.50; VAT 14.60
