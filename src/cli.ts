@@ -58,7 +58,7 @@ keys
   .option('--utility <slug>', 'utility the modules belong to')
   .action(async (file: string, opts) => (await import('./modules/metering/ingest/cli.ts')).keysImportCommand(file, opts));
 
-const billing = program.command('billing').description('billing');
+const billing = program.command('billing').description('billing: the engine on one contract');
 billing
   .command('simulate')
   .description('the billing engine on one contract described in a JSON file ("-" for standard input); prints the bill as JSON, no database')

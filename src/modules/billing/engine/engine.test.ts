@@ -121,6 +121,15 @@ describe('billing engine: worked examples', () => {
     expect([out.net, out.vat, out.gross]).toEqual(['219.60', '17.57', '237.17']);
   });
 
+  it('reads amounts and readings given as JSON numbers, and a VAT rate given as text, as the same decimals', () => {
+    const asText = simulate(doc({ meters: [main, garden] }));
+    const asNumbers = simulate(doc({
+      tariffs: [{ from: '2025-01-01', water: 4.2, sewage: 6.8, feePaper: 6, feeEinvoice: 3.6, vat: '8' }],
+      meters: [{ ...main, readings: [r('2026-04-30', 200 as unknown as string), r('2026-06-30', 230 as unknown as string)] }, garden],
+    }));
+    expect(asNumbers).toEqual(asText);
+  });
+
   it('bills water only (no sewage line), the fee still charged', () => {
     const out = simulate(doc({ services: ['water'], meters: [main, garden] }));
     expect(lines(out)).toEqual([

@@ -51,7 +51,8 @@ function tariff(v: unknown, path: string): Tariff {
   const from = date(t.from, `${path}.from`);
   const to = t.to === undefined || t.to === null ? null : date(t.to, `${path}.to`);
   if (to !== null && to < from) throw bad(`${path}.to`, 'koniec przed początkiem', 'the end is before the start');
-  const vat = t.vat;
+  // a rate written as text ("8") is the same rate
+  const vat = typeof t.vat === 'string' && /^\d{1,3}$/.test(t.vat) ? Number(t.vat) : t.vat;
   if (typeof vat !== 'number' || !Number.isInteger(vat) || vat < 0 || vat > 100) throw bad(`${path}.vat`, 'oczekiwano stawki VAT w procentach (liczba całkowita 0–100)', 'a VAT rate in percent is expected (an integer 0–100)');
   return { from, to, water: optionalMoney('water'), sewage: optionalMoney('sewage'), feePaper: optionalMoney('feePaper'), feeEinvoice: optionalMoney('feeEinvoice'), vat };
 }
