@@ -11,14 +11,13 @@ import { BillingInputError } from './errors.ts';
 /** Largest result of a rounding: sums of a few thousand of them stay below 2^53. */
 const MAX_AMOUNT = 2 ** 40;
 
-/** `"135.5"` at scale 3 → 135500; null when the text is not a plain decimal with at most `scale` places. */
-export function parseScaled(text: string, scale: number, allowNegative = false): number | null {
-  const m = /^(-)?(\d{1,12})(?:\.(\d+))?$/.exec(text);
-  if (!m || (m[1] && !allowNegative)) return null;
-  const frac = m[3] ?? '';
+/** `"135.5"` at scale 3 → 135500; null when the text is not a plain non-negative decimal with at most `scale` places. */
+export function parseScaled(text: string, scale: number): number | null {
+  const m = /^(\d{1,12})(?:\.(\d+))?$/.exec(text);
+  if (!m) return null;
+  const frac = m[2] ?? '';
   if (frac.length > scale) return null;
-  const value = Number(m[2]) * 10 ** scale + Number(frac.padEnd(scale, '0') || '0');
-  return m[1] ? -value : value;
+  return Number(m[1]) * 10 ** scale + Number(frac.padEnd(scale, '0') || '0');
 }
 
 /** 135500 at scale 3 → `"135.500"`; -5 at scale 2 → `"-0.05"`. */
