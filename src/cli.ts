@@ -58,6 +58,14 @@ keys
   .option('--utility <slug>', 'utility the modules belong to')
   .action(async (file: string, opts) => (await import('./modules/metering/ingest/cli.ts')).keysImportCommand(file, opts));
 
+const billing = program.command('billing').description('billing: the engine on one contract');
+billing
+  .command('simulate')
+  .description('the billing engine on one contract described in a JSON file ("-" for standard input); prints the bill as JSON, no database')
+  .argument('<file>', 'the JSON document: period, services, delivery, tariffs, meters')
+  .option('--basis', "also print each meter's opening and closing reading (the reading basis)")
+  .action(async (file: string, opts) => (await import('./commands/billing-simulate.ts')).simulateCommand(file, opts));
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
