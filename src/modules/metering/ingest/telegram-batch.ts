@@ -83,6 +83,13 @@ export function quarantineReason(d: DecodedItem, module: ModuleMatch | undefined
   return null;
 }
 
+/** The quarantine reason and message of a decoded telegram, or null when it becomes a reading candidate. */
+export function quarantineOf(d: DecodedItem, module: ModuleMatch | undefined): { code: string; message: string } | null {
+  const code = quarantineReason(d, module);
+  if (code === null) return null;
+  return { code, message: (code === d.error?.code ? d.error.message : QUARANTINE_MESSAGES[code]) ?? code };
+}
+
 export function alarmBits(alarms: AlarmKind[]): number {
   let bits = 0;
   for (const a of alarms) bits |= 1 << ALARM_KINDS.indexOf(a);
@@ -222,15 +229,15 @@ export class TelegramBatchBuilder {
     }
     if (!identity) this.unidentified.add(hex);
     const module = identity ? this.lookup(d.manufacturer!, d.radioId!) : undefined;
-    const reason = quarantineReason(d, module);
+    const reason = quarantineOf(d, module);
     const meterId = module?.meterId ?? null;
     if (reason) {
       const q = this.quarantine;
       q.sha256.push(hash('sha256', bytes, 'hex'));
       q.hex.push(hex);
       q.receivedAt.push(this.iso.get(receivedAt));
-      q.reason.push(reason);
-      q.message.push((reason === d.error?.code ? d.error.message : QUARANTINE_MESSAGES[reason]) ?? reason);
+      q.reason.push(reason.code);
+      q.message.push(reason.message);
       q.manufacturer.push(d.manufacturer ?? null);
       q.radioId.push(d.radioId ?? null);
     } else {
