@@ -19,7 +19,7 @@ import type { SecretBox } from '../../../lib/secret-box.ts';
 import { makeDecode } from './decode-core.ts';
 import { addCounts, emptyCounts, IngestSession } from './ingest.ts';
 import { Keyring, loadModules } from './keyring.ts';
-import { quarantineOf, RepeatFilter, TelegramBatchBuilder, type Reception, type TelegramSource } from './telegram-batch.ts';
+import { RepeatFilter, TelegramBatchBuilder, type Outcome, type Reception, type TelegramSource } from './telegram-batch.ts';
 
 /** Reasons that a key or a fitted module can cure. */
 export const CURABLE = ['ingest.unknown_module', 'ingest.no_meter', 'wmbus.no_key', 'wmbus.wrong_key'];
@@ -74,13 +74,8 @@ export async function reprocessQuarantine(database: Database, box: SecretBox, ut
       const reception: Reception = { utilityId, source: first.source as TelegramSource, detail: first.source_detail, uploadId: first.upload_id };
       const session = await IngestSession.open(tx, copy, reception);
       const builder = new TelegramBatchBuilder(reception, lookup, new RepeatFilter(), group.length);
-      // What each entry is now: still a quarantine reason (kept, reason updated), or a reading candidate (released).
-      const outcome: Array<{ code: string; message: string } | null> = [];
-      for (const e of group) {
-        const d = decode(e.raw);
-        outcome.push(quarantineOf(d, d.manufacturer && d.radioId ? lookup(d.manufacturer, d.radioId) : undefined));
-        builder.add(hexOf(e.raw).toUpperCase(), e.raw, new Date(e.received_at).getTime(), null, d);
-      }
+      // What each entry is now: a reading candidate (released below), or still a quarantine reason (kept, reason updated).
+      const outcome: Outcome[] = group.map((e) => builder.add(hexOf(e.raw).toUpperCase(), e.raw, new Date(e.received_at).getTime(), null, decode(e.raw)));
       const batch = builder.finish();
       // Logged when first received: not again; the quarantine rows are brought up to date below, not inserted.
       const none = { sha256: [], hex: [], receivedAt: [], reason: [], message: [], manufacturer: [], radioId: [] };
@@ -88,8 +83,8 @@ export async function reprocessQuarantine(database: Database, box: SecretBox, ut
       counts = addCounts(counts, c);
       for (const [i, e] of group.entries()) {
         const o = outcome[i];
-        if (o) await tx.updateTable('quarantine').set({ reason: o.code, message: o.message }).where('id', '=', e.id).execute();
-        else {
+        if (typeof o === 'object') await tx.updateTable('quarantine').set({ reason: o.code, message: o.message }).where('id', '=', e.id).execute();
+        else if (o === 'candidate') {
           await tx.deleteFrom('quarantine').where('id', '=', e.id).execute();
           result.released++;
         }
