@@ -575,6 +575,7 @@ export interface Utilities {
 export interface WalkbyUploads {
   bad_line_samples: Generated<Json>;
   bad_lines: Generated<number>;
+  bytes_done: Generated<Int8>;
   created_at: Generated<Timestamp>;
   duplicates: Generated<number>;
   duration_ms: number | null;
