@@ -58,6 +58,8 @@ export interface WalkbyOptions {
   limits?: WalkbyLimits;
   /** Commit in segments (default: on the embedded database only). */
   segmented?: boolean;
+  /** Called after each committed segment (progress reports; tests stop an import there as a crash would). */
+  onSegment?: (p: { segment: number; bytesDone: number; uploadId: number }) => void | Promise<void>;
 }
 
 export interface BadLine {
@@ -316,25 +318,18 @@ function inProgress(): AppError {
 
 /** The spool file in segments of about `size` bytes ending at a line end, from byte `from`. */
 async function* segmentsOf(file: string, from: number, size: number): AsyncGenerator<{ data: Buffer; end: number }> {
-  let parts: Buffer[] = [];
-  let len = 0;
+  let rest: Buffer = Buffer.alloc(0);
   let offset = from;
   for await (const c of createReadStream(file, { start: from, highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>) {
-    parts.push(c);
-    len += c.length;
-    if (len < size) continue;
-    const all = Buffer.concat(parts, len);
-    const cut = all.lastIndexOf(0x0a) + 1;
-    if (cut === 0) {
-      parts = [all];
-      continue;
+    rest = rest.length ? Buffer.concat([rest, c]) : c;
+    // The first line end at or after `size` closes a segment (a line is at most a few kB: lines are cut at MAX_LINE).
+    for (let nl = rest.length >= size ? rest.indexOf(0x0a, size - 1) : -1; nl >= 0; nl = rest.length >= size ? rest.indexOf(0x0a, size - 1) : -1) {
+      offset += nl + 1;
+      yield { data: rest.subarray(0, nl + 1), end: offset };
+      rest = rest.subarray(nl + 1);
     }
-    offset += cut;
-    yield { data: all.subarray(0, cut), end: offset };
-    parts = cut < all.length ? [all.subarray(cut)] : [];
-    len = all.length - cut;
   }
-  if (len > 0) yield { data: Buffer.concat(parts, len), end: offset + len };
+  if (rest.length > 0) yield { data: rest, end: offset + rest.length };
 }
 
 /** Gives the connection to whatever queued during the last segment (the dialect's lock is first come, first served). */
@@ -371,6 +366,7 @@ async function importSegmented(input: AsyncIterable<Buffer>, opts: WalkbyOptions
       }
       // 3. Segment by segment, each in its own transaction with the upload's progress.
       st.bytes = from;
+      let segment = 0;
       try {
         for await (const seg of segmentsOf(spool, from, limits.commitBytes)) {
           await withCopyTx(opts.database, tenant, async (tx, copy) => {
@@ -383,6 +379,7 @@ async function importSegmented(input: AsyncIterable<Buffer>, opts: WalkbyOptions
             await tx.updateTable('walkby_uploads').set({ ...progress(st, null), bytes_done: seg.end }).where('id', '=', st.uploadId).execute();
           });
           await yieldConnection();
+          await opts.onSegment?.({ segment: ++segment, bytesDone: seg.end, uploadId: st.uploadId });
         }
         if (st.telegrams === 0) throw noTelegrams(st.samples);
       } catch (err) {
