@@ -15,15 +15,12 @@
  * the server; a scratch database is created and dropped. The generated file is
  * kept in /tmp and reused (its keys are derived from the meter number).
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { once } from 'node:events';
+import { createReadStream, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { sql } from 'kysely';
-import { secretBox } from '../src/lib/secret-box.ts';
-import { buildTelegram, toHex } from '../src/modules/metering/ingest/testing/telegram-builder.ts';
 import { importWalkby } from '../src/modules/metering/ingest/walkby.ts';
 import { createScratchDatabase } from '../test/support/db.ts';
+import { generate, SECRET, seedMeters } from './walkby-fixture.ts';
 
 const arg = (name: string, d: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -35,35 +32,6 @@ const threadsArg = process.argv.includes('--threads') ? arg('threads', 1) : unde
 const batchArg = process.argv.includes('--batch') ? arg('batch', 5000) : undefined;
 const FILES = arg('files', 1);
 const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const SECRET = '22'.repeat(32);
-
-const keyOf = (i: number) => createHash('sha256').update(`bench-key-${i}`).digest().subarray(0, 16);
-const idOf = (i: number) => String(40_000_000 + i);
-
-async function generate(file: string, from = 0): Promise<void> {
-  if (existsSync(file)) return;
-  const t0 = performance.now();
-  const out = createWriteStream(file);
-  const start = Date.UTC(2026, 9, 1);
-  let n = 0;
-  for (let k = from; k < from + PER_METER; k++) {
-    let chunk = '';
-    for (let i = 0; i < METERS; i++) {
-      const when = new Date(start + k * 12 * 3600_000);
-      const dt = { y: when.getUTCFullYear(), mo: when.getUTCMonth() + 1, d: when.getUTCDate(), h: when.getUTCHours(), mi: 0 };
-      const hex = toHex(buildTelegram({ manufacturer: 'APA', id: idOf(i), totalM3: 100 + i / 1000 + k * 0.25, meterDatetime: dt, key: keyOf(i), accessNumber: k }));
-      chunk += `${when.toISOString()};-${60 + (i % 30)};${hex}\n`;
-      n++;
-      // 2 % heard twice (walking past again), 1 % from modules nobody registered.
-      if (i % 50 === 7) (chunk += `${when.toISOString()};-80;${hex}\n`), n++;
-      if (i % 100 === 3) (chunk += toHex(buildTelegram({ manufacturer: 'APA', id: idOf(METERS + i), totalM3: 1, key: keyOf(METERS + i), accessNumber: k })) + '\n'), n++;
-    }
-    if (!out.write(chunk)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-  console.log(`generated ${n} lines (${(statSync(file).size / 1e6).toFixed(0)} MB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-}
 
 /** This process's CPU per thread (main, decode worker, the loader's thread, V8 GC helpers), from /proc; sampled, so that an ended worker still counts. */
 const threadSeconds = new Map<string, number>();
@@ -88,25 +56,14 @@ async function main() {
   const files: string[] = [];
   for (let f = 0; f < FILES; f++) {
     const file = `/tmp/wodnik-walkby-${METERS}x${PER_METER}${f ? `-part${f + 1}` : ''}.txt`;
-    await generate(file, f * PER_METER);
+    await generate(file, METERS, PER_METER, f * PER_METER);
     files.push(file);
   }
 
   const database = await createScratchDatabase(base, 'wodnik_bench', { poolSize: 4, keep: process.argv.includes('--keep-db') });
   try {
     const u = await database.db.insertInto('utilities').values({ slug: 'bench', name: 'Bench', short_name: 'B' }).returning('id').executeTakeFirstOrThrow();
-    await sql`insert into service_points (utility_id, code, street, building, postal_code, locality, route_order)
-      select ${u.id}, 'SP' || g, 'ul. Długa', g::text, '00-001', 'Wodnikowo', g from generate_series(1, ${METERS}) g`.execute(database.db);
-    const box = secretBox(Buffer.from(SECRET, 'hex'));
-    const ids = Array.from({ length: METERS }, (_, i) => idOf(i));
-    const sealed = Array.from({ length: METERS }, (_, i) => box.seal(keyOf(i)));
-    await sql`insert into radio_modules (utility_id, manufacturer, radio_id, key_enc)
-      select ${u.id}, 'APA', r, k from unnest(${ids}::text[], ${sealed}::text[]) as x(r, k)`.execute(database.db);
-    await sql`insert into meters (utility_id, service_point_id, role, serial_number, installed_on, radio_module_id)
-      select ${u.id}, sp.id, 'main', 'SN' || sp.code, '2024-01-01', rm.id
-      from service_points sp join radio_modules rm on rm.utility_id = sp.utility_id and rm.radio_id = (40000000 + sp.route_order - 1)::text
-      where sp.utility_id = ${u.id}`.execute(database.db);
-    await sql`analyze`.execute(database.db);
+    await seedMeters(database, u.id, METERS);
 
     const pgCpu = async () => {
       // CPU seconds of this database's client backends (PostgreSQL runs on the same machine), from /proc.

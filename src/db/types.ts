@@ -216,7 +216,7 @@ export interface EmailRequests {
 export interface Files {
   content_type: string;
   created_at: Generated<Timestamp>;
-  data: Buffer;
+  data: Uint8Array;
   id: Generated<Int8>;
   name: string;
   sha256: string;
@@ -367,10 +367,10 @@ export interface Quarantine {
   manufacturer: string | null;
   message: string;
   radio_id: string | null;
-  raw: Buffer;
+  raw: Uint8Array;
   reason: string;
   received_at: Timestamp;
-  sha256: Buffer;
+  sha256: Uint8Array;
   source: string;
   source_detail: string | null;
   upload_id: Int8 | null;
@@ -512,7 +512,7 @@ export interface Telegrams {
   manufacturer: string | null;
   meter_id: Int8 | null;
   radio_id: string | null;
-  raw: Buffer;
+  raw: Uint8Array;
   received_at: Timestamp;
   rssi: number | null;
   source: string;
@@ -596,6 +596,7 @@ export interface Utilities {
 export interface WalkbyUploads {
   bad_line_samples: Generated<Json>;
   bad_lines: Generated<number>;
+  bytes_done: Generated<Int8>;
   created_at: Generated<Timestamp>;
   duplicates: Generated<number>;
   duration_ms: number | null;

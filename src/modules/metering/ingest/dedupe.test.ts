@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { classify, REPEAT_WINDOW_MS } from './ingest.ts';
+import { classify } from './ingest.ts';
 import { RepeatFilter } from './telegram-batch.ts';
+
+/** README: "the same value again within 15 minutes is the same reading". */
+const MINUTE = 60_000;
 
 describe('classify: a candidate against its meter latest remote reading', () => {
   const last = { at: Date.UTC(2026, 10, 25, 8, 0), valueM3: 12.5 };
@@ -15,11 +18,12 @@ describe('classify: a candidate against its meter latest remote reading', () => 
   it('is late when older (the database decides)', () => {
     expect(classify(last, last.at - 1, 12.4, true)).toBe('late');
   });
-  it('without a meter clock, the same value within the window is a repeat; a new value or a later time is new', () => {
+  it('without a meter clock, the same value within 15 minutes is a repeat; a new value or 15 minutes later is new', () => {
     expect(classify(last, last.at + 30_000, 12.5, false)).toBe('repeat');
+    expect(classify(last, last.at + 15 * MINUTE - 1, 12.5, false)).toBe('repeat');
     expect(classify(last, last.at + 30_000, 12.5004, false)).toBe('repeat');
     expect(classify(last, last.at + 30_000, 12.501, false)).toBe('new');
-    expect(classify(last, last.at + REPEAT_WINDOW_MS, 12.5, false)).toBe('new');
+    expect(classify(last, last.at + 15 * MINUTE, 12.5, false)).toBe('new');
     // With the meter's own clock a later time is always a new reading.
     expect(classify(last, last.at + 30_000, 12.5, true)).toBe('new');
   });

@@ -7,6 +7,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../../db/tenant.ts';
 import type { SecretBox } from '../../../lib/secret-box.ts';
+import { warsawToInstant } from './local-time.ts';
 
 export interface ModuleEntry {
   moduleId: number;
@@ -15,6 +16,8 @@ export interface ModuleEntry {
   keyEnc: string | null;
   /** The current meter (removed_on is null) carrying the module, if any. */
   meterId: number | null;
+  /** When that meter was installed (epoch ms, Warsaw midnight of its installation day): no reading of it is older. */
+  installedFrom: number | null;
 }
 
 /** A key file without a manufacturer column stores '' (any manufacturer with that id). */
@@ -83,16 +86,23 @@ const moduleQuery = (tx: Tx) =>
   tx
     .selectFrom('radio_modules as rm')
     .leftJoin('meters as m', (j) => j.onRef('m.utility_id', '=', 'rm.utility_id').onRef('m.radio_module_id', '=', 'rm.id').on('m.removed_on', 'is', null))
-    .select(['rm.id as moduleId', 'rm.manufacturer', 'rm.radio_id as radioId', 'rm.key_enc as keyEnc', 'm.id as meterId']);
+    .select(['rm.id as moduleId', 'rm.manufacturer', 'rm.radio_id as radioId', 'rm.key_enc as keyEnc', 'm.id as meterId', 'm.installed_on as installedOn']);
+
+type ModuleRow = Omit<ModuleEntry, 'installedFrom'> & { installedOn: string | null };
+
+function entryOf({ installedOn, ...row }: ModuleRow): ModuleEntry {
+  const d = installedOn ? /^(\d{4})-(\d{2})-(\d{2})/.exec(installedOn) : null;
+  return { ...row, installedFrom: d ? warsawToInstant(Number(d[1]), Number(d[2]), Number(d[3])).getTime() : null };
+}
 
 /** Every module of the utility (a walk-by import touches most of them). */
 export async function loadAllModules(tx: Tx): Promise<ModuleEntry[]> {
-  return moduleQuery(tx).execute();
+  return (await moduleQuery(tx).execute()).map(entryOf);
 }
 
 /** Only the modules with these printed ids (a gateway's batch names a few). */
 export async function loadModules(tx: Tx, radioIds: string[]): Promise<ModuleEntry[]> {
   if (radioIds.length === 0) return [];
   const ids = [...new Set(radioIds.map((i) => i.toLowerCase()))];
-  return moduleQuery(tx).where(sql<boolean>`lower(rm.radio_id) = any(${ids}::text[])`).execute();
+  return (await moduleQuery(tx).where(sql<boolean>`lower(rm.radio_id) = any(${ids}::text[])`).execute()).map(entryOf);
 }

@@ -6,6 +6,7 @@
  */
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { asBuffer } from '../../../db/bytea.ts';
 import { badRequest } from '../../../lib/errors.ts';
 
 export const MAX_LINE = 4096;
@@ -41,7 +42,7 @@ export async function* unpacked(source: AsyncIterable<Buffer | Uint8Array | stri
 }
 
 function toBuffer(c: Buffer | Uint8Array | string): Buffer {
-  return typeof c === 'string' ? Buffer.from(c, 'latin1') : Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+  return typeof c === 'string' ? Buffer.from(c, 'latin1') : asBuffer(c);
 }
 
 /** Yields the file's lines in groups (one group per incoming chunk, maybe empty), numbered from 1. */

@@ -11,6 +11,7 @@ import { findDefaultUtility, findUtilityBySlug } from '../../utilities/service.t
 import { ingestTelegrams } from './fixed.ts';
 import type { IncomingTelegram, IngestCounts } from './ingest.ts';
 import { parseMqttPayload, subscriptionOf, topicParts } from './mqtt-payload.ts';
+import { TIME_OUT_OF_RANGE } from './telegram-batch.ts';
 
 export interface MqttIngest {
   stop(): Promise<void>;
@@ -56,6 +57,9 @@ export async function startMqttIngestion(
     }
     for (let i = 0; i < telegrams.length; i += MAX_BATCH) {
       const counts = await ingestTelegrams(deps.database, box, utility.id, { source: 'mqtt', detail: topic.slice(0, 200), uploadId: null }, telegrams.slice(i, i + MAX_BATCH));
+      const early = counts.byReason[TIME_OUT_OF_RANGE];
+      // Kept in the quarantine with the reason; said here too, since a gateway's clock is usually at fault.
+      if (early) log('warn', `${topic}: ${early} telegram(s) quarantined as ${TIME_OUT_OF_RANGE} (time in the future or before the meter's installation)`);
       opts.onBatch?.(counts);
     }
   };

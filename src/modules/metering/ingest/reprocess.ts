@@ -7,14 +7,19 @@
  * the ones that now decode become readings and leave the quarantine; the rest
  * stay, with their reason brought up to date. The reception log already has
  * them, so nothing is logged again.
+ *
+ * An entry leaves the quarantine only when it decodes to a reading candidate
+ * (its reading is written now, or was stored before): what leaves is decided
+ * per entry from its own decoding, never by looking it up in the batch.
  */
 import { withCopyTx } from '../../../db/bulk.ts';
+import { hexOf } from '../../../db/bytea.ts';
 import type { Database } from '../../../db/connection.ts';
 import type { SecretBox } from '../../../lib/secret-box.ts';
 import { makeDecode } from './decode-core.ts';
 import { addCounts, emptyCounts, IngestSession } from './ingest.ts';
 import { Keyring, loadModules } from './keyring.ts';
-import { RepeatFilter, TelegramBatchBuilder, type Reception, type TelegramSource } from './telegram-batch.ts';
+import { RepeatFilter, TelegramBatchBuilder, type Outcome, type Reception, type TelegramSource } from './telegram-batch.ts';
 
 /** Reasons that a key or a fitted module can cure. */
 export const CURABLE = ['ingest.unknown_module', 'ingest.no_meter', 'wmbus.no_key', 'wmbus.wrong_key'];
@@ -30,8 +35,7 @@ export interface ReprocessResult {
 
 interface Entry {
   id: number;
-  sha256: Buffer;
-  raw: Buffer;
+  raw: Uint8Array;
   received_at: Date;
   source: string;
   source_detail: string | null;
@@ -45,7 +49,7 @@ export async function reprocessQuarantine(database: Database, box: SecretBox, ut
   return withCopyTx(database, { utilityId }, async (tx, copy) => {
     const entries = (await tx
       .selectFrom('quarantine')
-      .select(['id', 'sha256', 'raw', 'received_at', 'source', 'source_detail', 'upload_id'])
+      .select(['id', 'raw', 'received_at', 'source', 'source_detail', 'upload_id'])
       .where('reason', 'in', CURABLE)
       .where((eb) => eb.fn('lower', ['radio_id']), 'in', ids)
       .orderBy('received_at')
@@ -70,24 +74,17 @@ export async function reprocessQuarantine(database: Database, box: SecretBox, ut
       const reception: Reception = { utilityId, source: first.source as TelegramSource, detail: first.source_detail, uploadId: first.upload_id };
       const session = await IngestSession.open(tx, copy, reception);
       const builder = new TelegramBatchBuilder(reception, lookup, new RepeatFilter(), group.length);
-      const outcome = new Map<string, { code: string; message: string } | null>();
-      for (const e of group) {
-        const bytes = new Uint8Array(e.raw);
-        const d = decode(bytes);
-        builder.add(Buffer.from(bytes).toString('hex').toUpperCase(), bytes, new Date(e.received_at).getTime(), null, d);
-      }
+      // What each entry is now: a reading candidate (released below), or still a quarantine reason (kept, reason updated).
+      const outcome: Outcome[] = group.map((e) => builder.add(hexOf(e.raw).toUpperCase(), e.raw, new Date(e.received_at).getTime(), null, decode(e.raw)));
       const batch = builder.finish();
-      // Still in quarantine: their (possibly new) reason; the others leave it.
-      batch.quarantine.sha256.forEach((sha, i) => outcome.set(sha, { code: batch.quarantine.reason[i], message: batch.quarantine.message[i] }));
       // Logged when first received: not again; the quarantine rows are brought up to date below, not inserted.
       const none = { sha256: [], hex: [], receivedAt: [], reason: [], message: [], manufacturer: [], radioId: [] };
       const c = await session.ingest({ ...batch, log: new Uint8Array(0), logged: 0, quarantine: none });
       counts = addCounts(counts, c);
-      for (const e of group) {
-        const sha = e.sha256.toString('hex');
-        const o = outcome.get(sha);
-        if (o) await tx.updateTable('quarantine').set({ reason: o.code, message: o.message }).where('id', '=', e.id).execute();
-        else {
+      for (const [i, e] of group.entries()) {
+        const o = outcome[i];
+        if (typeof o === 'object') await tx.updateTable('quarantine').set({ reason: o.code, message: o.message }).where('id', '=', e.id).execute();
+        else if (o === 'candidate') {
           await tx.deleteFrom('quarantine').where('id', '=', e.id).execute();
           result.released++;
         }

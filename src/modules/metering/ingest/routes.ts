@@ -13,6 +13,7 @@ import { importKeys } from './keys.ts';
 import { reprocessQuarantine } from './reprocess.ts';
 import { closeTask, listQuarantine, listTasks, listUploads } from './queries.ts';
 import * as S from './schema.ts';
+import { CLOCK_SLACK_MS } from './telegram-batch.ts';
 import { importWalkby } from './walkby.ts';
 
 /** Walk-by files may be large; they are streamed, never held whole. */
@@ -35,6 +36,15 @@ function tooLarge(maxBytes: number) {
     pl: `Plik jest większy niż ${Math.round(maxBytes / 1024 / 1024)} MB. Nic nie zapisano.`,
     en: `The file is larger than ${Math.round(maxBytes / 1024 / 1024)} MB. Nothing was saved.`,
   });
+}
+
+function timeInFuture(indexes: number[]) {
+  return badRequest(
+    'gateways.time_in_future',
+    'Czas odbioru telegramu jest o ponad dobę późniejszy niż czas serwera (prosimy sprawdzić zegar bramki). Nic z tej partii nie zapisano.',
+    "A telegram's receive time is more than a day ahead of the server's (check the gateway's clock). Nothing of this batch was stored.",
+    { indexes: indexes.slice(0, 100) },
+  );
 }
 
 /** The part's stream, ending in an error (not silently cut) when the size limit was hit. */
@@ -146,6 +156,9 @@ export async function routes(app: App, deps: AppDeps) {
       const body = req.body as { telegrams: Array<{ hex: string; receivedAt?: string; rssi?: number }> };
       const now = new Date();
       const telegrams = body.telegrams.map((t) => ({ hex: t.hex.toUpperCase(), receivedAt: t.receivedAt ? new Date(t.receivedAt) : now, rssi: t.rssi }));
+      // A gateway whose clock is ahead: the batch is refused as a whole (the gateway still holds it and can send it again).
+      const ahead = telegrams.flatMap((t, index) => (t.receivedAt.getTime() > now.getTime() + CLOCK_SLACK_MS ? [index] : []));
+      if (ahead.length) throw timeInFuture(ahead);
       if (telegrams.length === 0) return { accepted: 0, telegrams: 0, readings: 0, pending: 0, duplicates: 0, quarantined: 0, byReason: {} };
       const counts = await ingestTelegrams(deps.database, box(), utilityOf(req).id, { source: 'gateway', detail: `gateway:${gateway.id}`, uploadId: null }, telegrams);
       return { accepted: telegrams.length, ...counts };

@@ -62,6 +62,8 @@ export interface TelegramBatch {
 
 export interface ModuleMatch {
   meterId: number | null;
+  /** The meter's installation (epoch ms); a reading time before it is refused. */
+  installedFrom?: number | null;
 }
 export type LookupModule = (manufacturer: string, radioId: string) => ModuleMatch | undefined;
 
@@ -71,8 +73,29 @@ const QUARANTINE_MESSAGES: Record<string, string> = {
   'ingest.no_volume': 'the telegram carries no total volume',
 };
 
-/** A meter's clock more than a day ahead of the receiver is wrong; the receive time is used then. */
-const CLOCK_SLACK_MS = 86_400_000;
+/**
+ * A meter's clock more than a day ahead of the receiver is wrong; the receive
+ * time is used then. A receive time more than a day ahead of the server is
+ * wrong too (a gateway's clock): such a telegram is refused.
+ */
+export const CLOCK_SLACK_MS = 86_400_000;
+
+/** The quarantine code of a telegram whose time is outside the sane window (see timeRefusal). */
+export const TIME_OUT_OF_RANGE = 'ingest.time_out_of_range';
+
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * Why a time is not a reading's time, or null when it is: more than a day
+ * after now (a receiver's clock ahead), or before the meter's installation
+ * (a clock reset to 2000/2001 after a battery change, a gateway that lost
+ * its time). Such a telegram is kept in the quarantine, never read.
+ */
+export function timeRefusal(at: number, now: number, installedFrom: number | null | undefined): string | null {
+  if (at > now + CLOCK_SLACK_MS) return `the time ${new Date(at).toISOString()} is more than a day in the future`;
+  if (installedFrom != null && at < installedFrom) return `the reading time ${new Date(at).toISOString()} is before the meter's installation (${isoDay(installedFrom + 43_200_000)})`;
+  return null;
+}
 
 /** The quarantine reason of a decoded telegram, or null when it becomes a reading candidate. */
 export function quarantineReason(d: DecodedItem, module: ModuleMatch | undefined): string | null {
@@ -81,6 +104,13 @@ export function quarantineReason(d: DecodedItem, module: ModuleMatch | undefined
   if (!module?.meterId) return 'ingest.no_meter';
   if (d.totalM3 === undefined) return 'ingest.no_volume';
   return null;
+}
+
+/** The quarantine reason and message of a decoded telegram, or null when it becomes a reading candidate. */
+function quarantineOf(d: DecodedItem, module: ModuleMatch | undefined): { code: string; message: string } | null {
+  const code = quarantineReason(d, module);
+  if (code === null) return null;
+  return { code, message: (code === d.error?.code ? d.error.message : QUARANTINE_MESSAGES[code]) ?? code };
 }
 
 export function alarmBits(alarms: AlarmKind[]): number {
@@ -146,6 +176,11 @@ export class IsoCache {
   }
 }
 
+/** What TelegramBatchBuilder.add made of a telegram. */
+export type Outcome = 'repeat' | 'candidate' | { code: string; message: string };
+const REPEAT: Outcome = 'repeat';
+const CANDIDATE: Outcome = 'candidate';
+
 export class TelegramBatchBuilder {
   private readonly log: CopyBuffer;
   private readonly unidentified = new Set<string>();
@@ -169,6 +204,8 @@ export class TelegramBatchBuilder {
     private readonly lookup: LookupModule,
     private readonly repeats: RepeatFilter,
     capacity = 1024,
+    /** The server's time, for refusing receive times in the future. */
+    private readonly now = Date.now(),
   ) {
     this.candMeter = new Float64Array(capacity);
     this.candAt = new Float64Array(capacity);
@@ -212,33 +249,48 @@ export class TelegramBatchBuilder {
     this.candClock = u(this.candClock);
   }
 
-  /** One telegram: its bytes and the same as upper-case hex, receive time (epoch ms), RSSI, and what decoding found. */
-  add(hex: string, bytes: Uint8Array, receivedAt: number, rssi: number | null | undefined, d: DecodedItem): void {
+  /**
+   * One telegram: its bytes and the same as upper-case hex, receive time (epoch ms), RSSI, and what decoding found.
+   * Returns what became of it: heard again (dropped), a reading candidate, or a quarantine entry with its reason.
+   */
+  add(hex: string, bytes: Uint8Array, receivedAt: number, rssi: number | null | undefined, d: DecodedItem): Outcome {
     this.received++;
     const identity = d.manufacturer && d.radioId ? `${d.manufacturer}:${d.radioId}` : null;
     if (identity ? this.repeats.repeated(identity, bytes) : this.unidentified.has(hex)) {
       this.repeatedCount++;
-      return;
+      return REPEAT;
     }
     if (!identity) this.unidentified.add(hex);
     const module = identity ? this.lookup(d.manufacturer!, d.radioId!) : undefined;
-    const reason = quarantineReason(d, module);
+    let reason = quarantineOf(d, module);
+    let readAt = 0;
+    let clock: number | null = null;
+    // A receive time in the future is refused (and logged at the server's time), whatever else is wrong with the telegram.
+    const future = timeRefusal(receivedAt, this.now, null);
+    if (future) {
+      reason = { code: TIME_OUT_OF_RANGE, message: `receive ${future}` };
+      receivedAt = this.now;
+    } else if (!reason) {
+      clock = this.readTime(d.meterDatetime, receivedAt);
+      readAt = clock ?? receivedAt;
+      const early = timeRefusal(readAt, this.now, module?.installedFrom);
+      if (early) reason = { code: TIME_OUT_OF_RANGE, message: early };
+    }
     const meterId = module?.meterId ?? null;
     if (reason) {
       const q = this.quarantine;
       q.sha256.push(hash('sha256', bytes, 'hex'));
       q.hex.push(hex);
       q.receivedAt.push(this.iso.get(receivedAt));
-      q.reason.push(reason);
-      q.message.push((reason === d.error?.code ? d.error.message : QUARANTINE_MESSAGES[reason]) ?? reason);
+      q.reason.push(reason.code);
+      q.message.push(reason.message);
       q.manufacturer.push(d.manufacturer ?? null);
       q.radioId.push(d.radioId ?? null);
     } else {
-      const clock = this.readTime(d.meterDatetime, receivedAt);
       if (this.cand === this.candMeter.length) this.grow();
       const c = this.cand++;
       this.candMeter[c] = meterId!;
-      this.candAt[c] = clock ?? receivedAt;
+      this.candAt[c] = readAt;
       this.candClock[c] = clock === null ? 0 : 1;
       this.candValue[c] = d.totalM3!;
       this.candAlarms[c] = d.alarms.length ? alarmBits(d.alarms) : 0;
@@ -254,6 +306,7 @@ export class TelegramBatchBuilder {
     if (meterId === null) log.nul(10);
     else log.int(meterId, 10);
     log.rows++;
+    return reason ?? CANDIDATE;
   }
 
   finish(): TelegramBatch {

@@ -4,6 +4,7 @@
  * assigning it to a meter reader for a period, and its progress.
  */
 import { sql } from 'kysely';
+import { asBuffer } from '../../../db/bytea.ts';
 import type { Tx } from '../../../db/tenant.ts';
 import { AppError, badRequest, conflict, notFound } from '../../../lib/errors.ts';
 import { normalizeStreet, sortStops } from './order.ts';
@@ -370,7 +371,7 @@ export async function readingPhoto(tx: Tx, readingId: number): Promise<{ content
     .where('r.id', '=', readingId)
     .executeTakeFirst();
   if (!row) throw notFound('reading.photo_not_found', 'Ten odczyt nie ma zdjęcia.', 'This reading has no photo.');
-  return { contentType: row.content_type, data: Buffer.from(row.data), name: row.name };
+  return { contentType: row.content_type, data: asBuffer(row.data), name: row.name };
 }
 
 export type { StopRow };

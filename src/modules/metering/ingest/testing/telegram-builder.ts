@@ -34,6 +34,8 @@ export interface KamstrupSpec {
   meterDatetime?: { y: number; mo: number; d: number; h: number; mi: number };
   /** Alarm bits of record 02 FF 20: 1 dry, 2 reverse, 4 leak, 8 burst. */
   alarms: number;
+  /** Newer meters' 32-bit status record 04 FF 23 (0x10 tamper, 0x20 low battery). */
+  status32?: number;
 }
 
 /** A Kamstrup (KAM, cold water) full frame, CI 0x78, unencrypted, with its alarm record 02 FF 20. */
@@ -41,6 +43,7 @@ export function buildKamstrupTelegram(spec: KamstrupSpec): Uint8Array {
   const m = manufacturerCode('KAM');
   const a = address({ manufacturer: 'KAM', id: spec.id, totalM3: 0, version: 0x1b, deviceType: 0x16 });
   const records = [0x02, 0xff, 0x20, spec.alarms & 0xff, (spec.alarms >> 8) & 0xff, 0x04, 0x13, ...u32le(Math.round(spec.totalM3 * 1000))];
+  if (spec.status32 !== undefined) records.push(0x04, 0xff, 0x23, ...u32le(spec.status32));
   if (spec.meterDatetime) records.push(0x04, 0x6d, ...typeF(spec.meterDatetime));
   const body = [0x44, m & 0xff, m >> 8, ...a, 0x78, ...records];
   return Uint8Array.from([body.length, ...body]);
