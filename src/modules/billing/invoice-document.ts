@@ -192,9 +192,15 @@ const fail = (code: string, pl: string, en: string, details?: Record<string, unk
   throw badRequest(code, pl, en, details);
 };
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
 function checkDate(value: string, field: string) {
-  const d = new Date(`${value}T00:00:00Z`);
-  if (!DATE.test(value) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) {
+  const y = Number(value.slice(0, 4));
+  const m = Number(value.slice(5, 7));
+  const d = Number(value.slice(8, 10));
+  const ok = DATE.test(value) && m >= 1 && m <= 12 && d >= 1 && d <= (m === 2 && isLeap(y) ? 29 : DAYS_IN_MONTH[m - 1]);
+  if (!ok) {
     fail('invoice.bad_date', `Nieprawidłowa data w polu ${field}: oczekiwano RRRR-MM-DD.`, `Invalid date in ${field}: expected YYYY-MM-DD.`, { field, value });
   }
 }

@@ -5,16 +5,19 @@
  * deterministic (same document → same bytes: no clock, no random ids, fixed
  * element order, UTF-8 without BOM, no pretty-printing).
  *
- * Built with xmlbuilder2 (escaping, namespaces and well-formedness are its
- * job, not string concatenation's). Element order follows the schema's
+ * Written with fast-xml-parser's XMLBuilder from a plain object whose key
+ * order is the schema's element order (escaping is the library's job, not
+ * string concatenation's; it is several times faster than a DOM builder,
+ * which matters at 2,000 invoices a second with validation). Element order follows the schema's
  * sequences; MF's utility-billing sample (FA_3_Przykład_25) was the model.
  */
-import { create } from 'xmlbuilder2';
-import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
+import { XMLBuilder } from 'fast-xml-parser';
 import {
   checkInvoiceDocument,
   type Address,
   type BillingDocument,
+  type CorrectionDocument,
+  type InvoiceDocument,
   type InvoiceLine,
   type MeterReading,
   type ReadingSource,
@@ -53,75 +56,135 @@ const plNumber = (t: number) => formatThousandths(t).replace('.', ',');
 /** The schema's token types collapse whitespace; collapsing here makes the bytes say exactly what is meant. */
 const tok = (s: string) => s.replace(/\s+/g, ' ').trim();
 
-type Node = XMLBuilder;
-const el = (parent: Node, name: string, text: string | number) => parent.ele(name).txt(typeof text === 'number' ? String(text) : tok(text)).up();
-
-function address(parent: Node, a: Address) {
-  const n = parent.ele('Adres');
-  el(n, 'KodKraju', 'PL');
-  el(n, 'AdresL1', a.line1);
-  el(n, 'AdresL2', `${tok(a.postalCode)} ${tok(a.city)}`);
+/** An element's content in fast-xml-parser's object form: text, children (key order = element order; arrays repeat), or `@_` attributes with `#text`. */
+type Content = string | Element | Element[];
+interface Element {
+  [name: string]: Content;
 }
 
-function rateSums(fa: Node, totals: Totals) {
+const xmlBuilder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  textNodeName: '#text',
+  processEntities: true, // the library escapes &, <, >, quotes
+  suppressEmptyNode: false,
+  format: false, // no pretty-printing: the bytes are what KOD I hashes
+});
+
+const address = (a: Address): Element => ({
+  KodKraju: 'PL',
+  AdresL1: tok(a.line1),
+  AdresL2: `${tok(a.postalCode)} ${tok(a.city)}`,
+});
+
+function rateSums(fa: Element, totals: Totals) {
   for (const r of totals.byRate) {
-    el(fa, `P_13_${RATE_FIELD[r.vatRate]}`, formatGrosze(r.net));
-    el(fa, `P_14_${RATE_FIELD[r.vatRate]}`, formatGrosze(r.vat));
+    fa[`P_13_${RATE_FIELD[r.vatRate]}`] = formatGrosze(r.net);
+    fa[`P_14_${RATE_FIELD[r.vatRate]}`] = formatGrosze(r.vat);
   }
-  el(fa, 'P_15', formatGrosze(totals.gross));
+  fa.P_15 = formatGrosze(totals.gross);
 }
 
 /** The fixed annotations of a water utility's invoice: no cash method, no self-billing, no reverse charge, no split payment, no exemption, no new means of transport, no simplified triangular procedure, no margin scheme. */
-function annotations(fa: Node) {
-  const a = fa.ele('Adnotacje');
-  el(a, 'P_16', 2);
-  el(a, 'P_17', 2);
-  el(a, 'P_18', 2);
-  el(a, 'P_18A', 2);
-  el(a.ele('Zwolnienie'), 'P_19N', 1);
-  el(a.ele('NoweSrodkiTransportu'), 'P_22N', 1);
-  el(a, 'P_23', 2);
-  el(a.ele('PMarzy'), 'P_PMarzyN', 1);
-}
+const ANNOTATIONS: Element = {
+  P_16: '2',
+  P_17: '2',
+  P_18: '2',
+  P_18A: '2',
+  Zwolnienie: { P_19N: '1' },
+  NoweSrodkiTransportu: { P_22N: '1' },
+  P_23: '2',
+  PMarzy: { P_PMarzyN: '1' },
+};
 
-function note(fa: Node, key: string, value: string, line?: number) {
-  const n = fa.ele('DodatkowyOpis');
-  if (line !== undefined) el(n, 'NrWiersza', line);
-  el(n, 'Klucz', key);
-  el(n, 'Wartosc', value);
-}
+const note = (key: string, value: string, line?: number): Element =>
+  line === undefined ? { Klucz: tok(key), Wartosc: tok(value) } : { NrWiersza: String(line), Klucz: tok(key), Wartosc: tok(value) };
 
 const reading = (r: MeterReading) => `${r.date} ${plNumber(r.value)} m³ (odczyt ${SOURCE_LABEL[r.source]})`;
+const readingBasis = (doc: BillingDocument) =>
+  doc.readings.map((r) => note(`Wodomierz ${r.meterSerial}`, `odczyt początkowy ${reading(r.opening)}, końcowy ${reading(r.closing)}`));
 
-function readingBasis(fa: Node, doc: BillingDocument) {
-  for (const r of doc.readings) note(fa, `Wodomierz ${r.meterSerial}`, `odczyt początkowy ${reading(r.opening)}, końcowy ${reading(r.closing)}`);
+/** Estimated lines are marked by their line number. */
+const estimateNotes = (lines: readonly InvoiceLine[], firstNo: number) =>
+  lines.flatMap((l, i) => (l.estimated ? [note('Ilość', 'szacunkowa (do rozliczenia po odczycie rzeczywistym)', firstNo + i)] : []));
+
+function line(no: number, l: InvoiceLine, before: boolean): Element {
+  const w: Element = {
+    NrWierszaFa: String(no),
+    P_7: tok(l.name),
+    P_8A: UNIT_LABEL[l.unit],
+    P_8B: formatThousandths(l.quantity),
+    P_9A: formatGrosze(l.unitPrice),
+    P_11: formatGrosze(l.net),
+    P_12: String(l.vatRate),
+  };
+  if (before) w.StanPrzed = '1';
+  return w;
 }
 
-function line(fa: Node, no: number, l: InvoiceLine, before: boolean) {
-  const w = fa.ele('FaWiersz');
-  el(w, 'NrWierszaFa', no);
-  el(w, 'P_7', l.name);
-  el(w, 'P_8A', UNIT_LABEL[l.unit]);
-  el(w, 'P_8B', formatThousandths(l.quantity));
-  el(w, 'P_9A', formatGrosze(l.unitPrice));
-  el(w, 'P_11', formatGrosze(l.net));
-  el(w, 'P_12', String(l.vatRate));
-  if (before) el(w, 'StanPrzed', 1);
+function payment(dueDate: string | undefined, account: string): Element {
+  const p: Element = {};
+  if (dueDate !== undefined) p.TerminPlatnosci = { Termin: dueDate };
+  p.FormaPlatnosci = '6'; // przelew (bank transfer)
+  p.RachunekBankowy = { NrRB: account.replace(/\s/g, '').replace(/^PL/i, ''), OpisRachunku: 'Indywidualny rachunek do wpłat' };
+  return p;
 }
 
-function estimateNotes(fa: Node, lines: readonly InvoiceLine[], firstNo: number) {
-  lines.forEach((l, i) => {
-    if (l.estimated) note(fa, 'Ilość', 'szacunkowa (do rozliczenia po odczycie rzeczywistym)', firstNo + i);
-  });
+function seller(doc: BillingDocument, nip: string): Element {
+  const p: Element = { DaneIdentyfikacyjne: { NIP: nip, Nazwa: tok(doc.seller.name) }, Adres: address(doc.seller.address) };
+  const { email, phone } = doc.seller;
+  if (email !== undefined || phone !== undefined) {
+    const c: Element = {};
+    if (email !== undefined) c.Email = tok(email);
+    if (phone !== undefined) c.Telefon = tok(phone);
+    p.DaneKontaktowe = c;
+  }
+  return p;
 }
 
-function payment(fa: Node, dueDate: string | undefined, account: string) {
-  const p = fa.ele('Platnosc');
-  if (dueDate !== undefined) el(p.ele('TerminPlatnosci'), 'Termin', dueDate);
-  el(p, 'FormaPlatnosci', 6); // przelew (bank transfer)
-  const rb = p.ele('RachunekBankowy');
-  el(rb, 'NrRB', account.replace(/\s/g, '').replace(/^PL/i, ''));
-  el(rb, 'OpisRachunku', 'Indywidualny rachunek do wpłat');
+const buyer = (doc: BillingDocument, nip: string | null): Element => ({
+  // A consumer has no tax id on the invoice: BrakID.
+  DaneIdentyfikacyjne: nip !== null ? { NIP: nip, Nazwa: tok(doc.buyer.name) } : { BrakID: '1', Nazwa: tok(doc.buyer.name) },
+  Adres: address(doc.buyer.address),
+  NrKlienta: tok(doc.buyer.customerNumber),
+  JST: '2', // not a local-government unit's subordinate unit
+  GV: '2', // not a VAT group member
+});
+
+function invoiceBody(fa: Element, doc: InvoiceDocument) {
+  rateSums(fa, doc.totals);
+  fa.Adnotacje = ANNOTATIONS;
+  fa.RodzajFaktury = 'VAT';
+  fa.DodatkowyOpis = [
+    ...(doc.estimated ? [note('Rozliczenie', 'Faktura szacunkowa: zużycie oszacowane, różnicę rozliczy następny odczyt rzeczywisty')] : []),
+    ...readingBasis(doc),
+    ...estimateNotes(doc.lines, 1),
+  ];
+  fa.FaWiersz = doc.lines.map((l, i) => line(i + 1, l, false));
+  fa.Rozliczenie = { DoZaplaty: formatGrosze(doc.totals.gross) };
+  fa.Platnosc = payment(doc.dueDate, doc.paymentAccount);
+}
+
+/** A correction shows the differences in P_13/P_14/P_15 and the lines before (StanPrzed) and after, as MF's KOR samples do. */
+function correctionBody(fa: Element, doc: CorrectionDocument) {
+  rateSums(fa, doc.difference);
+  fa.Adnotacje = ANNOTATIONS;
+  fa.RodzajFaktury = 'KOR';
+  fa.PrzyczynaKorekty = tok(doc.reason);
+  const k: Element = { DataWystFaKorygowanej: doc.corrected.issueDate, NrFaKorygowanej: tok(doc.corrected.number) };
+  if (doc.corrected.ksefNumber !== null) {
+    k.NrKSeF = '1';
+    k.NrKSeFFaKorygowanej = doc.corrected.ksefNumber;
+  } else {
+    k.NrKSeFN = '1'; // the corrected invoice was issued outside KSeF
+  }
+  fa.DaneFaKorygowanej = k;
+  const n = doc.before.lines.length;
+  fa.DodatkowyOpis = [...readingBasis(doc), ...estimateNotes(doc.after.lines, n + 1)];
+  fa.FaWiersz = [...doc.before.lines.map((l, i) => line(i + 1, l, true)), ...doc.after.lines.map((l, i) => line(n + i + 1, l, false))];
+  const gross = doc.difference.gross;
+  fa.Rozliczenie = gross >= 0 ? { DoZaplaty: formatGrosze(gross) } : { DoRozliczenia: formatGrosze(-gross) };
+  fa.Platnosc = payment(gross > 0 ? doc.dueDate : undefined, doc.paymentAccount);
 }
 
 /**
@@ -131,80 +194,29 @@ function payment(fa: Node, dueDate: string | undefined, account: string) {
  */
 export function buildFa3(doc: BillingDocument): Uint8Array {
   const { sellerNip, buyerNip } = checkInvoiceDocument(doc);
-  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele(FA3_NAMESPACE, 'Faktura');
-
-  const h = root.ele('Naglowek');
-  h.ele('KodFormularza').att('kodSystemowy', 'FA (3)').att('wersjaSchemy', '1-0E').txt('FA');
-  el(h, 'WariantFormularza', 3);
-  el(h, 'DataWytworzeniaFa', doc.createdAt);
-  el(h, 'SystemInfo', 'Wodnik');
-
-  const p1 = root.ele('Podmiot1');
-  const id1 = p1.ele('DaneIdentyfikacyjne');
-  el(id1, 'NIP', sellerNip);
-  el(id1, 'Nazwa', doc.seller.name);
-  address(p1, doc.seller.address);
-  if (doc.seller.email !== undefined || doc.seller.phone !== undefined) {
-    const c = p1.ele('DaneKontaktowe');
-    if (doc.seller.email !== undefined) el(c, 'Email', doc.seller.email);
-    if (doc.seller.phone !== undefined) el(c, 'Telefon', doc.seller.phone);
-  }
-
-  const p2 = root.ele('Podmiot2');
-  const id2 = p2.ele('DaneIdentyfikacyjne');
-  if (buyerNip !== null) el(id2, 'NIP', buyerNip);
-  else el(id2, 'BrakID', 1); // a consumer: no tax id on the invoice
-  el(id2, 'Nazwa', doc.buyer.name);
-  address(p2, doc.buyer.address);
-  el(p2, 'NrKlienta', doc.buyer.customerNumber);
-  el(p2, 'JST', 2); // not a local-government unit's subordinate unit
-  el(p2, 'GV', 2); // not a VAT group member
-
-  const fa = root.ele('Fa');
-  el(fa, 'KodWaluty', 'PLN');
-  el(fa, 'P_1', doc.issueDate);
-  if (doc.issuePlace !== undefined) el(fa, 'P_1M', doc.issuePlace);
-  el(fa, 'P_2', doc.number);
-  const okres = fa.ele('OkresFa');
-  el(okres, 'P_6_Od', doc.period.from);
-  el(okres, 'P_6_Do', doc.period.to);
-
-  if (doc.kind === 'invoice') {
-    rateSums(fa, doc.totals);
-    annotations(fa);
-    el(fa, 'RodzajFaktury', 'VAT');
-    if (doc.estimated) note(fa, 'Rozliczenie', 'Faktura szacunkowa: zużycie oszacowane, różnicę rozliczy następny odczyt rzeczywisty');
-    readingBasis(fa, doc);
-    estimateNotes(fa, doc.lines, 1);
-    doc.lines.forEach((l, i) => line(fa, i + 1, l, false));
-    el(fa.ele('Rozliczenie'), 'DoZaplaty', formatGrosze(doc.totals.gross));
-    payment(fa, doc.dueDate, doc.paymentAccount);
-  } else {
-    // A correction shows the differences in P_13/P_14/P_15 and the lines
-    // before (StanPrzed) and after, as MF's KOR samples do.
-    rateSums(fa, doc.difference);
-    annotations(fa);
-    el(fa, 'RodzajFaktury', 'KOR');
-    el(fa, 'PrzyczynaKorekty', doc.reason);
-    const k = fa.ele('DaneFaKorygowanej');
-    el(k, 'DataWystFaKorygowanej', doc.corrected.issueDate);
-    el(k, 'NrFaKorygowanej', doc.corrected.number);
-    if (doc.corrected.ksefNumber !== null) {
-      el(k, 'NrKSeF', 1);
-      el(k, 'NrKSeFFaKorygowanej', doc.corrected.ksefNumber);
-    } else {
-      el(k, 'NrKSeFN', 1); // the corrected invoice was issued outside KSeF
-    }
-    readingBasis(fa, doc);
-    const n = doc.before.lines.length;
-    estimateNotes(fa, doc.after.lines, n + 1);
-    doc.before.lines.forEach((l, i) => line(fa, i + 1, l, true));
-    doc.after.lines.forEach((l, i) => line(fa, n + i + 1, l, false));
-    const gross = doc.difference.gross;
-    if (gross >= 0) el(fa.ele('Rozliczenie'), 'DoZaplaty', formatGrosze(gross));
-    else el(fa.ele('Rozliczenie'), 'DoRozliczenia', formatGrosze(-gross));
-    payment(fa, gross > 0 ? doc.dueDate : undefined, doc.paymentAccount);
-  }
-
-  return Buffer.from(root.end({ prettyPrint: false }), 'utf8');
+  const fa: Element = {
+    KodWaluty: 'PLN',
+    P_1: doc.issueDate,
+    ...(doc.issuePlace !== undefined ? { P_1M: tok(doc.issuePlace) } : {}),
+    P_2: tok(doc.number),
+    OkresFa: { P_6_Od: doc.period.from, P_6_Do: doc.period.to },
+  };
+  if (doc.kind === 'invoice') invoiceBody(fa, doc);
+  else correctionBody(fa, doc);
+  const root: Element = {
+    '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
+    Faktura: {
+      '@_xmlns': FA3_NAMESPACE,
+      Naglowek: {
+        KodFormularza: { '@_kodSystemowy': 'FA (3)', '@_wersjaSchemy': '1-0E', '#text': 'FA' },
+        WariantFormularza: '3',
+        DataWytworzeniaFa: doc.createdAt,
+        SystemInfo: 'Wodnik',
+      },
+      Podmiot1: seller(doc, sellerNip),
+      Podmiot2: buyer(doc, buyerNip),
+      Fa: fa,
+    },
+  };
+  return Buffer.from(xmlBuilder.build(root) as string, 'utf8');
 }
