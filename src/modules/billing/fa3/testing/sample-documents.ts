@@ -71,11 +71,12 @@ const base = {
   seller: SELLER,
   period: { from: '2026-01-01', to: '2026-02-28' },
 };
+/** What the sample invoices (not the correction) share. */
+const invoiceBase = { kind: 'invoice' as const, ...base, dueDate: '2026-03-16', estimated: false };
 
 export function householdInvoice(): InvoiceDocument {
   return {
-    kind: 'invoice',
-    ...base,
+    ...invoiceBase,
     number: 'FV/2026/03/000123',
     buyer: HOUSEHOLD,
     paymentAccount: account(123),
@@ -84,8 +85,6 @@ export function householdInvoice(): InvoiceDocument {
     ],
     lines: HOUSEHOLD_LINES,
     totals: { byRate: [{ vatRate: 8, net: 18866, vat: 1509 }], net: 18866, vat: 1509, gross: 20375 },
-    dueDate: '2026-03-16',
-    estimated: false,
   };
 }
 
@@ -93,8 +92,7 @@ export function householdInvoice(): InvoiceDocument {
 // 8 %: net 180.00 + fee 1.000 × 6.00 = 186.00, VAT 14.88;  23 %: net 85.00, VAT 19.55; gross 305.43.
 export function businessInvoice(): InvoiceDocument {
   return {
-    kind: 'invoice',
-    ...base,
+    ...invoiceBase,
     number: 'FV/2026/03/000124',
     period: { from: '2026-02-01', to: '2026-02-28' },
     buyer: BUSINESS,
@@ -116,8 +114,6 @@ export function businessInvoice(): InvoiceDocument {
       vat: 3443,
       gross: 30543,
     },
-    dueDate: '2026-03-16',
-    estimated: false,
   };
 }
 
@@ -126,8 +122,7 @@ export function businessInvoice(): InvoiceDocument {
 // fee 2.000 × 3.60 = 7.20; net 3604.65, VAT 288.372 → 288.37, gross 3893.02.
 export function communityInvoice(): InvoiceDocument {
   return {
-    kind: 'invoice',
-    ...base,
+    ...invoiceBase,
     number: 'FV/2026/03/000125',
     buyer: COMMUNITY,
     paymentAccount: account(789),
@@ -140,8 +135,6 @@ export function communityInvoice(): InvoiceDocument {
       { name: 'Opłata abonamentowa (e-faktura)', quantity: 2000, unit: 'month', unitPrice: 360, net: 720, vatRate: 8 },
     ],
     totals: { byRate: [{ vatRate: 8, net: 360465, vat: 28837 }], net: 360465, vat: 28837, gross: 389302 },
-    dueDate: '2026-03-16',
-    estimated: false,
   };
 }
 
@@ -149,8 +142,7 @@ export function communityInvoice(): InvoiceDocument {
 // net 79.12, VAT 6.3296 → 6.33, gross 85.45.
 export function estimateInvoice(): InvoiceDocument {
   return {
-    kind: 'invoice',
-    ...base,
+    ...invoiceBase,
     number: 'FV/2026/03/000126',
     buyer: { ...HOUSEHOLD, name: 'Piotr Nowak', customerNumber: 'K/000321' },
     paymentAccount: account(321),
@@ -163,7 +155,6 @@ export function estimateInvoice(): InvoiceDocument {
       { name: 'Opłata abonamentowa (e-faktura)', quantity: 2000, unit: 'month', unitPrice: 360, net: 720, vatRate: 8 },
     ],
     totals: { byRate: [{ vatRate: 8, net: 7912, vat: 633 }], net: 7912, vat: 633, gross: 8545 },
-    dueDate: '2026-03-16',
     estimated: true,
   };
 }
