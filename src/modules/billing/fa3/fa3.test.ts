@@ -93,6 +93,19 @@ withSchema('FA(3) XML validates against the official schema', () => {
   });
 });
 
+describe('the validator without its schema', () => {
+  it('says the schema files are missing (fa3.schema_missing), it does not fetch them', () => {
+    let error: unknown;
+    try {
+      validateFa3(buildFa3(householdInvoice()), '/nonexistent/schemy/FA');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('fa3.schema_missing');
+  });
+});
+
 describe('what the XML says', () => {
   it('a household buyer is BrakID with no NIP; the seller has its NIP; the customer number is NrKlienta', () => {
     const xml = buildFa3(householdInvoice());
