@@ -274,6 +274,10 @@ export function checkInvoiceDocument(doc: BillingDocument): { sellerNip: string;
   const sellerNip = normalizeNip(doc.seller.nip, 'seller.nip');
   checkText(doc.seller.name, 'seller.name', 512);
   checkAddress(doc.seller.address, 'seller.address');
+  if (doc.seller.email !== undefined && !/^[^\s@]+@[^\s@]+$/.test(doc.seller.email)) {
+    fail('invoice.bad_email', 'Adres e-mail sprzedawcy jest nieprawidłowy.', 'The seller’s e-mail address is invalid.', { field: 'seller.email' });
+  }
+  if (doc.seller.phone !== undefined) checkText(doc.seller.phone, 'seller.phone', 16);
   checkText(doc.buyer.name, 'buyer.name', 512);
   checkAddress(doc.buyer.address, 'buyer.address');
   checkText(doc.buyer.customerNumber, 'buyer.customerNumber', 256);

@@ -223,6 +223,8 @@ describe('a document that would make a wrong invoice is refused, with a code and
     ['a line net that is not quantity × price', () => { const d = householdInvoice(); return { ...d, lines: [{ ...d.lines[0], net: 2206 }, ...d.lines.slice(1)] }; }, 'invoice.line_net_mismatch'],
     ['an impossible date', () => ({ ...householdInvoice(), dueDate: '2026-02-30' }), 'invoice.bad_date'],
     ['a name with a control character', () => ({ ...householdInvoice(), buyer: { ...householdInvoice().buyer, name: 'Jan\u0007Kowalski' } }), 'invoice.bad_text'],
+    ['a seller e-mail without @', () => ({ ...householdInvoice(), seller: { ...householdInvoice().seller, email: 'bok.example.pl' } }), 'invoice.bad_email'],
+    ['a seller phone longer than FA(3) allows (16)', () => ({ ...householdInvoice(), seller: { ...householdInvoice().seller, phone: '+48 22 758 99 00 wew. 12' } }), 'invoice.bad_text'],
     ['no lines', () => ({ ...householdInvoice(), lines: [], totals: { byRate: [], net: 0, vat: 0, gross: 0 } }), 'invoice.no_lines'],
     ['a fractional amount', () => { const d = householdInvoice(); return { ...d, lines: [{ ...d.lines[0], unitPrice: 420.5 }, ...d.lines.slice(1)] }; }, 'invoice.bad_number'],
     ['a malformed KSeF number of the corrected invoice', () => { const d = businessCorrection(); return { ...d, corrected: { ...d.corrected, ksefNumber: 'not-a-ksef-number' } }; }, 'invoice.ksef_number_invalid'],
