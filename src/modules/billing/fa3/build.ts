@@ -8,8 +8,9 @@
  * Written with fast-xml-parser's XMLBuilder from a plain object whose key
  * order is the schema's element order (escaping is the library's job, not
  * string concatenation's; it is several times faster than a DOM builder,
- * which matters at 2,000 invoices a second with validation). Element order follows the schema's
- * sequences; MF's utility-billing sample (FA_3_Przykład_25) was the model.
+ * which matters at 2,000 invoices a second with validation). Element order
+ * follows the schema's sequences; MF's utility-billing sample
+ * (FA_3_Przykład_25) was the model.
  */
 import { XMLBuilder } from 'fast-xml-parser';
 import {
@@ -165,7 +166,12 @@ function invoiceBody(fa: Element, doc: InvoiceDocument) {
   fa.Platnosc = payment(doc.dueDate, doc.paymentAccount);
 }
 
-/** A correction shows the differences in P_13/P_14/P_15 and the lines before (StanPrzed) and after, as MF's KOR samples do. */
+/**
+ * A correction shows the differences (after − before) in P_13/P_14/P_15, and
+ * the lines before (marked StanPrzed) and after as separate rows with their
+ * own numbers ("osobnych wierszy z odrębną numeracją", the schema's note on
+ * StanPrzed; MF's sample 2 reuses the number, which the schema also allows).
+ */
 function correctionBody(fa: Element, doc: CorrectionDocument) {
   rateSums(fa, doc.difference);
   fa.Adnotacje = ANNOTATIONS;
