@@ -73,6 +73,15 @@ withSchema('FA(3) XML validates against the official schema', () => {
     expect(result).toEqual({ valid: true });
   });
 
+  it('text with quotes, apostrophes, markup, an emoji and line breaks stays valid and reads back as given, whitespace collapsed', () => {
+    const d = householdInvoice();
+    const name = `Zakład "Fryzjerski" O'Brien <&> 💧\n  ul.\tKręta`;
+    const xml = buildFa3({ ...d, buyer: { ...d.buyer, name }, lines: d.lines.map((l, i) => (i === 0 ? { ...l, name: `${l.name} & "ścieki"` } : l)) });
+    expect(validateFa3(xml, schemaDir)).toEqual({ valid: true });
+    expect(one(xml, '/f:Faktura/f:Podmiot2/f:DaneIdentyfikacyjne/f:Nazwa')).toBe(`Zakład "Fryzjerski" O'Brien <&> 💧 ul. Kręta`);
+    expect(texts(xml, '//f:FaWiersz/f:P_7')[0]).toBe('Dostawa wody 01.01–20.01.2026 & "ścieki"');
+  });
+
   it('the validator refuses a file the schema does not allow (an amount with three decimals, a missing P_15)', () => {
     const xml = Buffer.from(buildFa3(householdInvoice())).toString('utf8');
     const threeDecimals = validateFa3(Buffer.from(xml.replace('<P_15>203.75</P_15>', '<P_15>203.750</P_15>')), schemaDir);
