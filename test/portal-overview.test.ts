@@ -5,11 +5,14 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_CUSTOMER_EMAIL, DEMO_PASSWORD, seedUtility } from '../src/modules/demo/seed.ts';
+import { seedUtility } from '../src/modules/demo/seed.ts';
 import { client, createTestApp, type Client, type TestApp } from './support/app.ts';
 import { TEST_PASSWORD, buildUser } from './support/factories.ts';
 
 const NOW = new Date();
+/** The demo customer and password as README.md gives them. */
+const DEMO_CUSTOMER_EMAIL = 'anna.kowalska@example.com';
+const DEMO_PASSWORD = 'Wodnik-Demo-2026';
 let t: TestApp;
 let zgk: number;
 let pwik: number;
