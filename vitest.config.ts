@@ -1,15 +1,21 @@
 import { defineConfig } from 'vitest/config';
 
-// One suite: unit tests beside the code (src/**, and the web app's pure
-// helpers in web/src/**), cross-module tests under test/, browser tests in
-// test/e2e. Database tests run on PGlite unless TEST_DATABASE_URL
-// points at a PostgreSQL server.
+// One suite in three projects, all run by `npm test`: `unit` (tests beside
+// the code in src/**, some of them on a database, and the web app's pure
+// helpers in web/src/**), `integration` (cross-module tests under test/) and
+// `e2e` (browser tests in test/e2e). `npm run test:unit` and friends run one.
+// Database tests run on PGlite unless TEST_DATABASE_URL points at a
+// PostgreSQL server.
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'web/src/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default'],
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'web/src/**/*.test.ts'] } },
+      { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**'] } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'] } },
+    ],
   },
 });

@@ -1,19 +1,16 @@
 /**
  * Staff: TOTP two-factor sign-in, staff users with roles, portal users added
  * by staff, and the activation letter (PDF with embedded font, read back with
- * pdftotext, whose code then registers the customer).
+ * PDF.js through test/support/pdf.ts, whose code then registers the customer).
  */
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import * as OTPAuth from 'otpauth';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, createTestApp, type Client, type TestApp } from './support/app.ts';
 import { TEST_PASSWORD, buildCustomer, buildUser, buildUtility } from './support/factories.ts';
 import { identityFixture, outbox } from './identity-support.ts';
+import { pdfText } from './support/pdf.ts';
 
 let t: TestApp;
 let slug: string;
@@ -195,7 +192,7 @@ describe('staff users', () => {
 
     // Self-registration with a fresh code is refused: this customer already has an account.
     const letter = await c.post(`/api/staff/customers/${customer.id}/activation-letter`, {});
-    const code = pdfText(letter.rawPayload).match(/[2-9A-HJ-NP-Z]{4}(?:-[2-9A-HJ-NP-Z]{4}){3}/)![0];
+    const code = (await pdfText(letter.rawPayload)).match(/[2-9A-HJ-NP-Z]{4}(?:-[2-9A-HJ-NP-Z]{4}){3}/)![0];
     const reg = await visitor().post('/api/auth/register', {
       customerNumber: customer.customer_number,
       activationCode: code,
@@ -208,13 +205,6 @@ describe('staff users', () => {
     expect(reg.json().error.code).toBe('registration.customer_has_account');
   });
 });
-
-function pdfText(pdf: Buffer): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'wodnik-letter-'));
-  const file = path.join(dir, 'letter.pdf');
-  writeFileSync(file, pdf);
-  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-}
 
 describe('activation letter', () => {
   it('is a PDF with the utility, the customer, a new code in Polish letters, and the code registers the customer', async () => {
@@ -234,7 +224,7 @@ describe('activation letter', () => {
     expect(r.headers['content-type']).toBe('application/pdf');
     expect(r.headers['content-disposition']).toMatch(/attachment; filename="kod-aktywacyjny-K-_-0042\.pdf"/);
     expect(r.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
-    const text = pdfText(r.rawPayload);
+    const text = await pdfText(r.rawPayload);
     for (const s of [
       'Zakład Wodociągów i Kanalizacji w Łęcznej Sp. z o.o.',
       'Grzegorz Brzęczyszczykiewicz',

@@ -5,11 +5,14 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_CUSTOMER_EMAIL, DEMO_PASSWORD, seedUtility } from '../src/modules/demo/seed.ts';
+import { seedUtility } from '../src/modules/demo/seed.ts';
 import { client, createTestApp, type Client, type TestApp } from './support/app.ts';
 import { TEST_PASSWORD, buildUser } from './support/factories.ts';
 
 const NOW = new Date();
+/** The demo customer and password as README.md gives them. */
+const DEMO_CUSTOMER_EMAIL = 'anna.kowalska@example.com';
+const DEMO_PASSWORD = 'Wodnik-Demo-2026';
 let t: TestApp;
 let zgk: number;
 let pwik: number;
@@ -109,7 +112,7 @@ describe('GET /api/staff/overview', () => {
 });
 
 describe('GET /api/staff/customers', () => {
-  it('finds customers by name, number and street, pages, and reports the total', async () => {
+  it('finds customers by name and by number, pages, and reports the total', async () => {
     const c = await login('zgk-demo', 'bok@zgk-demo.example');
     const byName = (await c.get('/api/staff/customers?q=kowalska')).json();
     expect(byName.items.map((i: { name: string }) => i.name)).toContain('Anna Kowalska');
@@ -132,6 +135,29 @@ describe('GET /api/staff/customers', () => {
     expect(page.items.map((i: { id: number }) => i.id)).toEqual(all.items.slice(30).map((i: { id: number }) => i.id));
     // Wildcards in the query are text, not patterns.
     expect((await c.get('/api/staff/customers?q=%25')).json().total).toBe(0);
+  });
+
+  it('finds customers by street, and by street and house number, in any letter case', async () => {
+    const c = await login('zgk-demo', 'bok@zgk-demo.example');
+    const everyone = await t.database.db.selectFrom('customers').select(['id', 'name', 'street', 'building']).where('utility_id', '=', zgk).orderBy('id').execute();
+    const someone = everyone.find((x) => x.street && x.building)!;
+    const search = async (q: string) => {
+      const res = await c.get(`/api/staff/customers?limit=100&q=${encodeURIComponent(q)}`);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as { total: number; items: { id: number; address: string }[] };
+    };
+    // Expected: every customer of this utility at an address containing the typed text (and no name contains it, so only the street can match).
+    const at = (text: string) => everyone.filter((x) => `${x.street} ${x.building}`.toLowerCase().includes(text.toLowerCase())).map((x) => x.id);
+    for (const q of [someone.street!, `${someone.street} ${someone.building}`]) {
+      expect(everyone.some((x) => x.name.toLowerCase().includes(q.toLowerCase())), q).toBe(false);
+      const found = await search(q.toUpperCase());
+      expect(found.items.map((i) => i.id).sort((a, b) => a - b), q).toEqual(at(q));
+      expect(found.total).toBe(at(q).length);
+      expect(found.items.map((i) => i.id)).toContain(someone.id);
+      for (const i of found.items) expect(i.address.toLowerCase()).toContain(someone.street!.toLowerCase());
+    }
+    // A street with a house number no one lives at finds nobody.
+    expect((await search(`${someone.street} 9999`)).total).toBe(0);
   });
 
   it('refuses bad paging with a 400 and a code', async () => {

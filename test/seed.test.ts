@@ -13,7 +13,7 @@ import { isValidNip, isValidNrb, isValidPesel, isValidRegon } from '../src/lib/c
 import { secretBox, serverKey } from '../src/lib/secret-box.ts';
 import { demoRadioKey } from '../src/modules/demo/population.ts';
 import { customersProblem, slugProblem } from '../src/commands/seed.ts';
-import { DEMO_PASSWORD, seedDemoIfEmpty, seedUtility } from '../src/modules/demo/seed.ts';
+import { seedDemoIfEmpty, seedUtility } from '../src/modules/demo/seed.ts';
 import { checkPasswordPolicy } from '../src/modules/identity/passwords.ts';
 import type { DemoLogin } from '../src/main.ts';
 import { client, createTestApp, type TestApp } from './support/app.ts';
@@ -21,6 +21,8 @@ import { createTestDatabase } from './support/db.ts';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 const N = 60;
+/** The demo logins' password as README.md gives it (not the code's constant: the test holds the code to the README). */
+const README_DEMO_PASSWORD = 'Wodnik-Demo-2026';
 let t: TestApp;
 let logins: DemoLogin[] | undefined;
 
@@ -52,8 +54,17 @@ describe('demo data on an empty database', () => {
     for (const role of ['admin', 'customer_service', 'billing', 'meter_reader', 'auditor']) expect(zgk).toContain(`staff: ${role}`);
     expect(zgk).toContain('portal customer');
     expect(logins!.some((l) => l.utility === 'pwik-demo' && l.role === 'staff: admin')).toBe(true);
+    // The addresses README.md's table of demo logins lists.
+    expect(logins!.map((l) => `${l.utility} ${l.email}`).sort()).toEqual(
+      [
+        'zgk-demo anna.kowalska@example.com',
+        ...['admin', 'bok', 'rozliczenia', 'inkasent', 'audytor'].map((n) => `zgk-demo ${n}@zgk-demo.example`),
+        'pwik-demo anna.kowalska@example.com',
+        'pwik-demo admin@pwik-demo.example',
+      ].sort(),
+    );
     for (const l of logins!) {
-      expect(l.password).toBe(DEMO_PASSWORD);
+      expect(l.password).toBe(README_DEMO_PASSWORD);
       expect(checkPasswordPolicy(l.password, l.email), l.email).toBeUndefined();
     }
     // Hashed once: every demo user shares the one hash.

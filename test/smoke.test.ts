@@ -32,3 +32,14 @@ describe('the app shell', () => {
     expect(res.json().error.code).toBe('route.not_found');
   });
 });
+
+describe('the Node.js that runs the tests (vitest forks included)', () => {
+  it('is a supported one (20.19 or newer), and exactly the version CI asked for in WODNIK_EXPECT_NODE', () => {
+    const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
+    // A CI log line: which Node ran this suite's forks.
+    console.log(`tests run on Node ${process.version} (${process.execPath})`);
+    expect(major > 20 || (major === 20 && minor >= 19), process.version).toBe(true);
+    const expected = process.env.WODNIK_EXPECT_NODE;
+    if (expected) expect(process.version).toBe(`v${expected.replace(/^v/, '')}`);
+  });
+});

@@ -10,13 +10,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { TEST_PASSWORD, buildMeter, buildServicePoint, buildUser, buildUtility } from '../support/factories.ts';
-import { launchBrowser, screenshot, seriousViolations, startE2eServer, type E2eServer } from './support.ts';
+import { chromiumMissing, launchBrowser, screenshot, seriousViolations, startE2eServer, type E2eServer } from './support.ts';
 
 let server: E2eServer;
 let browser: Browser;
 let slug: string;
 let utilityId: number;
 const contexts: BrowserContext[] = [];
+/** Set when this machine has no Chromium: every test here is then skipped, with the command that installs it. */
+const noChromium = chromiumMissing();
 const ids: Record<string, number> = {};
 const adminEmail = 'kierownik@zgk-trasy.example';
 const readerEmail = 'inkasent@zgk-trasy.example';
@@ -25,6 +27,7 @@ const readerName = 'Tomasz Inkasent';
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 beforeAll(async () => {
+  if (noChromium) return;
   [server, browser] = await Promise.all([startE2eServer(), launchBrowser()]);
   const db = server.database;
   const u = await buildUtility(db, { name: 'Zakład Gospodarki Komunalnej w Trasowie Sp. z o.o.', short_name: 'ZGK Trasowo' });
@@ -88,7 +91,7 @@ async function logIn(page: Page, email: string) {
   await page.waitForURL(/\/(staff|reader)/);
 }
 
-describe('reading routes in the browser', { timeout: 120_000 }, () => {
+describe.skipIf(noChromium)('reading routes in the browser', { timeout: 120_000 }, () => {
   let admin: Page;
   let routeUrl = '';
 
@@ -265,7 +268,69 @@ describe('reading routes in the browser', { timeout: 120_000 }, () => {
     await screenshot(page, 'metering-reader-offline-reload');
     await ctx.setOffline(false);
   });
+
+  it("the reader's unsent reading survives a reload of the phone's page while offline, and is sent and stored once when the network returns", async () => {
+    const { page, ctx } = await newPage({ phone: true, serviceWorkers: 'allow' });
+    await logIn(page, readerEmail);
+    await page.goto(at('/reader'));
+    await page.getByRole('heading', { level: 1, name: 'Moje trasy na dziś' }).waitFor();
+    await page.evaluate('navigator.serviceWorker.ready.then(() => true)');
+    await page.reload(); // from now on the service worker controls the page, as on a reader's phone
+    await page.getByRole('link', { name: /Lipowa i Akacjowa/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Lipowa i Akacjowa' }).waitFor();
+    await page.locator('ol.stops li').nth(2).getByRole('link').click();
+    await page.getByRole('heading', { level: 1, name: 'ul. Lipowa 7' }).waitFor();
+    await page.waitForLoadState('networkidle');
+
+    await ctx.setOffline(true);
+    await seeText(page.locator('.sync-bar'), 'Bez sieci');
+    await page.getByLabel('Stan licznika (m³)').fill('207,125');
+    await page.getByRole('button', { name: 'Zapisz odczyt' }).click();
+    await seeText(page.getByTestId('waiting-count'), '1 odczyt czeka na wysłanie');
+
+    // The page reloaded without a network: the reading is still on the phone, waiting.
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'ul. Lipowa 7' }).waitFor();
+    await seeText(page.locator('.sync-bar'), 'Bez sieci');
+    await seeText(page.getByTestId('waiting-count'), '1 odczyt czeka na wysłanie');
+    expect(await phoneOutbox(page)).toEqual([{ meterId: ids.lip7, valueM3: '207.125', state: 'queued' }]);
+    expect(await readerReadingsOf(ids.lip7)).toEqual([]);
+    await screenshot(page, 'metering-reader-offline-after-reload');
+
+    await ctx.setOffline(false);
+    await seeText(page.getByTestId('waiting-count'), 'Wszystkie odczyty wysłane');
+    expect(await phoneOutbox(page)).toEqual([]);
+    expect(await readerReadingsOf(ids.lip7)).toEqual([{ value_m3: '207.125', status: 'accepted' }]);
+
+    // Reloading online again (every send trigger: load, `online`, the timer) stores nothing twice.
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'ul. Lipowa 7' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    await seeText(page.getByTestId('waiting-count'), 'Wszystkie odczyty wysłane');
+    expect(await readerReadingsOf(ids.lip7)).toEqual([{ value_m3: '207.125', status: 'accepted' }]);
+  });
 });
+
+/** The readings waiting in the phone's own storage (IndexedDB 'wodnik-reader', store 'outbox'), as the page sees them. */
+function phoneOutbox(page: Page): Promise<{ meterId: number; valueM3: string; state: string }[]> {
+  // A string, evaluated in the page: the tests are type-checked without the DOM's types.
+  return page.evaluate(`new Promise((resolve, reject) => {
+    const req = indexedDB.open('wodnik-reader');
+    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      const all = req.result.transaction('outbox', 'readonly').objectStore('outbox').getAll();
+      all.onerror = () => reject(all.error);
+      all.onsuccess = () => {
+        req.result.close();
+        resolve(all.result.map((r) => ({ meterId: r.meterId, valueM3: r.valueM3, state: r.state })));
+      };
+    };
+  })`);
+}
+
+async function readerReadingsOf(meterId: number): Promise<{ value_m3: string; status: string }[]> {
+  return server.database.db.selectFrom('readings').select(['value_m3', 'status']).where('source', '=', 'reader').where('meter_id', '=', meterId).execute();
+}
 
 async function countReaderReadings(): Promise<number> {
   const rows = await server.database.db.selectFrom('readings').select('id').where('source', '=', 'reader').where('utility_id', '=', utilityId).execute();

@@ -4,7 +4,7 @@
  * PostgreSQL server of TEST_DATABASE_URL), Debian's Chromium driven by
  * playwright-core, axe-core on every page, screenshots for a human to look at.
  */
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
@@ -85,9 +85,41 @@ export async function startE2eServer(): Promise<E2eServer> {
   };
 }
 
+/** The one command that installs what the browser tests need (the only thing outside npm that `npm test` needs). */
+export const CHROMIUM_INSTALL = 'sudo apt-get install chromium';
+
+/** The Chromium the browser tests drive: Debian's package, or CHROMIUM_PATH. */
+export const chromiumPath = (env: NodeJS.ProcessEnv = process.env): string => env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Why the browser tests cannot run here, or null when they can. A machine
+ * without Chromium skips them with this message (which names the command
+ * that installs it); under CI (CI=true) a missing Chromium is an error, never
+ * a skip. Browser test files pass the result to `describe.skipIf`.
+ */
+export function chromiumMissing(env: NodeJS.ProcessEnv = process.env, executable: (file: string) => boolean = isExecutable): string | null {
+  const file = chromiumPath(env);
+  if (executable(file)) return null;
+  if (env.CI === 'true' || env.CI === '1') {
+    throw new Error(`Chromium not found at ${file}, and CI runs every test: install it (${CHROMIUM_INSTALL}) or set CHROMIUM_PATH.`);
+  }
+  const message = `Browser tests skipped: Chromium not found at ${file}. Install it with: ${CHROMIUM_INSTALL} (or set CHROMIUM_PATH).`;
+  console.warn(message);
+  return message;
+}
+
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: chromiumPath(),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
   });
 }

@@ -37,6 +37,14 @@ export async function createScratchDatabase(serverUrl: string, prefix: string, o
   await migrate(database.db);
   const close = database.close;
   database.close = async () => {
+    // pg-pool's end() resolves once it has asked its connections to end, not
+    // when they have: the drop below can still find one and terminate it, and
+    // the pool then emits that connection's error (57P01). With no listener
+    // that is an uncaught exception in whatever test runs next; after close it
+    // is expected, so only that error is let pass.
+    database.pool?.on('error', (err) => {
+      if ((err as { code?: string }).code !== '57P01') throw err;
+    });
     await close();
     if (opts.keep) {
       console.log(`kept database ${name}`);
@@ -44,8 +52,21 @@ export async function createScratchDatabase(serverUrl: string, prefix: string, o
     }
     const a = new pg.Client({ connectionString: serverUrl });
     await a.connect();
-    await a.query(`drop database if exists ${name} with (force)`).catch(() => {});
-    await a.end();
+    try {
+      // Give closing connections a moment to go (55006: the database is still in use); force only then.
+      for (let i = 0; i < 20; i++) {
+        try {
+          await a.query(`drop database if exists ${name}`);
+          return;
+        } catch (err) {
+          if ((err as { code?: string }).code !== '55006') throw err;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+      await a.query(`drop database if exists ${name} with (force)`);
+    } finally {
+      await a.end();
+    }
   };
   return database;
 }
