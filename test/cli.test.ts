@@ -6,8 +6,10 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/connection.ts';
@@ -122,7 +124,8 @@ describe('wodnik command', () => {
   it("never writes a radio key to the server's log, at debug level, during a key import and a walk-by upload", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'wodnik-log-'));
     dirs.push(dir);
-    const env = { WODNIK_DATA_DIR: dir, WODNIK_SECRET_KEY: '44'.repeat(32), NODE_ENV: 'development', HOST: '127.0.0.1', PORT: '3201', LOG_LEVEL: 'debug' };
+    const port = await freePort();
+    const env = { WODNIK_DATA_DIR: dir, WODNIK_SECRET_KEY: '44'.repeat(32), NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'debug' };
     expect(run(['migrate'], env).status).toBe(0);
     const db = await openDatabase({ dataDir: dir });
     try {
@@ -139,7 +142,7 @@ describe('wodnik command', () => {
     server.stderr.on('data', (c) => (log += c));
     const key = randomBytes(16);
     try {
-      const base = 'http://127.0.0.1:3201/t/log-zgk';
+      const base = `http://127.0.0.1:${port}/t/log-zgk`;
       let first: Response | undefined;
       for (let i = 0; i < 300 && !first; i++) first = await fetch(`${base}/healthz`).catch(() => new Promise<undefined>((r) => setTimeout(() => r(undefined), 200)));
       expect(first?.status).toBe(200);
@@ -168,3 +171,12 @@ describe('wodnik command', () => {
     for (const hex of [key.toString('hex'), key.toString('hex').toUpperCase(), key.toString('base64')]) expect(log).not.toContain(hex);
   }, 180_000);
 });
+
+/** A port free on 127.0.0.1 now (a fixed one collides with a benchmark or another run on this machine). */
+async function freePort(): Promise<number> {
+  const probe = net.createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((r) => probe.close(r));
+  return port;
+}
