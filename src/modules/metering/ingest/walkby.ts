@@ -14,7 +14,12 @@
  * counts). Between segments the connection is free, and the requests that
  * queued meanwhile are served. A crash leaves an upload with finished_at
  * null: the same file uploaded again resumes after its last committed
- * segment, so nothing is done twice.
+ * segment, so nothing is done twice. Each segment is decoded while the one
+ * before it is written (its transaction opens with the lines decoded), and
+ * what the import knows of each meter is kept from segment to segment unless
+ * another reading of the utility was written in between (IngestSession.carry):
+ * PGlite runs in the main thread, so a segment's transaction is a stretch the
+ * event loop serves nothing else.
  *
  * Three things run at once: the worker decodes chunk N+2, the main thread
  * judges batch N+1 (plausibility, duplicates), the database writes batch N.
