@@ -10,7 +10,9 @@
  *   node bin/run-ts.js bench/import-responsiveness.bench.ts [--meters 20000] [--per-meter 50]
  */
 import { openAsBlob, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
+import { Readable } from 'node:stream';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../src/config.ts';
@@ -18,6 +20,7 @@ import { openDatabase } from '../src/db/connection.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { buildApp } from '../src/http/app.ts';
 import { buildContract, buildCustomer, buildServicePoint, buildUser, buildUtility, TEST_PASSWORD } from '../test/support/factories.ts';
+import { walkbyLimits } from '../src/modules/metering/ingest/walkby-limits.ts';
 import { generate, SECRET, seedMeters } from './walkby-fixture.ts';
 
 const arg = (name: string, d: number) => {
@@ -28,6 +31,26 @@ const METERS = arg('meters', 20_000);
 const PER_METER = arg('per-meter', 50);
 const PORT = 3201;
 const base = `http://127.0.0.1:${PORT}`;
+
+/**
+ * POST of a form through node:http, without a time limit: fetch (undici) gives
+ * up with HeadersTimeoutError when the answer takes more than 300 s, as a
+ * million-telegram import on a loaded machine may.
+ */
+async function postForm(url: string, form: FormData, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  const encoded = new Request(url, { method: 'POST', body: form });
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', headers: { ...headers, 'content-type': encoded.headers.get('content-type')! } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.setTimeout(0);
+    req.on('error', reject);
+    Readable.fromWeb(encoded.body! as import('node:stream/web').ReadableStream).pipe(req);
+  });
+}
 
 /** Sign-in as a browser does it: the CSRF cookie from any page, then the form. Returns the cookie header. */
 async function signIn(prefix: string, email: string): Promise<string> {
@@ -116,15 +139,15 @@ async function main() {
     form.append('file', await openAsBlob(file), path.basename(file));
     const t0 = performance.now();
     const startedAt = Date.now();
-    const r = await fetch(`${base}${prefix}/api/staff/walkby-uploads`, { method: 'POST', body: form, headers: { cookie: staffCookie, 'x-csrf-token': staffCsrf } });
-    const body = await r.text();
+    const { status, body } = await postForm(`${base}${prefix}/api/staff/walkby-uploads`, form, { cookie: staffCookie, 'x-csrf-token': staffCsrf });
     const seconds = (performance.now() - t0) / 1000;
     poller.postMessage('stop');
     const { lat, failures } = await polled;
     await poller.terminate();
-    if (r.status !== 200) throw new Error(`upload: ${r.status} ${body}`);
+    if (status !== 200) throw new Error(`upload: ${status} ${body}`);
     const s = JSON.parse(body);
     console.log(`machine: nproc ${os.cpus().length} × ${os.cpus()[0]?.model}, node ${process.version}, embedded PGlite, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(`segments: WODNIK_WALKBY_COMMIT_BYTES ${walkbyLimits().commitBytes} bytes`);
     console.log(`upload: ${s.lines} lines, ${s.telegrams} telegrams, ${s.readings} readings, ${s.duplicates} duplicates, ${s.quarantined} quarantined in ${seconds.toFixed(1)} s (${Math.round(s.telegrams / seconds)}/s)`);
     console.log(`/healthz during the import: ${stats(lat[0], startedAt)}, failures ${failures[0]}`);
     console.log(`customer readings page during the import: ${stats(lat[1], startedAt)}, failures ${failures[1]}`);

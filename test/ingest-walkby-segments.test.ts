@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretBox, serverKey } from '../src/lib/secret-box.ts';
 import { multipartFile } from '../src/modules/metering/ingest/testing/multipart.ts';
 import { buildTelegram, toHex } from '../src/modules/metering/ingest/testing/telegram-builder.ts';
+import { ingestTelegrams } from '../src/modules/metering/ingest/fixed.ts';
 import { importWalkby } from '../src/modules/metering/ingest/walkby.ts';
 import { DEFAULT_LIMITS, limited } from '../src/modules/metering/ingest/walkby-limits.ts';
 import { client, createTestApp, type TestApp } from './support/app.ts';
@@ -142,6 +143,38 @@ describe('segmented commits (the embedded database)', () => {
     expect(order.slice(0, 3)).toEqual(['segment 1', 'other query', 'segment 2']);
     const row = await t.database.db.selectFrom('walkby_uploads').select(['finished_at', 'telegrams', 'readings']).where('id', '=', s.uploadId).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ finished_at: expect.anything(), telegrams: 100, readings: 100 });
+  });
+
+  it('keeps the meters it knows across segments, but loads them afresh when a gateway wrote a reading in between', async () => {
+    const { utility, keys } = await utilityWithMeters(5);
+    const file = walk(keys, 20); // day by day: meter 0's day-20 telegram is in the last segment
+    const day20 = file.trimEnd().split('\n')[19 * 5];
+    const carried: boolean[] = [];
+    const s = await importWalkby(from(Buffer.from(file)), {
+      ...opts(utility.id),
+      segmented: true,
+      limits: { ...DEFAULT_LIMITS, commitBytes: 2000 },
+      onSegment: async ({ segment, carried: c }) => {
+        carried.push(c);
+        // Between segments 1 and 2, a gateway hears meter 0's day-20 telegram first.
+        if (segment === 1) {
+          const g = await ingestTelegrams(t.database, secretBox(serverKey(t.config)), utility.id, { source: 'gateway', detail: 'gw', uploadId: null }, [
+            { hex: day20, receivedAt: new Date('2026-11-20T12:00:00Z') },
+          ]);
+          expect(g.readings).toBe(1);
+        }
+      },
+    });
+    expect(carried.length).toBeGreaterThanOrEqual(4);
+    // Segment 1 loaded its meters; segment 2 saw the gateway's reading and loaded again; the rest went on with what they knew.
+    expect(carried.slice(0, 2)).toEqual([false, false]);
+    expect(carried.slice(2).every(Boolean)).toBe(true);
+    // The walk's day-20 telegram of meter 0 is the gateway's reading heard again: one reading, not two.
+    expect(s).toMatchObject({ telegrams: 100, readings: 99, duplicates: 1 });
+    expect(await counts(utility.id)).toEqual({ readings: 100, logged: 101 });
+    const twice = await sql<{ n: number }>`
+      select count(*)::int as n from (select meter_id, read_at from readings where utility_id = ${utility.id} group by 1, 2 having count(*) > 1) x`.execute(t.database.db);
+    expect(twice.rows[0].n).toBe(0);
   });
 
   it('resumes an import cut off after its second segment when the same file comes again, logging and reading each telegram once', async () => {

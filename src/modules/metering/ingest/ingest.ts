@@ -68,12 +68,35 @@ const READING_COLUMNS = ['utility_id', 'meter_id', 'read_at', 'value_m3', 'sourc
 const ACCEPTED = Buffer.from('remote\taccepted\t');
 const PENDING = Buffer.from('remote\tpending\t');
 
-interface MeterState {
+export interface MeterState {
   /** Accepted history, for plausibility. */
   history: MeterHistory;
   /** The latest remote reading of any status, for recognising one heard again. */
   lastRemote: KnownReading | null;
 }
+
+/**
+ * What one session knew of its meters, handed to the next session of the same
+ * import (the segments of a walk-by import on the embedded database), so that
+ * each segment does not load the history of every meter again. `mark` is the
+ * utility's newest reading id when the state was taken: if another writer
+ * (a gateway batch, a reader, staff) added a reading of the utility between
+ * the two sessions, the mark differs and the next session loads afresh.
+ */
+export interface CarriedState {
+  utilityId: number;
+  mark: string;
+  meters: Map<number, MeterState>;
+}
+
+/** The utility's newest reading id (an index lookup on the primary key (utility_id, id)). */
+async function readingsMark(tx: Tx, utilityId: number): Promise<string> {
+  const r = await sql<{ mark: string | null }>`select max(id)::text as mark from readings where utility_id = ${utilityId}`.execute(tx);
+  return r.rows[0]?.mark ?? '0';
+}
+
+/** Lets the event loop serve what queued (timers, sockets) before the next statement. */
+const breathe = () => new Promise<void>((r) => setImmediate(r));
 
 /** What prepare() found in a batch, ready for write(). */
 export interface PreparedBatch {
@@ -100,7 +123,9 @@ export function classify(lastRemote: KnownReading | null, at: number, valueM3: n
 }
 
 export class IngestSession {
-  private readonly meters = new Map<number, MeterState>();
+  private meters = new Map<number, MeterState>();
+  /** The meter state came from the previous session of the same import (for tests and profiles). */
+  carriedOver = false;
   private readonly alarms: AlarmTracker;
   // Everything this session sends to the database goes through one queue: one connection, one statement at a time.
   private queue: Promise<unknown> = Promise.resolve();
@@ -117,9 +142,24 @@ export class IngestSession {
   }
 
   /** Opens a session in the transaction: takes the utility's remote-ingestion lock (waiting for a running import). */
-  static async open(tx: Tx, copy: CopyFn, reception: Reception): Promise<IngestSession> {
+  static async open(tx: Tx, copy: CopyFn, reception: Reception, carried?: CarriedState | null): Promise<IngestSession> {
     await sql`select pg_advisory_xact_lock(${INGEST_LOCK}, ${reception.utilityId}::int)`.execute(tx);
-    return new IngestSession(tx, copy, reception);
+    const session = new IngestSession(tx, copy, reception);
+    // Under the lock: no remote reading can be written by anyone else until this transaction ends.
+    if (carried && carried.utilityId === reception.utilityId && carried.mark === (await readingsMark(tx, reception.utilityId))) {
+      session.meters = carried.meters;
+      session.carriedOver = true;
+    }
+    return session;
+  }
+
+  /**
+   * The meter state for the next session of the same import; call when every
+   * batch has been written, in this session's transaction (before it commits).
+   */
+  async carry(): Promise<CarriedState> {
+    await this.queue;
+    return { utilityId: this.reception.utilityId, mark: await readingsMark(this.tx, this.reception.utilityId), meters: this.meters };
   }
 
   /** Prepares and writes one batch (gateway and MQTT batches, which are small). */
@@ -128,7 +168,7 @@ export class IngestSession {
   }
 
   private inQueue<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn);
+    const run = this.queue.then(breathe).then(fn);
     this.queue = run.catch(() => {});
     return run;
   }

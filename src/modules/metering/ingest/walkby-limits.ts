@@ -16,7 +16,7 @@ export interface WalkbyLimits {
 }
 
 /** 512 MiB and 5 million lines: five times the largest walk-by session we have seen (a million telegrams, ~100 MB). */
-export const DEFAULT_LIMITS: WalkbyLimits = { maxBytes: 512 * 1024 * 1024, maxLines: 5_000_000, commitBytes: 500_000 };
+export const DEFAULT_LIMITS: WalkbyLimits = { maxBytes: 512 * 1024 * 1024, maxLines: 5_000_000, commitBytes: 100_000 };
 
 function positive(env: Record<string, string | undefined>, name: string, dflt: number): number {
   const v = env[name];

@@ -14,7 +14,12 @@
  * counts). Between segments the connection is free, and the requests that
  * queued meanwhile are served. A crash leaves an upload with finished_at
  * null: the same file uploaded again resumes after its last committed
- * segment, so nothing is done twice.
+ * segment, so nothing is done twice. Each segment is decoded while the one
+ * before it is written (its transaction opens with the lines decoded), and
+ * what the import knows of each meter is kept from segment to segment unless
+ * another reading of the utility was written in between (IngestSession.carry):
+ * PGlite runs in the main thread, so a segment's transaction is a stretch the
+ * event loop serves nothing else.
  *
  * Three things run at once: the worker decodes chunk N+2, the main thread
  * judges batch N+1 (plausibility, duplicates), the database writes batch N.
@@ -32,7 +37,7 @@ import type { Tx } from '../../../db/tenant.ts';
 import { AppError } from '../../../lib/errors.ts';
 import { secretBox, serverKey } from '../../../lib/secret-box.ts';
 import { createChunkPool, inlinePool, type ChunkPool } from './decode-pool.ts';
-import { addCounts, emptyCounts, IngestSession, type IngestCounts } from './ingest.ts';
+import { addCounts, emptyCounts, IngestSession, type CarriedState, type IngestCounts } from './ingest.ts';
 import { Keyring, loadAllModules, type ModuleEntry } from './keyring.ts';
 import { lineBatches, unpacked } from './line-reader.ts';
 import { ZONE } from './local-time.ts';
@@ -59,7 +64,7 @@ export interface WalkbyOptions {
   /** Commit in segments (default: on the embedded database only). */
   segmented?: boolean;
   /** Called after each committed segment (progress reports; tests stop an import there as a crash would). */
-  onSegment?: (p: { segment: number; bytesDone: number; uploadId: number }) => void | Promise<void>;
+  onSegment?: (p: { segment: number; bytesDone: number; uploadId: number; carried: boolean }) => void | Promise<void>;
 }
 
 export interface BadLine {
@@ -139,6 +144,12 @@ interface RunState {
   samples: BadLine[];
   /** Unpacked bytes read so far (what the no-telegram probe looks at). */
   bytes: number;
+  /** The meter state of the previous segment's session (segmented imports), checked against the readings before it is used. */
+  carried: CarriedState | null;
+  /** The last session used the carried state (rather than loading each meter afresh). */
+  lastCarried: boolean;
+  /** The unpacked size, when known before the lines are processed (segmented imports); 0 otherwise. */
+  totalBytes: number;
 }
 
 function newState(opts: WalkbyOptions): RunState {
@@ -163,16 +174,21 @@ function newState(opts: WalkbyOptions): RunState {
     badLines: 0,
     samples: [],
     bytes: 0,
+    carried: null,
+    lastCarried: false,
+    totalBytes: 0,
   };
 }
+
+const receptionOf = (st: RunState): Reception => ({ utilityId: st.opts.utilityId, source: 'walkby', detail: st.opts.sourceName.slice(0, 100), uploadId: st.uploadId });
 
 /** Decodes, judges and writes the lines of source in the transaction tx (one session, the utility's ingest lock held). */
 async function runLines(st: RunState, tx: Tx, copy: CopyFn, source: AsyncIterable<Buffer>): Promise<void> {
   const { opts } = st;
-  const reception: Reception = { utilityId: opts.utilityId, source: 'walkby', detail: opts.sourceName.slice(0, 100), uploadId: st.uploadId };
+  const reception = receptionOf(st);
   const session = await IngestSession.open(tx, copy, reception);
-  if (!st.modules) {
-    st.modules = await loadAllModules(tx);
+  if (!st.inline) {
+    st.modules ??= await loadAllModules(tx);
     const keyring = new Keyring(st.box);
     keyring.add(st.modules);
     // Small files are processed inline; worker threads (their start costs a moment) only for big ones.
@@ -229,6 +245,61 @@ async function runLines(st: RunState, tx: Tx, copy: CopyFn, source: AsyncIterabl
     }
   }
   await drain();
+}
+
+/**
+ * Segmented imports: the decoders (the keyring, and for a big file the threads) are set up before the first
+ * segment, in a short transaction of their own: a thread's start takes a moment, which must not be spent inside a
+ * segment's transaction (the connection would wait for it, and every request with it). A big file is decoded by the
+ * threads from its first line (inline, its first 2 MB would be decoded on the main thread, unsealing a key per meter).
+ */
+async function setupDecoders(st: RunState, tenant: { utilityId: number; userId?: number | null }, rest: number): Promise<void> {
+  const { opts } = st;
+  st.modules = await withCopyTx(opts.database, tenant, (tx) => loadAllModules(tx));
+  const keyring = new Keyring(st.box);
+  keyring.add(st.modules);
+  st.inline = inlinePool(keyring, receptionOf(st), st.defaultTime);
+  if (st.threads > 0 && rest > (opts.inlineBytes ?? INLINE_BYTES)) {
+    st.pool = await createChunkPool({ threads: st.threads, modules: st.modules, serverKey: st.key, box: st.box, reception: receptionOf(st), defaultTime: st.defaultTime });
+  }
+}
+
+/** Hands a segment's lines to the decoders now (before its transaction opens); the results come in file order. */
+async function decodeAhead(st: RunState, data: Buffer): Promise<Promise<ChunkResult>[]> {
+  const out: Promise<ChunkResult>[] = [];
+  for await (const buf of lineBatches((async function* () { yield data; })(), st.batchBytes)) {
+    const processed = (st.pool ?? st.inline!).process(buf, st.first);
+    st.first = false;
+    processed.catch(() => {});
+    out.push(processed);
+  }
+  return out;
+}
+
+/** Judges and writes a segment's decoded batches in the transaction tx (one session, the utility's ingest lock held). */
+async function runDecoded(st: RunState, tx: Tx, copy: CopyFn, decoded: Promise<ChunkResult>[]): Promise<void> {
+  const session = await IngestSession.open(tx, copy, receptionOf(st), st.carried);
+  // Dropped until this segment has written everything: a failed segment carries nothing over.
+  st.carried = null;
+  st.lastCarried = session.carriedOver;
+  const writes: Promise<void>[] = [];
+  for (const processed of decoded) {
+    const r = await processed;
+    for (const s of r.badSamples) if (st.samples.length < MAX_SAMPLES) st.samples.push({ line: st.lines + s.line, reason: s.reason });
+    st.lines += r.lines;
+    st.telegrams += r.received;
+    st.badLines += r.badLines;
+    const prepared = await session.prepare(r);
+    // Not awaited here: the next batch is judged while this one is written.
+    const written = session.write(prepared).then((c) => {
+      st.counts = addCounts(st.counts, c);
+    });
+    written.catch(() => {});
+    writes.push(written);
+    if (writes.length > 2) await writes.shift();
+  }
+  while (writes.length) await writes.shift();
+  st.carried = await session.carry();
 }
 
 /** Counts and hashes the unpacked bytes; refuses a file whose first MiB holds no line end. */
@@ -345,6 +416,7 @@ async function importSegmented(input: AsyncIterable<Buffer>, opts: WalkbyOptions
   try {
     // 1. The unpacked file to disk, hashed (limits and the line-end probe apply as it is read).
     await pipeline(measured(st, input, fileHash), createWriteStream(spool));
+    st.totalBytes = st.bytes;
     digest = fileHash.digest('hex');
     const tenant = { utilityId: opts.utilityId, userId: opts.userId };
     const lock = `${opts.utilityId}:${digest}`;
@@ -368,18 +440,25 @@ async function importSegmented(input: AsyncIterable<Buffer>, opts: WalkbyOptions
       st.bytes = from;
       let segment = 0;
       try {
-        for await (const seg of segmentsOf(spool, from, limits.commitBytes)) {
+        if (st.uploadId === 0) st.uploadId = await withCopyTx(opts.database, tenant, (tx) => insertUpload(tx, opts, digest));
+        await setupDecoders(st, tenant, st.totalBytes - from);
+        // Each segment is decoded while the one before it is written: its transaction opens with its lines decoded.
+        const segments = segmentsOf(spool, from, limits.commitBytes)[Symbol.asyncIterator]();
+        let next = await segments.next();
+        let ahead = next.done ? [] : await decodeAhead(st, next.value.data);
+        while (!next.done) {
+          const seg = next.value;
+          const decoded = ahead;
+          next = await segments.next();
+          ahead = next.done ? [] : await decodeAhead(st, next.value.data);
           await withCopyTx(opts.database, tenant, async (tx, copy) => {
-            if (st.uploadId === 0) st.uploadId = await insertUpload(tx, opts, digest);
-            await runLines(st, tx, copy, (async function* () {
-              st.bytes += seg.data.length;
-              yield seg.data;
-            })());
+            st.bytes += seg.data.length;
+            await runDecoded(st, tx, copy, decoded);
             if (st.telegrams === 0 && seg.end > PROBE_BYTES) throw noTelegrams(st.samples);
             await tx.updateTable('walkby_uploads').set({ ...progress(st, null), bytes_done: seg.end }).where('id', '=', st.uploadId).execute();
           });
           await yieldConnection();
-          await opts.onSegment?.({ segment: ++segment, bytesDone: seg.end, uploadId: st.uploadId });
+          await opts.onSegment?.({ segment: ++segment, bytesDone: seg.end, uploadId: st.uploadId, carried: st.lastCarried });
         }
         if (st.telegrams === 0) throw noTelegrams(st.samples);
       } catch (err) {
