@@ -218,14 +218,7 @@ async function runLines(st: RunState, tx: Tx, copy: CopyFn, source: AsyncIterabl
     judged = judged.then(async () => {
       const r = await processed;
       account(r);
-      const prepared = await session.prepare(r);
-      // Not awaited here: the next batch is judged while this one is written.
-      const written = session.write(prepared).then((c) => {
-        st.counts = addCounts(st.counts, c);
-      });
-      written.catch(() => {});
-      writes.push(written);
-      if (writes.length > 2) await writes.shift();
+      await judgeAndWrite(st, session, r, writes);
     });
     judged.catch(() => {});
     inflight.push(judged);
@@ -277,6 +270,20 @@ async function decodeAhead(st: RunState, data: Buffer): Promise<Promise<ChunkRes
 }
 
 /** Judges and writes a segment's decoded batches in the transaction tx (one session, the utility's ingest lock held). */
+/**
+ * Judges one decoded batch and starts writing it without waiting: the next
+ * batch is judged while this one is written (at most two writes in flight).
+ */
+async function judgeAndWrite(st: RunState, session: IngestSession, r: ChunkResult, writes: Promise<void>[]): Promise<void> {
+  const prepared = await session.prepare(r);
+  const written = session.write(prepared).then((c) => {
+    st.counts = addCounts(st.counts, c);
+  });
+  written.catch(() => {});
+  writes.push(written);
+  if (writes.length > 2) await writes.shift();
+}
+
 async function runDecoded(st: RunState, tx: Tx, copy: CopyFn, decoded: Promise<ChunkResult>[]): Promise<void> {
   const session = await IngestSession.open(tx, copy, receptionOf(st), st.carried);
   // Dropped until this segment has written everything: a failed segment carries nothing over.
@@ -289,14 +296,7 @@ async function runDecoded(st: RunState, tx: Tx, copy: CopyFn, decoded: Promise<C
     st.lines += r.lines;
     st.telegrams += r.received;
     st.badLines += r.badLines;
-    const prepared = await session.prepare(r);
-    // Not awaited here: the next batch is judged while this one is written.
-    const written = session.write(prepared).then((c) => {
-      st.counts = addCounts(st.counts, c);
-    });
-    written.catch(() => {});
-    writes.push(written);
-    if (writes.length > 2) await writes.shift();
+    await judgeAndWrite(st, session, r, writes);
   }
   while (writes.length) await writes.shift();
   st.carried = await session.carry();
