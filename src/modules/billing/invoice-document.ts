@@ -17,6 +17,7 @@
  */
 import { badRequest } from '../../lib/errors.ts';
 import { isValidNip, isValidNrb } from '../../lib/check-digits.ts';
+import { isCivilDate } from '../../lib/date-formats.ts';
 
 /** VAT rates an invoice of a water utility uses (water and sewage are 8 %; 23 % for other services). */
 export const VAT_RATES = [23, 8, 5] as const;
@@ -182,7 +183,6 @@ export function differenceOf(before: Totals, after: Totals): Totals {
 
 // --- checks ---
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 // Characters XML 1.0 cannot carry (C0 controls except tab/LF/CR, lone surrogates, U+FFFE/U+FFFF).
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // FA(3) TNumerKSeF: NIP-YYYYMMDD-hex6-hex6-hex2.
@@ -192,15 +192,8 @@ const fail = (code: string, pl: string, en: string, details?: Record<string, unk
   throw badRequest(code, pl, en, details);
 };
 
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-
 function checkDate(value: string, field: string) {
-  const y = Number(value.slice(0, 4));
-  const m = Number(value.slice(5, 7));
-  const d = Number(value.slice(8, 10));
-  const ok = DATE.test(value) && m >= 1 && m <= 12 && d >= 1 && d <= (m === 2 && isLeap(y) ? 29 : DAYS_IN_MONTH[m - 1]);
-  if (!ok) {
+  if (!isCivilDate(value)) {
     fail('invoice.bad_date', `Nieprawidłowa data w polu ${field}: oczekiwano RRRR-MM-DD.`, `Invalid date in ${field}: expected YYYY-MM-DD.`, { field, value });
   }
 }
