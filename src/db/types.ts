@@ -250,12 +250,14 @@ export interface InvoiceLines {
 
 export interface Invoices {
   buyer: Generated<Json>;
+  buyer_kind: string | null;
   contract_id: Int8 | null;
   correction_reason: string | null;
   corrects_invoice_id: Int8 | null;
   created_at: Generated<Timestamp>;
   customer_id: Int8;
   delivery: Generated<string>;
+  document: Json | null;
   due_date: string;
   gross_grosze: Int8;
   id: Generated<Int8>;
@@ -270,8 +272,10 @@ export interface Invoices {
   period_to: string | null;
   sale_date: string | null;
   seller: Generated<Json>;
+  series: string | null;
   utility_id: Int8;
   vat_grosze: Int8;
+  xml: Buffer | null;
 }
 
 export interface Jobs {

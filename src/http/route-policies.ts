@@ -108,6 +108,34 @@ export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
   'GET /api/staff/tasks':                                      { who: STAFF },
   // Closing an alarm says it was dealt with on site: not the auditor (reads only), not billing.
   'POST /api/staff/tasks/:taskId/close':                       { who: METERING },
+
+  // --- Tariffs and billing runs (billing: issue 14) ---
+
+  // --- end of that section ---
+
+  // --- Invoice documents: PDF, print batches, delivery, background jobs (issue 14) ---
+
+  // --- end of that section ---
+
+  // --- E-invoice consent, the portal's invoices, staff invoice search, corrections (issue 14) ---
+
+  // --- end of that section ---
+
+  // --- Contracts, reading submission and verification, consumption analysis (issue 13) ---
+
+  // --- end of that section ---
+
+  // --- Cases: complaints, failure reports, messages, the staff inbox (issue 13) ---
+
+  // --- end of that section ---
+
+  // --- Customer data, change requests, GDPR export, portal accounts (issue 13) ---
+
+  // --- end of that section ---
+
+  // --- Notices, forms and terms versions (issue 13) ---
+
+  // --- end of that section ---
 };
 
 /** The callers a table row names, sorted; throws on a word that is not a caller. */

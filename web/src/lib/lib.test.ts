@@ -25,10 +25,10 @@ describe('colour contrast (WCAG 2.1)', () => {
 
 describe('formatting', () => {
   it('writes volumes and civil dates the Polish way without shifting the day', () => {
-    expect(formatVolume('12.5', 'pl')).toBe('12,500 m³');
+    expect(formatVolume('12.5', 'pl').replace(/\s/g, ' ')).toBe('12,500 m³');
     expect(formatVolume('12345.678', 'pl').replace(/\s/g, ' ')).toBe('12 345,678 m³');
-    expect(formatVolume('12345.678', 'en')).toBe('12,345.678 m³');
-    expect(formatDate('2026-01-01', 'pl')).toBe('1 sty 2026');
+    expect(formatVolume('12345.678', 'en').replace(/\s/g, ' ')).toBe('12,345.678 m³');
+    expect(formatDate('2026-01-01', 'pl')).toBe('01.01.2026');
     expect(formatDate(null, 'pl')).toBe('—');
     expect(daysUntil('2026-03-01', new Date(2026, 1, 27))).toBe(2);
   });
