@@ -173,6 +173,7 @@ export interface Documents {
 }
 
 export interface EinvoiceConsents {
+  by_email: Generated<boolean>;
   customer_id: Int8;
   effective_from: string;
   email: string | null;
@@ -181,6 +182,7 @@ export interface EinvoiceConsents {
   terms_acceptance_id: Int8 | null;
   utility_id: Int8;
   withdrawn_at: Timestamp | null;
+  withdrawn_effective_from: string | null;
 }
 
 export interface EmailOutbox {

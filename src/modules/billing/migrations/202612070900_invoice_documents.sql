@@ -7,3 +7,12 @@ alter table invoices add column xml bytea;
 alter table invoices add column series text;
 -- household | business | community: the buyer's kind as the XML states it.
 alter table invoices add column buyer_kind text check (buyer_kind in ('household', 'business', 'community'));
+
+-- E-invoice consent (the seed's E-FAKTURA). A consent changes the delivery
+-- channel from the start of the next billing period after it is given
+-- (effective_from), and a withdrawal from the start of the next period after
+-- it (withdrawn_effective_from); billing reads the channel of each day from
+-- these two dates (src/modules/billing/delivery.ts).
+alter table einvoice_consents add column withdrawn_effective_from date;
+-- true: the e-invoice is also e-mailed (with its PDF); false: the portal only.
+alter table einvoice_consents add column by_email boolean not null default true;
