@@ -54,7 +54,7 @@ async function postForm(url: string, form: FormData, headers: Record<string, str
 
 /** Sign-in as a browser does it: the CSRF cookie from any page, then the form. Returns the cookie header. */
 async function signIn(prefix: string, email: string): Promise<string> {
-  const first = await fetch(`${base}${prefix}/healthz`);
+  const first = await fetch(`${base}${prefix}/api/auth/session`);
   const jar = new Map<string, string>();
   const keep = (r: Response) => {
     for (const c of r.headers.getSetCookie()) {

@@ -6,7 +6,8 @@
 # LOG_LEVEL info, log to a file) on 127.0.0.1:3101, signs in as the demo customer and loads the portal
 # overview and /healthz from a second process (autocannon, bench/request-path.bench.ts), then stops the
 # server. PROFILE=1 runs the server under `node --cpu-prof` (profile in the printed folder).
-# SECONDS_PER_RUN (default 10), CONNECTIONS (20), RATE (2000) tune the runs.
+# SECONDS_PER_RUN (default 10), CONNECTIONS (20), RATE (2000), USERS (2000 signed-in customers asking in turn),
+# MODES ('on off': memory caches on, then off) tune the runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}
@@ -35,25 +36,29 @@ fi
 
 PROF=()
 if [[ -n "${PROFILE:-}" ]]; then PROF=(--cpu-prof --cpu-prof-dir="$WORK/profile"); fi
+# Twice: with the memory caches (the default), then without (WODNIK_MEMORY_CACHES=off: every request
+# reads its session and its overview from PostgreSQL), so both the served and the cold figures are shown.
+for CACHES in ${MODES:-on off}; do
 NODE_ENV=production WODNIK_SECRET_KEY=$KEY DATABASE_URL="$URL" HOST=127.0.0.1 PORT=$PORT \
-  WODNIK_DEFAULT_UTILITY=zgk-demo PUBLIC_URL=http://127.0.0.1:$PORT \
-  node "${PROF[@]}" bin/wodnik.js serve --port $PORT > "$WORK/server.log" 2>&1 &
+  WODNIK_DEFAULT_UTILITY=zgk-demo PUBLIC_URL=http://127.0.0.1:$PORT WODNIK_MEMORY_CACHES=$CACHES \
+  node "${PROF[@]}" bin/wodnik.js serve --port $PORT > "$WORK/server-$CACHES.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null && break
-  kill -0 $SERVER 2>/dev/null || { cat "$WORK/server.log"; exit 1; }
+  kill -0 $SERVER 2>/dev/null || { cat "$WORK/server-$CACHES.log"; exit 1; }
   sleep 0.5
 done
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 SERVER_PID=$SERVER DATABASE_URL="$URL" BASE="http://127.0.0.1:$PORT" EMAIL=anna.kowalska@example.com PASSWORD=Wodnik-Demo-2026 \
-  RUN_SECONDS=${SECONDS_PER_RUN:-10} CONNECTIONS=${CONNECTIONS:-20} RATE=${RATE:-2000} \
+  RUN_SECONDS=${SECONDS_PER_RUN:-10} CONNECTIONS=${CONNECTIONS:-20} RATE=${RATE:-2000} USERS=${USERS:-2000} CACHES=$CACHES \
   node bin/run-ts.js bench/request-path.bench.ts
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "server log: $(wc -l < "$WORK/server.log") lines in $WORK/server.log"
+echo "server log: $(wc -l < "$WORK/server-$CACHES.log") lines in $WORK/server-$CACHES.log"
 
 kill -TERM $SERVER
 wait $SERVER 2>/dev/null || true
 trap - EXIT
+done
 if [[ -n "${PROFILE:-}" ]]; then echo "CPU profile: $(ls "$WORK"/profile/*.cpuprofile)"; fi

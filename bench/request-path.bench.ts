@@ -1,15 +1,21 @@
 /**
  * Load on a running server from a second process (autocannon): the portal
- * overview of a signed-in demo customer, saturated and at a fixed 2,000/s,
- * and /healthz saturated. Started by bench/request-path.bench.sh, which
- * seeds the database and starts the server; run alone it needs:
- *   BASE=http://127.0.0.1:3101  EMAIL=…  PASSWORD=…  [RUN_SECONDS=10] [CONNECTIONS=20] [RATE=2000]
- *   [SERVER_PID=…] [DATABASE_URL=…] (then CPU per request of the server and of its PostgreSQL backends)
+ * overview of signed-in customers, saturated and at a fixed 2,000/s, and
+ * /healthz saturated. Started by bench/request-path.bench.sh, which seeds the
+ * database and starts the server; run alone it needs:
+ *   BASE=http://127.0.0.1:3101  EMAIL=…  PASSWORD=…  DATABASE_URL=…  [RUN_SECONDS=10] [CONNECTIONS=20] [RATE=2000]
+ *   [USERS=2000] [SERVER_PID=…] (then CPU per request of the server and of its PostgreSQL backends)
+ *
+ * The overview is asked for by USERS different signed-in customers in turn
+ * (their portal users and sessions are written straight into the database
+ * before the runs and removed after), not by one: one customer asking
+ * thousands of times a second would measure nothing but a cache.
  *
  * On a shared machine requests/s fall with the load; CPU milliseconds per
  * request of the server process and of the database backends barely do, so
  * they are printed too: 2 cores give 2,000 ms of CPU a second.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -18,6 +24,8 @@ const BASE = process.env.BASE ?? 'http://127.0.0.1:3101';
 const SECONDS = Number(process.env.RUN_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 20);
 const RATE = Number(process.env.RATE ?? 2000);
+const USERS = Number(process.env.USERS ?? 2000);
+const MODE = process.env.CACHES ?? 'on';
 
 function cookiesOf(res: Response): Record<string, string> {
   const out: Record<string, string> = {};
@@ -30,7 +38,7 @@ function cookiesOf(res: Response): Record<string, string> {
 }
 
 async function signIn(): Promise<string> {
-  const first = await fetch(`${BASE}/healthz`);
+  const first = await fetch(`${BASE}/api/auth/session`);
   const jar = cookiesOf(first);
   const res = await fetch(`${BASE}/api/auth/login`, {
     method: 'POST',
@@ -78,6 +86,51 @@ interface Run {
   path: string;
   rate?: number;
   cookie?: string;
+  /** Cookies to take in turn, one per request. */
+  cookies?: string[];
+}
+
+/**
+ * USERS portal users of different demo customers, each with a session: rows
+ * written directly (a sign-in costs an Argon2 hash, which is not what is
+ * measured here). Returns their cookies; `dropBenchUsers` removes them.
+ */
+async function benchSessions(csrf: string): Promise<string[]> {
+  if (!probe || USERS <= 1) return [];
+  await dropBenchUsers();
+  const { rows } = await probe.query<{ utility_id: number; id: number }>(
+    `select c.utility_id, c.id from customers c join utilities u on u.id = c.utility_id
+      where u.slug = 'zgk-demo' order by c.id limit $1`,
+    [USERS],
+  );
+  const tokens = rows.map(() => randomBytes(32).toString('base64url'));
+  await probe.query('begin');
+  await probe.query(
+    `with v as (select * from unnest($1::bigint[], $2::bigint[], $3::text[]) as t(utility_id, customer_id, token_hash)),
+          u as (insert into users (utility_id, kind, email, password_hash, email_verified_at)
+                select utility_id, 'customer', 'bench-' || customer_id || '@bench.invalid', '!', now() from v
+                returning utility_id, id, email),
+          l as (insert into user_customers (utility_id, user_id, customer_id)
+                select u.utility_id, u.id, v.customer_id from u join v on u.email = 'bench-' || v.customer_id || '@bench.invalid')
+     insert into sessions (utility_id, token_hash, user_id, csrf_token, expires_at, mfa_passed)
+     select u.utility_id, v.token_hash, u.id, $4, now() + interval '12 hours', false
+       from u join v on u.email = 'bench-' || v.customer_id || '@bench.invalid'`,
+    [rows.map((r) => r.utility_id), rows.map((r) => r.id), tokens.map((t) => createHash('sha256').update(t).digest('base64url')), csrf],
+  );
+  await probe.query('commit');
+  return tokens.map((t) => `wodnik_csrf=${csrf}; wodnik_session=${t}`);
+}
+
+async function dropBenchUsers(): Promise<void> {
+  await probe?.query(`delete from users where email like 'bench-%@bench.invalid'`);
+}
+
+function rotate(cookies: string[]) {
+  let i = 0;
+  return (req: autocannon.Request): autocannon.Request => ({
+    ...req,
+    headers: { ...(req.headers as Record<string, string> | undefined), cookie: cookies[i++ % cookies.length] },
+  });
 }
 
 async function run(r: Run) {
@@ -88,6 +141,7 @@ async function run(r: Run) {
     duration: SECONDS,
     headers: r.cookie ? { cookie: r.cookie } : {},
     ...(r.rate ? { overallRate: r.rate } : {}),
+    ...(r.cookies?.length ? { requests: [{ setupRequest: rotate(r.cookies) }] } : {}),
   });
   const ok = result['2xx'];
   const cpu = cpuSince(before, await cpuNow());
@@ -103,7 +157,7 @@ async function run(r: Run) {
     errors: result.errors + result.timeouts,
   };
   console.log(
-    `| ${line.run} | ${CONNECTIONS} | ${r.rate ? `${r.rate}/s` : 'none'} | ${line.requestsPerSecond.toLocaleString('en')} | ${line.p50} | ${line.p90} | ${line.p99} | ${line.max} | ${line.non2xx} | ${line.errors} | ${perRequest(cpu.server)} | ${perRequest(cpu.db)} |`,
+    `| ${line.run} | ${MODE} | ${r.cookies?.length || (r.cookie ? 1 : 0)} | ${CONNECTIONS} | ${r.rate ? `${r.rate}/s` : 'none'} | ${line.requestsPerSecond.toLocaleString('en')} | ${line.p50} | ${line.p90} | ${line.p99} | ${line.max} | ${line.non2xx} | ${line.errors} | ${perRequest(cpu.server)} | ${perRequest(cpu.db)} |`,
   );
   return line;
 }
@@ -113,16 +167,22 @@ const cookie = await signIn();
 const check = await fetch(`${BASE}/api/portal/overview`, { headers: { cookie } });
 if (check.status !== 200) throw new Error(`overview: ${check.status} ${await check.text()}`);
 const customers = ((await check.json()) as { customers: unknown[] }).customers.length;
-console.log(`signed in; the overview shows ${customers} customer(s), ${SECONDS} s per run`);
-console.log('| run | connections | rate limit | requests/s (2xx) | p50 ms | p90 ms | p99 ms | max ms | non-2xx | errors | server CPU ms/request | PostgreSQL CPU ms/request |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+const csrf = /wodnik_csrf=([^;]+)/.exec(cookie)?.[1] ?? '';
+const many = await benchSessions(csrf);
+const oneOfMany = await fetch(`${BASE}/api/portal/overview`, { headers: { cookie: many[many.length - 1] ?? cookie } });
+if (oneOfMany.status !== 200) throw new Error(`overview of a bench user: ${oneOfMany.status} ${await oneOfMany.text()}`);
+console.log(`signed in; the overview shows ${customers} customer(s); ${many.length} more customers' sessions; memory caches ${MODE}; ${SECONDS} s per run`);
+console.log('| run | caches | users | connections | rate limit | requests/s (2xx) | p50 ms | p90 ms | p99 ms | max ms | non-2xx | errors | server CPU ms/request | PostgreSQL CPU ms/request |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 // Warm-up (JIT, connection pool, caches), not reported.
 await autocannon({ url: `${BASE}/api/portal/overview`, connections: CONNECTIONS, duration: 3, headers: { cookie } });
+const users = many.length ? many : [cookie];
 const results = [
-  await run({ name: 'GET /api/portal/overview', path: '/api/portal/overview', cookie }),
-  await run({ name: 'GET /api/portal/overview', path: '/api/portal/overview', cookie, rate: RATE }),
+  await run({ name: 'GET /api/portal/overview', path: '/api/portal/overview', cookies: users }),
+  await run({ name: 'GET /api/portal/overview', path: '/api/portal/overview', cookies: users, rate: RATE }),
   await run({ name: 'GET /healthz', path: '/healthz' }),
 ];
+await dropBenchUsers();
 const [sat, fixed, health] = results;
 const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
 console.log(`targets: overview at ${RATE}/s p99 ≤ 25 ms: ${verdict(fixed.p99 <= 25 && fixed.requestsPerSecond >= RATE * 0.97)}; overview saturation > 4,000/s: ${verdict(sat.requestsPerSecond > 4000)}; /healthz > 10,000/s: ${verdict(health.requestsPerSecond > 10000)}`);

@@ -42,6 +42,13 @@ export interface Config {
    * default) or nobody ('off').
    */
   apiDocs: 'public' | 'staff' | 'off';
+  /**
+   * Keep signed-in users and portal overviews in memory between requests
+   * (exact: invalidated by the database's change notifications). On by
+   * default; WODNIK_MEMORY_CACHES=off reads everything from the database on
+   * every request (the benchmark's cold path, or to rule the caches out).
+   */
+  memoryCaches: boolean;
 }
 
 export class ConfigError extends Error {
@@ -53,6 +60,13 @@ function int(name: string, value: string | undefined, fallback: number): number 
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a whole number, got "${value}"`);
   return n;
+}
+
+function onOff(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (value === 'on' || value === '1' || value === 'true') return true;
+  if (value === 'off' || value === '0' || value === 'false') return false;
+  throw new ConfigError(`${name} must be on or off, got "${value}"`);
 }
 
 function trustProxy(value: string | undefined): boolean | number | string {
@@ -94,5 +108,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: trustProxy(env.TRUST_PROXY),
     logLevel: env.LOG_LEVEL || (mode === 'test' ? 'silent' : 'info'),
     apiDocs: apiDocs(env.API_DOCS, mode),
+    memoryCaches: onOff('WODNIK_MEMORY_CACHES', env.WODNIK_MEMORY_CACHES, true),
   };
 }

@@ -16,8 +16,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import { AppError, notFound } from '../lib/errors.ts';
-import { CSRF_COOKIE, SESSION_COOKIE, findSessionUser, newToken } from '../modules/identity/sessions.ts';
-import type { Utility } from '../modules/utilities/service.ts';
+import { CSRF_COOKIE, SESSION_COOKIE, findSessionUser, hashToken, newToken } from '../modules/identity/sessions.ts';
+import { utilitiesSubscriber, type Utility } from '../modules/utilities/service.ts';
 import { assertAccess, assertOwnCustomer, isValidAccess, type Access, type AuthSession, type AuthUser } from './access.ts';
 import { errorHandler, sendError } from './errors.ts';
 import { guardInput, strictDateFormats } from './input-guard.ts';
@@ -26,16 +26,28 @@ import { sessionCookiePath, type App, type AppDeps } from './context.ts';
 import { loggerOptions } from './request-log.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { tenantResolver } from './tenant.ts';
+import { startChangeFeed } from '../db/change-feed.ts';
+import { SessionCache } from '../modules/identity/session-cache.ts';
+import { OverviewCache } from '../modules/customers/overview-cache.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
     allowPendingPasswordChange?: boolean;
     allowPendingMfa?: boolean;
+    /** A health probe: no CSRF cookie, no session. */
+    probe?: boolean;
   }
   interface FastifyInstance {
     /** Every route with its access policy, in registration order (the route-access test walks it). */
     routeTable: RouteInfo[];
+    /** In-memory caches kept exact by the database's change notifications (src/db/change-feed.ts). */
+    caches: {
+      sessions: SessionCache;
+      overview: OverviewCache;
+      /** Resolves when every change committed so far has been heard (for a test that wrote with SQL of its own). */
+      settled(): Promise<void>;
+    };
   }
   interface FastifyRequest {
     utility?: Utility;
@@ -78,6 +90,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('deps', deps);
+  // Caches serve only while the change feed listens (see change-feed.ts).
+  let live = () => false;
+  const sessions = new SessionCache(() => live());
+  const overview = new OverviewCache(() => live());
+  const feed = await startChangeFeed(database, [sessions.subscriber(), overview.subscriber(), utilitiesSubscriber()]);
+  const caches = { sessions, overview, settled: () => feed.barrier() };
+  app.decorate('caches', caches);
+  live = () => config.memoryCaches && feed.isLive();
+  app.addHook('onClose', async () => feed.stop());
   const routeTable: RouteInfo[] = [];
   app.decorate('routeTable', routeTable);
   app.decorateRequest('utility', undefined);
@@ -129,7 +150,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     try {
       const token = req.cookies[SESSION_COOKIE];
       if (token && req.utility) {
-        const found = await findSessionUser(database.db, req.utility.id, token, config.sessionIdleMinutes);
+        const tokenHash = hashToken(token);
+        let found = caches.sessions.get(req.utility.id, tokenHash);
+        if (!found) {
+          const generation = caches.sessions.generation();
+          found = await findSessionUser(database.db, req.utility.id, token, config.sessionIdleMinutes);
+          if (found) caches.sessions.set(req.utility.id, tokenHash, found, generation);
+        }
         if (found) {
           req.user = found.user;
           req.session = found.session;
@@ -160,9 +187,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   if (config.apiDocs !== 'off') await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
-  // Every page load gets a CSRF cookie to echo in a header (double-submit).
+  // Every page load gets a CSRF cookie to echo in a header (double-submit);
+  // health probes do not (they are the most frequent requests of all and no
+  // browser makes them). A request that may have written waits until this
+  // process has heard its changes (a sign-out, a new reading), so that the
+  // caller's next request is not served from a cache that has not.
   app.addHook('onSend', async (req, reply, payload) => {
-    if (!req.cookies[CSRF_COOKIE]) {
+    if (UNSAFE.has(req.method)) await feed.barrier();
+    if (!req.cookies[CSRF_COOKIE] && !req.routeOptions.config.probe) {
       reply.setCookie(CSRF_COOKIE, req.session?.csrfToken ?? newToken(), {
         path: '/',
         sameSite: 'lax',
@@ -173,8 +205,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     return payload;
   });
 
-  app.get('/healthz', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => {
+  app.get('/healthz', { config: { access: 'public', probe: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { access: 'public', probe: true }, schema: { hide: true } }, async (_req, reply) => {
     try {
       await sql`select 1 from schema_migrations limit 1`.execute(database.db);
       return { status: 'ready', database: database.kind };

@@ -47,7 +47,7 @@ export function client(app: App, slug?: string): Client {
     cookies,
     async request(method, url, body, headers = {}) {
       if (!cookies.wodnik_csrf) {
-        const r = await app.inject({ method: 'GET', url: `${prefix}/healthz` });
+        const r = await app.inject({ method: 'GET', url: `${prefix}/api/auth/session` });
         for (const k of r.cookies) cookies[k.name] = k.value;
       }
       const res = await app.inject({

@@ -19,7 +19,16 @@ export async function routes(app: App, _deps: AppDeps) {
       config: { access: 'customer' },
       schema: { tags: ['portal'], summary: "The portal user's customers with contracts, premises, meters and last readings", response: { 200: PortalOverview } },
     },
-    async (req) => inTenant(app, req, (tx) => portalOverview(tx, utilityOf(req).id, userOf(req).customerIds)),
+    async (req) => {
+      const utilityId = utilityOf(req).id;
+      const { customerIds } = userOf(req);
+      const cached = app.caches.overview.get(utilityId, customerIds);
+      if (cached) return cached;
+      const generation = app.caches.overview.generation(utilityId);
+      const overview = await inTenant(app, req, (tx) => portalOverview(tx, utilityId, customerIds));
+      app.caches.overview.set(utilityId, customerIds, overview, generation);
+      return overview;
+    },
   );
 
   app.get(

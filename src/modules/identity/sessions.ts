@@ -49,6 +49,7 @@ export const LAST_SEEN_EVERY_SECONDS = 60;
 
 interface SessionUserRow {
   csrf_token: string;
+  expires_at: Date | string;
   mfa_passed: boolean;
   id: number;
   utility_id: number;
@@ -79,11 +80,11 @@ export async function findSessionUser(
   utilityId: number,
   token: string,
   idleMinutes: number,
-): Promise<{ user: AuthUser; session: AuthSession } | undefined> {
+): Promise<{ user: AuthUser; session: AuthSession; expiresAt: number } | undefined> {
   const tokenHash = hashToken(token);
   const { rows } = await sql<SessionUserRow>`
     with s as (
-      select user_id, csrf_token, mfa_passed,
+      select user_id, csrf_token, mfa_passed, expires_at,
              last_seen_at < now() - make_interval(secs => ${LAST_SEEN_EVERY_SECONDS}) as stale
         from sessions
        where utility_id = ${utilityId} and token_hash = ${tokenHash}
@@ -94,7 +95,7 @@ export async function findSessionUser(
        where utility_id = ${utilityId} and token_hash = ${tokenHash} and (select stale from s)
       returning 1
     )
-    select s.csrf_token, s.mfa_passed, u.id, u.utility_id, u.kind, u.email, u.name, u.must_change_password, u.totp_enabled,
+    select s.csrf_token, s.mfa_passed, s.expires_at, u.id, u.utility_id, u.kind, u.email, u.name, u.must_change_password, u.totp_enabled,
            (select coalesce(json_agg(r.role order by r.role), '[]'::json)
               from staff_roles r where r.utility_id = u.utility_id and r.user_id = u.id and u.kind = 'staff') as roles,
            (select coalesce(json_agg(c.customer_id order by c.customer_id), '[]'::json)
@@ -114,7 +115,7 @@ export async function findSessionUser(
     mustChangePassword: r.must_change_password,
     totpEnabled: r.totp_enabled,
   };
-  return { user, session: { tokenHash, csrfToken: r.csrf_token, mfaPassed: r.mfa_passed } };
+  return { user, session: { tokenHash, csrfToken: r.csrf_token, mfaPassed: r.mfa_passed }, expiresAt: new Date(r.expires_at).getTime() };
 }
 
 /** The user as access checks see it: roles and the customers a portal user may act for. */

@@ -4,11 +4,13 @@
  * anything else, so the lookups are cached in memory: a request names the
  * database only when its utility was not looked up in the last 30 s.
  *
- * Whoever writes a utility row in this process calls forgetUtilities() (the
- * demo seeding does, and so must a future settings screen), so that the next
- * request sees the change; another process sees it within TTL_MS.
+ * Every process forgets them when any utility row changes, whoever wrote it
+ * (the database announces it: `utilitiesSubscriber`, src/db/change-feed.ts);
+ * TTL_MS bounds an entry's life all the same, and whoever writes a utility
+ * row in this process may call forgetUtilities() to be sure before answering.
  */
 import type { Selectable } from 'kysely';
+import type { ChangeSubscriber } from '../../db/change-feed.ts';
 import type { Db } from '../../db/connection.ts';
 import { withoutTenant } from '../../db/tenant.ts';
 import type { Utilities } from '../../db/types.ts';
@@ -72,6 +74,13 @@ export async function findDefaultUtility(db: Db, configured?: string): Promise<U
 }
 
 /** Drops every cached utility: call it after writing a utility row. */
+/** The change feed's subscriber: a utility changed (or changes may have been missed). */
+export const utilitiesSubscriber = (): ChangeSubscriber => ({
+  channel: 'wodnik_utilities',
+  onChange: () => forgetUtilities(),
+  onReset: () => forgetUtilities(),
+});
+
 export function forgetUtilities(): void {
   bySlug.clear();
   first = undefined;

@@ -4,7 +4,7 @@
  * - Calls go under the same prefix the app was loaded from (`/t/<slug>` in
  *   development and path-based hosting, nothing on a utility's own host).
  * - Unsafe methods echo the `wodnik_csrf` cookie in `x-csrf-token`
- *   (double-submit); when the cookie is missing, a GET to /healthz obtains it.
+ *   (double-submit); when the cookie is missing, a GET of the session (/api/auth/session) obtains it.
  * - Errors arrive as `{ error: { code, message, messages: { pl, en } } }` and
  *   become an ApiError whose `text(lang)` is the message in the user's language.
  */
@@ -59,7 +59,7 @@ export function readCookie(name: string): string | undefined {
 async function ensureCsrf(): Promise<string> {
   let token = readCookie('wodnik_csrf');
   if (!token) {
-    await fetch(`${basePrefix()}/healthz`, { credentials: 'same-origin' });
+    await fetch(`${basePrefix()}/api/auth/session`, { credentials: 'same-origin' });
     token = readCookie('wodnik_csrf');
   }
   return token ?? '';
