@@ -171,28 +171,55 @@ export interface CustomerSearch {
   offset: number;
 }
 
-/** Staff search by name, customer number, e-mail, NIP, PESEL or street; newest matches are not favoured, names sort. */
+/**
+ * Staff search by name, customer number, e-mail, NIP, PESEL, address, meter
+ * serial or service-point code, without regard to case or Polish letters
+ * ("wisniewski" finds "Wiśniewski"); results in Polish alphabetical order
+ * (Ł after L, Ś after S: pl_fold and pl_sort_key, migration 202612070110).
+ */
 export async function searchCustomers(tx: Tx, utilityId: number, s: CustomerSearch) {
   if (s.limit < 1 || s.limit > 100) throw badRequest('request.limit', 'Limit musi być liczbą od 1 do 100.', 'The limit must be from 1 to 100.');
-  const q = (s.q ?? '').trim().toLowerCase();
+  const q = (s.q ?? '').trim();
   let base = tx.selectFrom('customers').where('utility_id', '=', utilityId);
   if (q) {
-    const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = sql`'%' || replace(replace(replace(pl_fold(${q}), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`;
     const digits = q.replace(/[\s-]/g, '');
+    const exact = q.toUpperCase();
     base = base.where((eb) =>
       eb.or([
-        eb(sql`lower(name)`, 'like', like),
+        eb(sql`pl_fold(name)`, 'like', like),
         eb('customer_number', '=', q),
-        eb(sql`lower(coalesce(email, ''))`, 'like', like),
-        eb(sql`lower(street || ' ' || building)`, 'like', like),
+        eb(sql`pl_fold(coalesce(email, ''))`, 'like', like),
+        eb(sql`pl_fold(street || ' ' || building || coalesce('/' || apartment, ''))`, 'like', like),
+        eb(sql`pl_fold(street || ' ' || building || coalesce('/' || apartment, '') || ', ' || postal_code || ' ' || city)`, 'like', like),
         ...(/^\d{10,11}$/.test(digits) ? [eb('nip', '=', digits), eb('pesel', '=', digits)] : []),
+        // A meter serial or a service point's code, as printed or in capitals (both indexed; one lookup, not one per customer).
+        eb(
+          'id',
+          'in',
+          eb
+            .selectFrom('contracts as k')
+            .innerJoin('service_points as sp', (j) => j.onRef('sp.utility_id', '=', 'k.utility_id').onRef('sp.id', '=', 'k.service_point_id'))
+            .select('k.customer_id')
+            .where('k.utility_id', '=', utilityId)
+            .where((w) =>
+              w.or([
+                w('sp.code', 'in', [q, exact]),
+                w(
+                  'sp.id',
+                  'in',
+                  w.selectFrom('meters').select('service_point_id').where('utility_id', '=', utilityId).where('serial_number', 'in', [q, exact]),
+                ),
+              ]),
+            ),
+        ),
       ]),
     );
   }
   const [{ total }] = await base.select((eb) => eb.fn.countAll<number>().as('total')).execute();
   const rows = await base
     .select(['id', 'customer_number', 'name', 'kind', 'street', 'building', 'apartment', 'postal_code', 'city', 'email'])
-    .orderBy(sql`lower(name)`)
+    .orderBy(sql`pl_sort_key(name) collate "C"`)
     .orderBy('id')
     .limit(s.limit)
     .offset(s.offset)

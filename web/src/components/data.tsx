@@ -25,13 +25,28 @@ export function useApi<T>(path: string | null, query?: RequestOptions['query']):
       .then((data) => setState({ data, loading: false }))
       .catch((error: unknown) => {
         if ((error as Error).name === 'AbortError') return;
-        setState({ error: error instanceof ApiError ? error : undefined, loading: false });
+        setState({
+          error:
+            error instanceof ApiError
+              ? error
+              : new ApiError(0, 'network', { pl: 'Brak połączenia z serwerem.', en: 'The server cannot be reached.' }),
+          loading: false,
+        });
       });
     return () => ctl.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [path, key, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { data: state.data, error: state.error, loading: state.loading, reload };
+}
+
+/**
+ * Whether asking again could help: a lost connection, a server error, too
+ * many requests. A refusal (403), a missing page (404) or bad input (400)
+ * would only be refused again, so no "try again" is offered for them.
+ */
+export function retryable(error: ApiError): boolean {
+  return error.status === 0 || error.status === 429 || error.status >= 500;
 }
 
 /** Renders children once data is there; otherwise a polite "loading" or the error. */
@@ -41,9 +56,11 @@ export function DataState<T>({ loaded, children }: { loaded: Loaded<T>; children
     return (
       <div className="alert alert-error" role="alert">
         {loaded.error.text(lang)}{' '}
-        <button type="button" className="button-link" onClick={loaded.reload}>
-          {t('common.retry')}
-        </button>
+        {retryable(loaded.error) && (
+          <button type="button" className="button-link" onClick={loaded.reload}>
+            {t('common.retry')}
+          </button>
+        )}
       </div>
     );
   if (loaded.data === undefined)

@@ -231,7 +231,8 @@ export async function listRoutes(tx: Tx, now = new Date()) {
     .leftJoin('reading_route_stops as s', 's.route_id', 'r.id')
     .select(['r.id', 'r.name', 'r.created_at', sql<number>`count(s.position)::int`.as('stop_count')])
     .groupBy(['r.id', 'r.name', 'r.created_at'])
-    .orderBy(sql`lower(r.name)`)
+    .orderBy(sql`pl_sort_key(r.name) collate "C"`)
+    .orderBy('r.id')
     .execute();
   const items = [];
   for (const r of routes) {
@@ -251,7 +252,8 @@ export async function listReaders(tx: Tx) {
     .select(['u.id', 'u.name', 'u.email'])
     .where('u.kind', '=', 'staff')
     .where('u.disabled_at', 'is', null)
-    .orderBy('u.name')
+    .orderBy(sql`pl_sort_key(u.name) collate "C"`)
+    .orderBy('u.id')
     .execute();
   return { items: rows.map((r) => ({ id: r.id, name: r.name || r.email, email: r.email })) };
 }
@@ -329,7 +331,8 @@ export async function listStreets(tx: Tx) {
     from service_points sp
     left join meters m on m.utility_id = sp.utility_id and m.service_point_id = sp.id and m.role = 'main' and m.removed_on is null
     group by sp.locality, sp.street
-    order by sp.locality, sp.street`.execute(tx);
+    -- Polish alphabetical order (Ł after L, Ś after S), the same on both engines: migration 202612070110.
+    order by pl_sort_key(sp.locality) collate "C", pl_sort_key(sp.street) collate "C", sp.street`.execute(tx);
   const localities: { locality: string; streets: { street: string; servicePoints: number; radioMeters: number }[] }[] = [];
   for (const r of rows) {
     let l = localities.at(-1);

@@ -1,0 +1,63 @@
+/**
+ * Search and order the Polish way (issue 13, "A Polish UI done right"): a
+ * clerk typing without Polish letters finds the customer who has them, and
+ * lists are in Polish alphabetical order (Ł after L, Ś after S, Ż last),
+ * on PGlite (C locale, no ICU) and PostgreSQL alike. Also by meter serial and
+ * service-point code.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { client, createTestApp, type Client, type TestApp } from './support/app.ts';
+import { TEST_PASSWORD, buildContract, buildCustomer, buildMeter, buildServicePoint, buildUser, buildUtility } from './support/factories.ts';
+
+let t: TestApp;
+let c: Client;
+const NAMES = ['Żaneta Źródlana', 'Łukasz Łódzki', 'Lucyna Lis', 'Śliwa Ścibor', 'Sowa Stanisław', 'Zenon Zięba', 'Adam Wiśniewski', 'Ąbel Ąckowski'];
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const u = await buildUtility(t.database);
+  for (const name of NAMES) await buildCustomer(t.database, u.id, { name, street: 'ul. Świętokrzyska', city: 'Łódź' });
+  const target = await buildCustomer(t.database, u.id, { name: 'Barbara Szukana', street: 'ul. Polna' });
+  const sp = await buildServicePoint(t.database, u.id, { code: 'PP-7777777' });
+  await buildContract(t.database, u.id, target.id, sp.id);
+  await buildMeter(t.database, u.id, sp.id, { serial_number: 'AB123456789', role: 'main' });
+  await buildUser(t.database, u.id, { kind: 'staff', email: 'bok@example.com', roles: ['customer_service'] });
+  c = client(t.app, u.slug);
+  expect((await c.post('/api/auth/login', { email: 'bok@example.com', password: TEST_PASSWORD })).statusCode).toBe(200);
+}, 60_000);
+
+afterAll(() => t?.close());
+
+const names = async (q: string) => (await c.get(`/api/staff/customers?limit=100&q=${encodeURIComponent(q)}`)).json().items.map((i: { name: string }) => i.name);
+
+describe('customer search', () => {
+  it('does not mind Polish letters or letter case', async () => {
+    expect(await names('wisniewski')).toEqual(['Adam Wiśniewski']);
+    expect(await names('WIŚNIEWSKI')).toEqual(['Adam Wiśniewski']);
+    expect(await names('lukasz lodzki')).toEqual(['Łukasz Łódzki']);
+    expect(await names('ŁUKASZ')).toEqual(['Łukasz Łódzki']);
+    expect(await names('zrodlana')).toEqual(['Żaneta Źródlana']);
+    // The address, with the town.
+    expect((await names('swietokrzyska')).length).toBe(NAMES.length);
+    expect((await names('Lodz')).length).toBeGreaterThanOrEqual(NAMES.length);
+  });
+
+  it('finds a customer by meter serial and by service-point code', async () => {
+    expect(await names('AB123456789')).toEqual(['Barbara Szukana']);
+    expect(await names('ab123456789')).toEqual(['Barbara Szukana']);
+    expect(await names('pp-7777777')).toEqual(['Barbara Szukana']);
+  });
+
+  it('lists in Polish alphabetical order', async () => {
+    expect(await names('swietokrzyska')).toEqual([
+      'Adam Wiśniewski',
+      'Ąbel Ąckowski',
+      'Lucyna Lis',
+      'Łukasz Łódzki',
+      'Sowa Stanisław',
+      'Śliwa Ścibor',
+      'Zenon Zięba',
+      'Żaneta Źródlana',
+    ]);
+  });
+});
