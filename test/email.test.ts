@@ -101,12 +101,12 @@ describe('e-mail through SMTP', () => {
 
     const got = received.at(-1)!;
     expect(got.rcptTo).toEqual([email]);
-    expect(got.mail.subject).toBe('Potwierdź adres e-mail w e-BOK');
+    expect(got.mail.subject).toBe('Potwierdzenie adresu e-mail w e-BOK');
     expect(got.mail.from?.value[0]).toEqual({ name: utilityName, address: senderEmail });
     expect(got.mail.text).toContain('dziękujemy za rejestrację w Internetowym Biurze Obsługi Klienta');
     expect(got.mail.text).toContain(`Z poważaniem\n${utilityName}`);
     const link = linkIn(got.mail.text!);
-    expect(got.mail.html).toContain(`<a href="${link.replace(/&/g, '&amp;')}">Potwierdź adres e-mail</a>`);
+    expect(got.mail.html).toContain(`<a href="${link.replace(/&/g, '&amp;')}">Potwierdzenie adresu e-mail</a>`);
     const row = await t.database.db.selectFrom('email_outbox').selectAll().where('to_address', '=', email).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'sent', attempts: 1, last_error: null });
     expect(row.message_id).toBeTruthy();

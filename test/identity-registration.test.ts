@@ -68,7 +68,7 @@ describe('registration', () => {
 
     const [mail] = await outbox(t, email);
     expect(mail.template).toBe('verify_email');
-    expect(mail.subject).toBe('Potwierdź adres e-mail w e-BOK');
+    expect(mail.subject).toBe('Potwierdzenie adresu e-mail w e-BOK');
     expect(mail.text_body).toContain(`https://ebok.example/t/${slug}/verify-email?token=`);
     expect(mail.text_body).toContain('Zakład Wodociągów i Kanalizacji w Łęcznej');
 

@@ -134,7 +134,7 @@ describe('staff users', () => {
       expect.objectContaining({ id: r.json().id, email: body.email, name: 'Piotr Nowak', roles: ['auditor', 'meter_reader'], mustChangePassword: true }),
     );
     const [mail] = await outbox(t, body.email);
-    expect(mail).toMatchObject({ template: 'account_created', subject: 'Założono dla Ciebie konto pracownika' });
+    expect(mail).toMatchObject({ template: 'account_created', subject: 'Konto pracownika zostało założone' });
     expect(mail.text_body).not.toContain(body.password);
     const first = await signIn(body.email, body.password);
     expect(first.r.json()).toMatchObject({ next: 'change_password', user: { kind: 'staff', roles: expect.arrayContaining(['meter_reader', 'auditor']) } });

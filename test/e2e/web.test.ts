@@ -275,7 +275,7 @@ describe.skipIf(noChromium)('web app', () => {
     expect(await description(number)).toMatch(/To pole jest wymagane\./);
     expect(await description(page.getByLabel('Adres e-mail'))).toMatch(/Wpisz poprawny adres e-mail/);
     expect(await description(page.getByLabel('Hasło', { exact: true }))).toMatch(/co najmniej 10 znaków.*To pole jest wymagane\./);
-    expect(await description(page.getByRole('checkbox', { name: /Regulamin e-BOK/ }))).toBe('Aby założyć konto, zaakceptuj regulamin.');
+    expect(await description(page.getByRole('checkbox', { name: /Regulamin e-BOK/ }))).toBe('Do założenia konta potrzebna jest akceptacja regulaminu.');
 
     await page.getByLabel('Adres e-mail').fill('jan.kowalski@example.com');
     await page.getByLabel('Hasło', { exact: true }).fill('samelitery');

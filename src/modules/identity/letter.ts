@@ -79,7 +79,7 @@ export function renderActivationLetter(d: LetterData): Promise<Buffer> {
   doc.text('Szanowni Państwo,', { width });
   doc.moveDown(0.5);
   doc.text(
-    `zapraszamy do korzystania z e-BOK przedsiębiorstwa ${u.name}. W e-BOK sprawdzą Państwo faktury, salda i odczyty wodomierzy, podadzą odczyt, złożą wniosek lub reklamację oraz zamówią e-fakturę.`,
+    `zapraszamy do korzystania z e-BOK przedsiębiorstwa ${u.name}. W e-BOK sprawdzą Państwo swoje umowy, wodomierze i ich odczyty.`,
     { width, align: 'justify' },
   );
   doc.moveDown();
@@ -92,15 +92,15 @@ export function renderActivationLetter(d: LetterData): Promise<Buffer> {
   doc.font('regular');
   doc.list(
     [
-      `Otwórz stronę ${d.registerUrl}`,
-      'Wpisz numer klienta i kod aktywacyjny z tego pisma.',
-      'Podaj swój adres e-mail, ustal hasło (co najmniej 10 znaków, litery i cyfry) i zaakceptuj regulamin e-BOK.',
-      'Otwórz łącze z wiadomości, którą wyślemy na podany adres e-mail: od tej chwili możesz się logować.',
+      `Proszę otworzyć stronę ${d.registerUrl}`,
+      'i wpisać numer klienta oraz kod aktywacyjny z tego pisma,',
+      'podać adres e-mail, ustalić hasło (co najmniej 10 znaków, litery i cyfry) i zaakceptować regulamin e-BOK,',
+      'otworzyć łącze z wiadomości, którą wyślemy na podany adres e-mail: od tej chwili można się logować.',
     ],
     { width: width - 20, numbered: true, bulletRadius: 2 } as PDFKit.Mixins.TextOptions,
   );
   doc.moveDown();
-  doc.text('Nie przekazuj kodu osobom trzecim. Jeśli nie zamawiałeś tego pisma lub kod nie działa, skontaktuj się z Biurem Obsługi Klienta.', {
+  doc.text('Prosimy nie przekazywać kodu osobom trzecim. Jeśli to pismo nie było zamawiane albo kod nie działa, prosimy o kontakt z Biurem Obsługi Klienta.', {
     width,
   });
   doc.moveDown(2);

@@ -57,7 +57,7 @@ const codeProblem: Record<'wrong' | 'expired' | 'spent', () => AppError> = {
 
 export async function register(tx: Tx, info: RequestInfo, input: RegistrationInput, mail: Mailing): Promise<Outcome<{ userId: number }>> {
   if (input.acceptTerms !== true) {
-    throw badRequest('registration.terms_not_accepted', 'Aby założyć konto, zaakceptuj regulamin e-BOK.', 'Accept the portal terms to create an account.', {
+    throw badRequest('registration.terms_not_accepted', 'Do założenia konta potrzebna jest akceptacja regulaminu e-BOK.', 'Accept the portal terms to create an account.', {
       field: 'acceptTerms',
     });
   }

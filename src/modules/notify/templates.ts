@@ -3,6 +3,8 @@
  * language), each as plain text and as simple HTML with the same content.
  * Every value that came from a person is escaped in the HTML part.
  */
+import { plural } from '../../lib/polish-format.ts';
+
 export interface EmailContent {
   template: string;
   subject: string;
@@ -44,12 +46,12 @@ function render(template: string, subject: string, paragraphs: Array<string | { 
 export function verifyEmailMessage(s: Sender, a: { link: string; hours: number }): EmailContent {
   return render(
     'verify_email',
-    'Potwierdź adres e-mail w e-BOK',
+    'Potwierdzenie adresu e-mail w e-BOK',
     [
-      'Dzień dobry,',
-      `dziękujemy za rejestrację w Internetowym Biurze Obsługi Klienta (e-BOK) przedsiębiorstwa ${s.utilityName}. Aby dokończyć zakładanie konta, potwierdź swój adres e-mail.`,
-      { label: 'Potwierdź adres e-mail', link: a.link },
-      `Łącze jest ważne przez ${a.hours} godz. Jeśli to nie Ty zakładałeś konto, zignoruj tę wiadomość.`,
+      'Szanowni Państwo,',
+      `dziękujemy za rejestrację w Internetowym Biurze Obsługi Klienta (e-BOK) przedsiębiorstwa ${s.utilityName}. Aby dokończyć zakładanie konta, prosimy potwierdzić adres e-mail.`,
+      { label: 'Potwierdzenie adresu e-mail', link: a.link },
+      `Łącze jest ważne przez ${plural(a.hours, { one: 'godzinę', few: 'godziny', many: 'godzin' })}. Jeśli konto zostało założone bez Państwa wiedzy, prosimy zignorować tę wiadomość.`,
     ],
     s,
   );
@@ -60,10 +62,10 @@ export function passwordResetMessage(s: Sender, a: { link: string; minutes: numb
     'password_reset',
     'Ustawienie nowego hasła do e-BOK',
     [
-      'Dzień dobry,',
-      'otrzymaliśmy prośbę o ustawienie nowego hasła do Twojego konta. Aby ustawić nowe hasło, otwórz poniższe łącze.',
-      { label: 'Ustaw nowe hasło', link: a.link },
-      `Łącze jest ważne przez ${a.minutes} minut i można go użyć tylko raz. Po zmianie hasła wszystkie otwarte sesje zostaną zakończone. Jeśli to nie Ty prosiłeś o zmianę, zignoruj tę wiadomość: dotychczasowe hasło pozostaje ważne.`,
+      'Szanowni Państwo,',
+      'otrzymaliśmy prośbę o ustawienie nowego hasła do Państwa konta. Nowe hasło można ustawić, otwierając poniższe łącze.',
+      { label: 'Ustawienie nowego hasła', link: a.link },
+      `Łącze jest ważne przez ${plural(a.minutes, { one: 'minutę', few: 'minuty', many: 'minut' })} i można go użyć tylko raz. Po zmianie hasła wszystkie otwarte sesje zostaną zakończone. Jeśli to nie Państwo prosili o zmianę, prosimy zignorować tę wiadomość: dotychczasowe hasło pozostaje ważne.`,
     ],
     s,
   );
@@ -72,14 +74,14 @@ export function passwordResetMessage(s: Sender, a: { link: string; minutes: numb
 export function accountCreatedMessage(s: Sender, a: { loginUrl: string; email: string; staff: boolean }): EmailContent {
   return render(
     'account_created',
-    a.staff ? 'Założono dla Ciebie konto pracownika' : 'Założono dla Ciebie konto w e-BOK',
+    a.staff ? 'Konto pracownika zostało założone' : 'Konto w e-BOK zostało założone',
     [
-      'Dzień dobry,',
+      'Szanowni Państwo,',
       a.staff
-        ? `administrator przedsiębiorstwa ${s.utilityName} założył dla Ciebie konto pracownika. Login: ${a.email}.`
-        : `pracownik Biura Obsługi Klienta przedsiębiorstwa ${s.utilityName} założył dla Ciebie konto w e-BOK. Login: ${a.email}.`,
-      'Hasło tymczasowe przekaże Ci osoba, która założyła konto. Przy pierwszym logowaniu ustawisz własne hasło.',
-      { label: 'Zaloguj się', link: a.loginUrl },
+        ? `w systemie przedsiębiorstwa ${s.utilityName} zostało założone konto pracownika. Login: ${a.email}.`
+        : `Biuro Obsługi Klienta przedsiębiorstwa ${s.utilityName} założyło dla Państwa konto w e-BOK. Login: ${a.email}.`,
+      'Hasło tymczasowe przekaże osoba, która założyła konto. Przy pierwszym logowaniu należy ustawić własne hasło.',
+      { label: 'Logowanie', link: a.loginUrl },
     ],
     s,
   );
