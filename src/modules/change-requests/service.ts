@@ -13,7 +13,8 @@ import { badRequest, conflict, notFound } from '../../lib/errors.ts';
 import { recordAudit } from '../identity/audit.ts';
 import { queueEmail } from '../notify/index.ts';
 import { decisionMessage } from './messages.ts';
-import { addressText, decodeAttachment, validateChange, type ChangeInput, type ChangeableField } from './rules.ts';
+import { decodeAttachment } from './attachment.ts';
+import { addressText, validateChange, type ChangeInput, type ChangeableField } from './rules.ts';
 
 export interface NewRequest extends ChangeInput {
   note?: string;
