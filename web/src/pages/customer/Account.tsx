@@ -227,7 +227,8 @@ function ChangeForm({ customerId, onSent }: { customerId: number; onSent(): void
             name="value"
             value={value}
             onChange={setValue}
-            type={field === 'email' ? 'email' : field === 'phone' ? 'tel' : 'text'}
+            type={field === 'email' ? 'email' : 'text'}
+            inputMode={field === 'phone' ? 'tel' : undefined}
             autoComplete={field === 'email' ? 'email' : field === 'phone' ? 'tel' : 'name'}
             error={err('value')}
             required

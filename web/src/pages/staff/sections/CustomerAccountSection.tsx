@@ -117,7 +117,7 @@ export function CustomerAccountSection({ customerId }: { customerId: string }) {
               )}
             />
             {canAct && <AddPortalUser customerId={customerId} onDone={(m) => { setDone(m); account.reload(); }} />}
-            <h3>{t('custdata.staff.consents')}</h3>
+            <h3 style={{ marginTop: '1.5rem' }}>{t('custdata.staff.consents')}</h3>
             {a.termsAcceptances.length === 0 && a.einvoiceConsents.length === 0 ? (
               <p className="muted">{t('custdata.staff.noConsents')}</p>
             ) : (
@@ -136,7 +136,7 @@ export function CustomerAccountSection({ customerId }: { customerId: string }) {
           </>
         )}
       </DataState>
-      <h3>{t('custdata.requests.title')}</h3>
+      <h3 style={{ marginTop: '1.5rem' }}>{t('custdata.requests.title')}</h3>
       <DataState loaded={requests}>{(r) => <RequestTable items={r.items} />}</DataState>
     </section>
   );
@@ -158,7 +158,7 @@ function AddPortalUser({ customerId, onDone }: { customerId: string; onDone(msg:
   };
   return (
     <form className="form" onSubmit={submit} noValidate aria-labelledby="cd-add-user">
-      <h3 id="cd-add-user">{t('custdata.staff.addUser')}</h3>
+      <h3 id="cd-add-user" style={{ marginTop: '1.5rem' }}>{t('custdata.staff.addUser')}</h3>
       <FormAlert error={failure} />
       <TextField label={t('custdata.fields.email')} name="email" type="email" autoComplete="off" value={email} onChange={setEmail} required />
       <TextField label={t('custdata.staff.firstPassword')} name="password" type="password" autoComplete="new-password" value={password} onChange={setPassword} hint={t('custdata.staff.firstPasswordHint')} />
