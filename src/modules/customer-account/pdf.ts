@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
-import { formatDate, formatDateTime, formatVolume } from '../../lib/polish-format.ts';
+import { formatDate, formatDateTime, formatVolume, plural } from '../../lib/polish-format.ts';
 import { FIELD_NAMES_PL } from '../change-requests/messages.ts';
 import type { PersonalData } from './service.ts';
 
@@ -21,6 +21,21 @@ const KIND: Record<string, string> = { person: 'osoba fizyczna', business: 'prze
 const DELIVERY: Record<string, string> = { paper: 'papierowo (pocztą)', einvoice: 'e-faktura' };
 const STATUS: Record<string, string> = { pending: 'oczekuje', approved: 'zatwierdzony', rejected: 'odrzucony' };
 const dash = (v: string | null | undefined) => (v && v.trim() ? v : '—');
+/** The account's own entries of the audit log, in words (no English codes on a Polish page). */
+const ACTIONS: Record<string, string> = {
+  'auth.login': 'logowanie',
+  'auth.logout': 'wylogowanie',
+  'auth.login_failed': 'nieudane logowanie',
+  'auth.registered': 'rejestracja w e-BOK',
+  'auth.email_verified': 'potwierdzenie adresu e-mail',
+  'auth.password_changed': 'zmiana hasła',
+  'auth.password_change_failed': 'nieudana zmiana hasła',
+  'auth.password_reset': 'ustawienie nowego hasła przez łącze',
+  'auth.password_reset_requested': 'prośba o łącze do zmiany hasła',
+  'change_request.created': 'wniosek o zmianę danych',
+  'user.personal_data_downloaded': 'pobranie danych osobowych',
+  'user.portal_closed': 'zamknięcie konta',
+};
 
 export function renderPersonalData(d: PersonalData): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'A4', margins: { top: 56, bottom: 56, left: 56, right: 56 }, info: { Title: 'Dane osobowe przechowywane w e-BOK', Author: d.controller } });
@@ -39,7 +54,7 @@ export function renderPersonalData(d: PersonalData): Promise<Buffer> {
   const row = (label: string, value: string | null | undefined) => doc.font('bold').fontSize(10).text(`${label}: `, { continued: true, width }).font('regular').text(dash(value));
 
   h1('Dane osobowe przechowywane w e-BOK');
-  doc.font('regular').fontSize(10).text(`Administrator danych: ${d.controller}. Zestawienie sporządzono ${formatDateTime(d.generatedAt)}.`, { width });
+  doc.font('regular').fontSize(10).text(`Administrator danych: ${d.controller}${d.controller.endsWith('.') ? '' : '.'} Zestawienie sporządzono ${formatDateTime(d.generatedAt)}.`, { width });
   h2('Konto e-BOK');
   row('Adres e-mail (login)', d.account.email);
   row('Nazwa', d.account.name);
@@ -65,7 +80,7 @@ export function renderPersonalData(d: PersonalData): Promise<Buffer> {
       for (const m of k.meters) {
         const first = m.readings[0];
         const last = m.readings[m.readings.length - 1];
-        const summary = m.readings.length ? `${m.readings.length} odczytów, od ${formatDate(first.readAt)} (${formatVolume(first.valueM3)}) do ${formatDate(last.readAt)} (${formatVolume(last.valueM3)})` : 'brak odczytów';
+        const summary = m.readings.length ? `${plural(m.readings.length, { one: 'odczyt', few: 'odczyty', many: 'odczytów', other: 'odczytu' })}, od ${formatDate(first.readAt)} (${formatVolume(first.valueM3)}) do ${formatDate(last.readAt)} (${formatVolume(last.valueM3)})` : 'brak odczytów';
         doc.font('regular').text(`• Wodomierz ${m.serialNumber}, zamontowany ${formatDate(m.installedOn)}, legalizacja do ${formatDate(m.legalizationValidUntil)}: ${summary}`, { width, indent: 10 });
       }
     }
@@ -77,7 +92,7 @@ export function renderPersonalData(d: PersonalData): Promise<Buffer> {
   for (const a of d.termsAcceptances) row(`${a.title} (wersja ${a.version})`, `${formatDateTime(a.acceptedAt)}, adres IP ${dash(a.ip)}`);
   h2('Aktywność konta (ostatnie wpisy)');
   doc.font('regular').fontSize(9);
-  for (const a of d.activity.slice(0, 100)) doc.text(`${formatDateTime(a.at)}  ${a.action}  ${dash(a.ip)}`, { width });
+  for (const a of d.activity.slice(0, 100)) doc.text(`${formatDateTime(a.at)}  ${ACTIONS[a.action] ?? a.action}, adres IP ${dash(a.ip)}`, { width });
   doc.moveDown().fontSize(9).text('Pełne dane, w tym wszystkie odczyty, zawiera plik JSON do pobrania w e-BOK (Dane kontrahenta).', { width });
   doc.end();
   return done;
