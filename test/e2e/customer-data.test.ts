@@ -119,6 +119,10 @@ describe.skipIf(noChromium)('customer data in the browser', () => {
     await arrive(customer, 'Dane kontrahenta', 'custdata-account-approved-1280', { axe: false });
     await seeText(main, '500 600 700');
     await seeText(customer.getByRole('table', { name: 'Wnioski o zmianę danych' }), 'zatwierdzony');
+    // The Pulpit tells the outcome too.
+    await customer.getByRole('navigation', { name: 'Menu główne' }).getByRole('link', { name: 'Pulpit' }).click();
+    await arrive(customer, 'Pulpit', 'custdata-dashboard-1280');
+    await seeText(customer.locator('main'), 'Ostatnia decyzja: Telefon, zatwierdzony');
 
     // The clerk locks the portal account in the customer view: the customer's session ends; then unlocks it.
     await clerk.goto(at(`/staff/customers/${data.ownerId}`));

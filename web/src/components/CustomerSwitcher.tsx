@@ -19,7 +19,7 @@ export function CustomerSwitcher() {
   return (
     <li className="customer-switch">
       <label htmlFor={id}>{t('custdata.switch.label')}</label>{' '}
-      <select id={id} value={customerId ?? ''} onChange={(e) => choose(Number(e.target.value))}>
+      <select id={id} value={customerId ?? ''} onChange={(e) => choose(Number(e.target.value))} style={{ width: 'auto', maxWidth: '20rem', minHeight: '2.25rem' }}>
         {customerIds.map((cid) => (
           <option key={cid} value={cid}>
             {names.get(cid) ?? t('custdata.switch.customer', { id: cid })}
