@@ -138,6 +138,11 @@ describe.skipIf(noChromium)('customer data in the browser', () => {
     await users.getByRole('button', { name: 'Odblokuj' }).click();
     await seeText(clerk.getByRole('status'), `Konto ${data.customerEmail} zostało odblokowane.`);
     await seeText(users, 'aktywne');
+    await users.getByRole('button', { name: 'Wyślij łącze do zmiany hasła' }).click();
+    await seeText(clerk.getByRole('status'), `Łącze do ustawienia nowego hasła wysłano na adres ${data.customerEmail}.`);
+    const [letter] = await Promise.all([clerk.waitForEvent('download'), clerk.getByRole('button', { name: 'Drukuj pismo z kodem aktywacyjnym' }).click()]);
+    expect(letter.suggestedFilename()).toMatch(/^kod-aktywacyjny-.+\.pdf$/);
+    await seeText(clerk.getByRole('status'), 'Pismo z nowym kodem aktywacyjnym zostało pobrane');
 
     // Phone-sized screens: the account page and the queue.
     const phone = await newPage(360);
