@@ -91,8 +91,9 @@ describe('data-change requests', () => {
     expect([await count('data_change_requests'), await count('files')]).toEqual(before);
   });
 
-  it('refuses a customer the login is not linked to', async () => {
+  it('serves each customer the login is linked to (a manager of several), and refuses any other', async () => {
     const c = await login(portalEmail);
+    expect((await c.get(`/api/portal/customers/${second.id}/account`)).json()).toMatchObject({ name: 'Wspólnota Mieszkaniowa Łąkowa 5', kind: 'housing_community' });
     expect((await c.get(`/api/portal/customers/${stranger.id}/account`)).statusCode).toBe(403);
     expect((await c.post(`/api/portal/customers/${stranger.id}/change-requests`, { field: 'phone', value: '500600700' })).statusCode).toBe(403);
     expect((await c.get(`/api/portal/customers/${stranger.id}/change-requests`)).statusCode).toBe(403);
