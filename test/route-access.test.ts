@@ -102,6 +102,13 @@ beforeAll(async () => {
     .values({ utility_id: a.id, kind: 'leak', meter_id: meter2.id, customer_id: c2.id, title: 'Alarm Ofiary' })
     .returning('id')
     .executeTakeFirstOrThrow();
+  // A data-change request of the victim (with a document): customer data, issue 13.
+  const request2 = await db.db
+    .insertInto('data_change_requests')
+    .values({ utility_id: a.id, customer_id: c2.id, field: 'phone', old_value: '', new_value: '4242.424', patch: JSON.stringify({ phone: '4242.424' }), attachment_file_id: photo.id })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  victim.requestId = request2.id;
   Object.assign(victim, {
     customerId: c2.id,
     contractId: contract2.id,
@@ -164,6 +171,9 @@ const VALID_BODIES: Record<string, unknown> = {
   'PATCH /api/staff/users/:userId': { name: 'Przejęty' },
   'POST /api/staff/customers/:customerId/portal-users': { email: 'napastnik@example.com' },
   'POST /api/staff/customers/:customerId/activation-letter': {},
+  'POST /api/portal/customers/:customerId/change-requests': { field: 'phone', value: '500 600 700' },
+  'POST /api/staff/change-requests/:requestId/reject': { reason: 'Brak dokumentu' },
+  'POST /api/portal/account/close': { password: 'zle-haslo-123' },
   'POST /api/staff/routes/:routeId/assign': { readerId: 1, periodFrom: '2026-01-01', periodTo: '2026-01-31' },
   'POST /api/reader/routes/:routeId/readings': {
     readings: [{ clientId: '0b6f3c1e-5d1a-4a8e-9a51-3f3a3b3c3d3e', meterId: 1, valueM3: '1', readAt: '2026-11-03T10:00:00Z' }],

@@ -141,6 +141,11 @@ export interface Customers {
   apartment: string | null;
   building: Generated<string>;
   city: Generated<string>;
+  correspondence_apartment: string | null;
+  correspondence_building: string | null;
+  correspondence_city: string | null;
+  correspondence_postal_code: string | null;
+  correspondence_street: string | null;
   created_at: Generated<Timestamp>;
   customer_number: string;
   email: string | null;
@@ -158,6 +163,24 @@ export interface Customers {
   regon: string | null;
   street: Generated<string>;
   updated_at: Generated<Timestamp>;
+  utility_id: Int8;
+}
+
+export interface DataChangeRequests {
+  attachment_file_id: Int8 | null;
+  created_at: Generated<Timestamp>;
+  customer_id: Int8;
+  decided_at: Timestamp | null;
+  decided_by: Int8 | null;
+  field: string;
+  id: Generated<Int8>;
+  new_value: string;
+  note: Generated<string>;
+  old_value: string;
+  patch: Json;
+  reason: string | null;
+  requested_by: Int8 | null;
+  status: Generated<string>;
   utility_id: Int8;
 }
 
@@ -630,6 +653,7 @@ export interface DB {
   cases: Cases;
   contracts: Contracts;
   customers: Customers;
+  data_change_requests: DataChangeRequests;
   documents: Documents;
   einvoice_consents: EinvoiceConsents;
   email_outbox: EmailOutbox;

@@ -130,6 +130,21 @@ export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
   // --- end of that section ---
 
   // --- Customer data, change requests, GDPR export, portal accounts (issue 13) ---
+  'GET /api/portal/customers/:customerId/account':             { who: 'customer' },
+  'GET /api/portal/customers/:customerId/change-requests':     { who: 'customer' },
+  'POST /api/portal/customers/:customerId/change-requests':    { who: 'customer' },
+  'GET /api/portal/personal-data':                             { who: 'customer' },
+  'GET /api/portal/personal-data/pdf':                         { who: 'customer' },
+  'POST /api/portal/account/close':                            { who: 'customer' },
+  // The auditor and billing read requests; customer service decides them.
+  'GET /api/staff/change-requests':                            { who: CUSTOMER_DATA },
+  'GET /api/staff/change-requests/:requestId/attachment':      { who: CUSTOMER_DATA },
+  'POST /api/staff/change-requests/:requestId/approve':        { who: 'admin customer_service' },
+  'POST /api/staff/change-requests/:requestId/reject':         { who: 'admin customer_service' },
+  'GET /api/staff/customers/:customerId/account':              { who: CUSTOMER_DATA },
+  'POST /api/staff/customers/:customerId/portal-users/:userId/password-reset': { who: 'admin customer_service' },
+  'POST /api/staff/customers/:customerId/portal-users/:userId/lock':           { who: 'admin customer_service' },
+  'POST /api/staff/customers/:customerId/portal-users/:userId/unlock':         { who: 'admin customer_service' },
 
   // --- end of that section ---
 

@@ -8,6 +8,7 @@ import { homeOf, mayAccess } from './access.ts';
 import { BrandingProvider, Logo, useUtility } from './branding.tsx';
 import { LANGUAGES, setLanguage, useLang } from './i18n/index.ts';
 import { navFor } from './nav.ts';
+import { CustomerSwitcher } from './components/CustomerSwitcher.tsx';
 import { Link, NavLink, Redirect, RouterProvider, matchPath, navigate, useLocation } from './router.tsx';
 import { routes } from './routes.tsx';
 import { SessionProvider, useSession } from './session.tsx';
@@ -100,6 +101,7 @@ function Header() {
         {user && !user.mfaPending && (
           <ul id="site-account" className="account-menu" aria-label={t('shell.account')}>
             <li className="user-name">{user.name || user.email}</li>
+            {signedIn && user.kind === 'customer' && <CustomerSwitcher />}
             {user.kind === 'staff' && signedIn && (
               <li>
                 <NavLink to="/staff/security">{t('nav.security')}</NavLink>
