@@ -42,12 +42,15 @@ export const routes: RouteDef[] = [
     access: 'customer',
     page: page(() => import('./pages/customer/Readings.tsx')),
   },
+  { path: '/portal/contracts', access: 'customer', page: page(() => import('./pages/readings/Contracts.tsx')) },
+  { path: '/portal/consumption', access: 'customer', page: page(() => import('./pages/readings/Consumption.tsx')) },
 
   // Staff back office
   { path: '/staff', access: 'staff', page: page(() => import('./pages/staff/Overview.tsx')) },
   { path: '/staff/customers', access: 'staff', page: page(() => import('./pages/staff/Customers.tsx')) },
   { path: '/staff/customers/:customerId', access: 'staff', page: page(() => import('./pages/staff/CustomerView.tsx')) },
   { path: '/staff/meters/:meterId/readings', access: 'staff', page: page(() => import('./pages/staff/MeterReadings.tsx')) },
+  { path: '/staff/verification', access: 'staff:customer_service,billing,auditor', page: page(() => import('./pages/readings/Verification.tsx')) },
   { path: '/staff/security', access: 'staff', page: page(() => import('./pages/staff/Security.tsx')) },
   { path: '/staff/users', access: 'staff:admin', page: page(() => import('./pages/staff/Users.tsx')) },
 

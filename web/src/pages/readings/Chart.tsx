@@ -1,0 +1,68 @@
+/**
+ * A small chart drawn by uPlot (about 50 kB, loaded only by the pages that
+ * show a chart: import this module lazily). Decorative for assistive
+ * technology: every chart has a table with the same numbers next to it.
+ */
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+export interface ChartSeries {
+  label: string;
+  values: (number | null)[];
+  color: string;
+  /** bars (the default) or a line with points */
+  kind?: 'bars' | 'line';
+}
+
+export interface ChartProps {
+  /** x positions: category indexes (with `categories`) or unix seconds */
+  x: number[];
+  categories?: string[];
+  series: ChartSeries[];
+  yLabel: string;
+  height?: number;
+  formatY?: (v: number) => string;
+}
+
+export default function Chart({ x, categories, series, yLabel, height = 260, formatY }: ChartProps) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const bars = uPlot.paths.bars!({ size: [0.6, 60] });
+    const opts: uPlot.Options = {
+      width: Math.max(el.clientWidth, 200),
+      height,
+      legend: { show: series.length > 1 },
+      cursor: { drag: { x: false, y: false } },
+      scales: { x: categories ? { time: false, range: [-0.5, x.length - 0.5] } : { time: true } },
+      axes: [
+        categories
+          ? { values: (_u, splits) => splits.map((s) => (Number.isInteger(s) ? (categories[s] ?? '') : '')), space: 36, gap: 4 }
+          : {},
+        { label: yLabel, values: (_u, splits) => splits.map((v) => (formatY ? formatY(v) : String(v))), size: 64 },
+      ],
+      series: [
+        {},
+        ...series.map((s) => ({
+          label: s.label,
+          stroke: s.color,
+          fill: s.kind === 'line' ? undefined : s.color,
+          width: s.kind === 'line' ? 2 : 0,
+          paths: s.kind === 'line' ? undefined : bars,
+          points: { show: s.kind === 'line', size: 6, fill: s.color },
+          value: (_u: uPlot, v: number | null) => (v === null ? '—' : formatY ? formatY(v) : String(v)),
+        })),
+      ],
+    };
+    const plot = new uPlot(opts, [x, ...series.map((s) => s.values)] as uPlot.AlignedData, el);
+    const ro = new ResizeObserver(() => plot.setSize({ width: Math.max(el.clientWidth, 200), height }));
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      plot.destroy();
+    };
+  }, [x, categories, series, yLabel, height, formatY]);
+  return <div ref={box} className="chart" aria-hidden="true" />;
+}
