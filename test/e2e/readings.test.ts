@@ -136,7 +136,7 @@ describe.skipIf(noChromium)('readings in the portal and the verification queue',
       await logIn(page, CUSTOMER);
       await page.getByRole('heading', { level: 1, name: 'Analiza zużycia wody' }).waitFor();
       await page.locator('.chart canvas').first().waitFor();
-      const rows = page.locator('main table').first().locator('tbody tr');
+      const rows = page.getByRole('table', { name: /Zużycie wody w miesiącach/ }).locator('tbody tr');
       await rows.nth(11).waitFor();
       expect(await rows.count()).toBeGreaterThanOrEqual(12);
       await seeText(page.locator('.stats'), 'średnio na dobę');

@@ -21,11 +21,17 @@ export interface ChartProps {
   categories?: string[];
   series: ChartSeries[];
   yLabel: string;
+  /** the x values' name in the legend (the month, the date) */
+  xLabel: string;
   height?: number;
   formatY?: (v: number) => string;
+  /** unix seconds → text, for a time axis' legend */
+  formatX?: (v: number) => string;
 }
 
-export default function Chart({ x, categories, series, yLabel, height = 260, formatY }: ChartProps) {
+const isoDay = (v: number) => new Date(v * 1000).toISOString().slice(0, 10);
+
+export default function Chart({ x, categories, series, yLabel, xLabel, height = 260, formatY, formatX = isoDay }: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
@@ -44,7 +50,9 @@ export default function Chart({ x, categories, series, yLabel, height = 260, for
         { label: yLabel, values: (_u, splits) => splits.map((v) => (formatY ? formatY(v) : String(v))), size: 64 },
       ],
       series: [
-        {},
+        categories
+          ? { label: xLabel, value: (_u: uPlot, v: number | null) => (v === null ? '—' : (categories[v] ?? '')) }
+          : { label: xLabel, value: (_u: uPlot, v: number | null) => (v === null ? '—' : formatX(v)) },
         ...series.map((s) => ({
           label: s.label,
           stroke: s.color,
@@ -63,6 +71,6 @@ export default function Chart({ x, categories, series, yLabel, height = 260, for
       ro.disconnect();
       plot.destroy();
     };
-  }, [x, categories, series, yLabel, height, formatY]);
+  }, [x, categories, series, yLabel, xLabel, height, formatY, formatX]);
   return <div ref={box} className="chart" aria-hidden="true" />;
 }

@@ -145,7 +145,7 @@ function Result({ a, csvHref }: { a: Analysis; csvHref: string }) {
       {a.coveredDays < a.days && <p className="muted">{t('readingsPortal.consumption.partial', { count: a.coveredDays, days: a.days })}</p>}
       <h2>{t('readingsPortal.consumption.perMonth')}</h2>
       <Suspense fallback={<p className="loading">{t('common.loading')}</p>}>
-        <Chart x={chart.x} categories={chart.categories} series={chart.series} yLabel="m³" formatY={fmtY} />
+        <Chart x={chart.x} categories={chart.categories} series={chart.series} yLabel="m³" xLabel={t('readingsPortal.consumption.month')} formatY={fmtY} />
       </Suspense>
       <div className="table-wrap">
         <table>

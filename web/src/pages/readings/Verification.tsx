@@ -168,6 +168,7 @@ function Detail({ item, onDecided }: { item: QueueItem; onDecided(message: strin
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [history.data, lang]);
   const fmtY = useMemo(() => (v: number) => formatNumber(v, lang), [lang]);
+  const fmtX = useMemo(() => (v: number) => formatDateTime(new Date(v * 1000), lang), [lang]);
   return (
     <section className="card verification-detail" aria-labelledby={`vd-${item.id}`}>
       <h2 id={`vd-${item.id}`} tabIndex={-1}>
@@ -202,7 +203,7 @@ function Detail({ item, onDecided }: { item: QueueItem; onDecided(message: strin
         {(h) => (
           <>
             <Suspense fallback={<p className="loading">{t('common.loading')}</p>}>
-              <Chart x={chart.x} series={chart.series} yLabel="m³" formatY={fmtY} height={220} />
+              <Chart x={chart.x} series={chart.series} yLabel="m³" xLabel={t('reading.readAt')} formatY={fmtY} formatX={fmtX} height={220} />
             </Suspense>
             <details>
               <summary>{t('readingsPortal.verification.historyTable')}</summary>

@@ -49,7 +49,12 @@ export function ReadingsTable({ items, caption }: { items: Reading[]; caption: s
               <td data-label={t('reading.source')}>{t(`reading.sources.${r.source}`, r.source)}</td>
               <td data-label={t('reading.status')}>
                 {t(`reading.statuses.${r.status}`, r.status)}
-                {r.statusReason && <span className="reading-reason">{r.statusReason}</span>}
+                {r.statusReason && (
+                  <>
+                    <br />
+                    <span className="muted">{r.statusReason}</span>
+                  </>
+                )}
               </td>
             </tr>
           ))}
