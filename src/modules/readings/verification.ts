@@ -57,7 +57,7 @@ export async function verificationQueue(tx: Tx, f: QueueFilter) {
            p.value_m3::text as prev_value, p.read_at as prev_at,
            c.id as customer_id, c.customer_number, c.name as customer_name,
            sp.street, sp.building, sp.apartment, sp.locality,
-           (select json_agg(distinct t.kind) from staff_tasks t where t.meter_id = m.id and t.status = 'open') as alarms,
+           (select json_agg(distinct t.kind) from staff_tasks t where t.utility_id = m.utility_id and t.meter_id = m.id and t.status = 'open') as alarms,
            count(*) over ()::int as total
       from readings r
       join meters m on m.utility_id = r.utility_id and m.id = r.meter_id
