@@ -19,6 +19,7 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 const noChromium = chromiumMissing();
 const at = (p: string) => `/t/zgk-demo${p}`;
+const PNG_1X1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 beforeAll(async () => {
   if (noChromium) return;
@@ -98,6 +99,8 @@ describe.skipIf(noChromium)('readings in the portal and the verification queue',
     await form.getByRole('button', { name: 'Wyślij odczyt' }).click();
     await seeText(form, 'ponad 10 razy');
     await form.getByLabel('Stan licznika jest prawidłowy').check();
+    // With a photo of the register (a real 1×1 PNG), which the clerk will see.
+    await form.getByLabel('Zdjęcie licznika (nieobowiązkowe)').setInputFiles({ name: 'licznik.png', mimeType: 'image/png', buffer: Buffer.from(PNG_1X1, 'base64') });
     await form.getByRole('button', { name: 'Wyślij odczyt' }).click();
     await seeText(form, 'czeka na weryfikację');
     expect(await seriousViolations(page)).toEqual([]);
@@ -114,6 +117,9 @@ describe.skipIf(noChromium)('readings in the portal and the verification queue',
     await row.first().getByRole('button', { name: /Rozpatrz/ }).click();
     const detail = clerk.locator('section.verification-detail');
     await detail.locator('canvas').first().waitFor();
+    const photo = detail.getByRole('img', { name: `Zdjęcie licznika wodomierza ${meter.serialNumber} przesłane z odczytem` });
+    await photo.waitFor();
+    expect(await photo.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1);
     await detail.getByLabel('Przyjmij odczyt').check();
     await detail.getByLabel('Powód decyzji').fill('Zdjęcie i rozmowa z klientem potwierdzają stan.');
     expect(await seriousViolations(clerk)).toEqual([]);
