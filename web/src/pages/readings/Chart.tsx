@@ -40,12 +40,13 @@ export default function Chart({ x, categories, series, yLabel, xLabel, height = 
     const opts: uPlot.Options = {
       width: Math.max(el.clientWidth, 200),
       height,
-      legend: { show: series.length > 1 },
+      // The legend is ours (below): uPlot's is a table, which phones' stacked-table styles would take apart.
+      legend: { show: false },
       cursor: { drag: { x: false, y: false } },
       scales: { x: categories ? { time: false, range: [-0.5, x.length - 0.5] } : { time: true } },
       axes: [
         categories
-          ? { values: (_u, splits) => splits.map((s) => (Number.isInteger(s) ? (categories[s] ?? '') : '')), space: 36, gap: 4 }
+          ? { values: (_u, splits) => splits.map((s) => (Number.isInteger(s) ? (categories[s] ?? '') : '')), space: 44, gap: 4, size: 44 }
           : {},
         { label: yLabel, values: (_u, splits) => splits.map((v) => (formatY ? formatY(v) : String(v))), size: 64 },
       ],
@@ -72,5 +73,19 @@ export default function Chart({ x, categories, series, yLabel, xLabel, height = 
       plot.destroy();
     };
   }, [x, categories, series, yLabel, xLabel, height, formatY, formatX]);
-  return <div ref={box} className="chart" aria-hidden="true" />;
+  return (
+    <div className="chart-box" aria-hidden="true">
+      <div ref={box} className="chart" />
+      {series.length > 1 && (
+        <ul className="chart-legend">
+          {series.map((s) => (
+            <li key={s.label}>
+              <span className={`chart-key chart-key-${s.kind ?? 'bars'}`} style={{ background: s.kind === 'line' ? undefined : s.color, borderColor: s.color }} />
+              {s.label}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
 }

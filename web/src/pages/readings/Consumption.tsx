@@ -108,7 +108,8 @@ function Result({ a, csvHref }: { a: Analysis; csvHref: string }) {
   const chart = useMemo(
     () => ({
       x: a.months.map((_, i) => i),
-      categories: a.months.map((m) => monthName(m.month)),
+      // Month over year, two short lines, so twelve labels fit a phone's width.
+      categories: a.months.map((m) => monthName(m.month).replace(' ', '\n')),
       series: [
         { label: t('readingsPortal.consumption.thisPeriod'), values: a.months.map((m) => (m.coveredDays ? Number(m.usedM3) : null)), color: '#1d4ed8' },
         { label: t('readingsPortal.consumption.yearBefore'), values: a.months.map((m) => (m.previousYearM3 === null ? null : Number(m.previousYearM3))), color: '#b45309', kind: 'line' as const },
