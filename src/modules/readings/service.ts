@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../db/tenant.ts';
 import { badRequest, notFound } from '../../lib/errors.ts';
+import { heldReasonPl } from './held-reason.ts';
 
 export interface ReadingFilter {
   meterId?: number;
@@ -22,7 +23,7 @@ export interface ReadingItem {
   valueM3: string;
   source: string;
   status: string;
-  /** Why it is held or was decided so (Polish; written by our rules or by staff), null for internal reasons. */
+  /** Why it is held or was decided so (Polish: written by our rules or by staff). */
   statusReason: string | null;
   verifiedAt: string | null;
 }
@@ -54,15 +55,13 @@ function toItem(r: Row): ReadingItem {
     valueM3: r.value_m3,
     source: r.source,
     status: r.status,
-    // The plausibility rule's own notes (remote and reader's readings) are for staff; a customer's held
-    // reading and every staff decision carry a reason written for the customer.
-    statusReason: r.verified_at !== null || r.source === 'customer' ? r.status_reason : null,
+    // The plausibility rule's notes (remote and reader's readings) in Polish; a customer's held reading and
+    // every staff decision carry a reason written for the customer.
+    statusReason: heldReasonPl(r.status_reason),
     verifiedAt: r.verified_at === null ? null : new Date(r.verified_at).toISOString(),
   };
 }
 
-/** Staff see every reason. */
-const staffItem = (r: Row): ReadingItem => ({ ...toItem(r), statusReason: r.status_reason });
 
 /** `to` is a civil date: the whole day counts (until the next midnight in Warsaw). */
 const endOf = (d: string) => sql`(${d}::date + 1)::timestamp at time zone 'Europe/Warsaw'`;
@@ -101,5 +100,5 @@ export async function meterReadings(tx: Tx, meterId: number, f: ReadingFilter): 
       ${f.to ? sql`and r.read_at < ${endOf(f.to)}` : sql``}
     order by r.read_at desc, r.id desc
     limit ${f.limit}`.execute(tx);
-  return { items: rows.rows.map(staffItem) };
+  return { items: rows.rows.map(toItem) };
 }

@@ -13,6 +13,7 @@ import { sql } from 'kysely';
 import type { Tx } from '../../db/tenant.ts';
 import { badRequest, conflict, notFound } from '../../lib/errors.ts';
 import { recordAudit } from '../identity/audit.ts';
+import { heldReasonPl } from './held-reason.ts';
 import { litresToM3, messages, parseRegister } from './rules.ts';
 import { ruleError } from './submit.ts';
 
@@ -87,7 +88,7 @@ export async function verificationQueue(tx: Tx, f: QueueFilter) {
       readAt: iso(r.read_at),
       valueM3: r.value_m3,
       source: r.source,
-      statusReason: r.status_reason,
+      statusReason: heldReasonPl(r.status_reason),
       photoType: r.photo_type,
       previous: r.prev_value !== null && r.prev_at !== null ? { valueM3: r.prev_value, readAt: iso(r.prev_at) } : null,
       customer: r.customer_id !== null ? { id: Number(r.customer_id), customerNumber: r.customer_number!, name: r.customer_name! } : null,
