@@ -178,6 +178,7 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /api/reader/routes/:routeId/readings': {
     readings: [{ clientId: '0b6f3c1e-5d1a-4a8e-9a51-3f3a3b3c3d3e', meterId: 1, valueM3: '1', readAt: '2026-11-03T10:00:00Z' }],
   },
+  'POST /api/staff/readings/:readingId/verification': { decision: 'reject', reason: 'Przejęcie cudzego odczytu.' },
 };
 
 describe('the reviewed route table', () => {

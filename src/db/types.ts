@@ -454,6 +454,7 @@ export interface ReadingRouteStops {
 }
 
 export interface Readings {
+  corrects_reading_id: Int8 | null;
   created_at: Generated<Timestamp>;
   id: Generated<Int8>;
   meter_id: Int8;
@@ -465,6 +466,8 @@ export interface Readings {
   submitted_by: Int8 | null;
   utility_id: Int8;
   value_m3: Numeric;
+  verified_at: Timestamp | null;
+  verified_by: Int8 | null;
 }
 
 export interface ServicePoints {

@@ -122,6 +122,12 @@ export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
   // --- end of that section ---
 
   // --- Contracts, reading submission and verification, consumption analysis (issue 13) ---
+  'GET /api/portal/contracts':                                  { who: 'customer' },
+  'POST /api/customers/:customerId/meters/:meterId/readings':  { who: 'customer' },
+  'GET /api/customers/:customerId/consumption':                { who: 'customer' },
+  'GET /api/customers/:customerId/consumption/csv':            { who: 'customer' },
+  'GET /api/staff/verification':                               { who: 'admin customer_service billing auditor' },
+  'POST /api/staff/readings/:readingId/verification':          { who: 'admin customer_service billing' },
 
   // --- end of that section ---
 

@@ -29,6 +29,8 @@ export const customerNav: NavGroup[] = [
     label: 'nav.portal',
     items: [
       { to: '/portal', label: 'nav.dashboard', access: 'customer', exact: true },
+      { to: '/portal/contracts', label: 'readingsPortal.nav.contracts', access: 'customer' },
+      { to: '/portal/consumption', label: 'readingsPortal.nav.consumption', access: 'customer' },
       { to: '/portal/account', label: 'custdata.nav.account', access: 'customer' },
     ],
   },
@@ -40,6 +42,7 @@ export const staffNav: NavGroup[] = [
     items: [
       { to: '/staff', label: 'nav.overview', access: 'staff', exact: true },
       { to: '/staff/customers', label: 'nav.customers', access: 'staff' },
+      { to: '/staff/verification', label: 'readingsPortal.nav.verification', access: 'staff:customer_service,billing,auditor' },
       { to: '/staff/change-requests', label: 'custdata.nav.changeRequests', access: 'staff:admin,customer_service,billing,auditor' },
     ],
   },

@@ -42,6 +42,8 @@ export const routes: RouteDef[] = [
     access: 'customer',
     page: page(() => import('./pages/customer/Readings.tsx')),
   },
+  { path: '/portal/contracts', access: 'customer', page: page(() => import('./pages/readings/Contracts.tsx')) },
+  { path: '/portal/consumption', access: 'customer', page: page(() => import('./pages/readings/Consumption.tsx')) },
   { path: '/portal/account', access: 'customer', page: page(() => import('./pages/customer/Account.tsx')) },
 
   // Staff back office
@@ -50,6 +52,7 @@ export const routes: RouteDef[] = [
   { path: '/staff/customers/:customerId', access: 'staff', page: page(() => import('./pages/staff/CustomerView.tsx')) },
   { path: '/staff/change-requests', access: 'staff:admin,customer_service,billing,auditor', page: page(() => import('./pages/staff/ChangeRequests.tsx')) },
   { path: '/staff/meters/:meterId/readings', access: 'staff', page: page(() => import('./pages/staff/MeterReadings.tsx')) },
+  { path: '/staff/verification', access: 'staff:customer_service,billing,auditor', page: page(() => import('./pages/readings/Verification.tsx')) },
   { path: '/staff/security', access: 'staff', page: page(() => import('./pages/staff/Security.tsx')) },
   { path: '/staff/users', access: 'staff:admin', page: page(() => import('./pages/staff/Users.tsx')) },
 

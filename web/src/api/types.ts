@@ -128,6 +128,9 @@ export interface Reading {
   valueM3: string;
   source: string;
   status: string;
+  /** Why it is held, or the reason of the staff's decision (null for internal notes). */
+  statusReason?: string | null;
+  verifiedAt?: string | null;
 }
 
 export interface StaffUser {

@@ -5,6 +5,7 @@ import { Page } from '../../components/Page.tsx';
 import { useLang } from '../../i18n/index.ts';
 import { useSession } from '../../session.tsx';
 import { ContractCard, CustomerFacts } from '../shared/CustomerDetails.tsx';
+import { MetersPanel } from './panels/MetersPanel.tsx';
 import { ChangeRequestsPanel } from './panels/ChangeRequestsPanel.tsx';
 
 export default function Dashboard() {
@@ -14,6 +15,7 @@ export default function Dashboard() {
   return (
     <Page title={t('dashboard.title')}>
       <p className="lead">{t('dashboard.welcome', { name: user?.name || user?.email })}</p>
+      <MetersPanel />
       <ChangeRequestsPanel />
       <DataState loaded={overview}>
         {(o) =>

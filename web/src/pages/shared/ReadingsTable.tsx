@@ -47,7 +47,15 @@ export function ReadingsTable({ items, caption }: { items: Reading[]; caption: s
                 {r.usedM3 !== undefined ? formatVolume(r.usedM3, lang) : '—'}
               </td>
               <td data-label={t('reading.source')}>{t(`reading.sources.${r.source}`, r.source)}</td>
-              <td data-label={t('reading.status')}>{t(`reading.statuses.${r.status}`, r.status)}</td>
+              <td data-label={t('reading.status')}>
+                {t(`reading.statuses.${r.status}`, r.status)}
+                {r.statusReason && (
+                  <>
+                    <br />
+                    <span className="muted">{r.statusReason}</span>
+                  </>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
