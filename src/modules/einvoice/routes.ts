@@ -26,7 +26,11 @@ const BILLING = 'staff:admin,billing' as const;
 /** A base64 scan of 5 MB is about 6.7 MB of JSON. */
 const SCAN_BODY_LIMIT = 7_500_000;
 
-/** A portal user's own customer, or 404: another customer's id reveals nothing. */
+/**
+ * A portal user's own customer. The app already refuses another customer's
+ * :customerId on every customer route (403 customer.not_yours, app.ts); this
+ * keeps the handler safe on its own.
+ */
 function ownCustomer(req: FastifyRequest, customerId: number): number {
   if (!userOf(req).customerIds.includes(customerId)) throw notFound('customer.not_found', 'Nie znaleziono klienta.', 'Customer not found.');
   return customerId;
