@@ -369,3 +369,37 @@ describe('corrections', () => {
     expect((await s.post('/api/staff/invoices/99999999/corrections', { reason: 'wrong_tariff', note: 'x', lines: lines('1.000') })).statusCode).toBe(404);
   });
 });
+
+describe('demo data', () => {
+  it('gives every demo e-invoice customer the consent that makes them so, effective from a billing period start', async () => {
+    const { seedUtility } = await import('../src/modules/demo/seed.ts');
+    const demo = await seedUtility(t.database, { slug: 'zgk-demo', customers: 25, config: t.config, now: new Date() });
+    const rows = await sql<{ invoice_delivery: string; n: number; source: string | null; effective_from: string | null; user_id: number | null; title: string | null; cycle: string }>`
+      select c.invoice_delivery, count(e.id)::int as n, min(e.source) as source, min(e.effective_from)::text as effective_from,
+             min(a.user_id) as user_id, min(v.title) as title, min(k.billing_cycle) as cycle
+      from customers c
+      left join einvoice_consents e on e.customer_id = c.id and e.withdrawn_at is null
+      left join terms_acceptances a on a.id = e.terms_acceptance_id
+      left join terms_versions v on v.id = a.terms_version_id
+      left join contracts k on k.customer_id = c.id
+      where c.utility_id = ${demo.utilityId}
+      group by c.id, c.invoice_delivery`.execute(t.database.db);
+    const einvoice = rows.rows.filter((r) => r.invoice_delivery === 'einvoice');
+    expect(einvoice.length).toBeGreaterThan(0);
+    for (const r of einvoice) {
+      expect(r.n).toBeGreaterThanOrEqual(1);
+      expect(r.title).toBe('Akceptacja przesyłania i udostępniania e-faktur');
+      // Accepted on 5 January 2026: the next period starts 1 February (monthly) or 1 March (bimonthly).
+      expect(['2026-02-01', '2026-03-01']).toContain(r.effective_from);
+    }
+    for (const r of rows.rows.filter((x) => x.invoice_delivery === 'paper')) expect(r.n).toBe(0);
+    // The demo portal customer accepted in the portal, as her login.
+    expect(einvoice.filter((r) => r.source === 'portal' && r.user_id !== null)).toHaveLength(1);
+    // A second seed adds consents only for its new customers.
+    const before = await sql<{ n: number }>`select count(*)::int as n from einvoice_consents where utility_id = ${demo.utilityId}`.execute(t.database.db);
+    const { insertDemoEinvoiceConsents } = await import('../src/modules/einvoice/demo.ts');
+    expect(await insertDemoEinvoiceConsents(t.database.db, demo.utilityId)).toBe(0);
+    const after = await sql<{ n: number }>`select count(*)::int as n from einvoice_consents where utility_id = ${demo.utilityId}`.execute(t.database.db);
+    expect(after.rows[0].n).toBe(before.rows[0].n);
+  }, 120_000);
+});

@@ -1,9 +1,10 @@
 -- E-invoice consents as recorded (issue 14, item 8): given in the portal by a
--- signed-in customer, or recorded by staff from a signed paper form whose
--- scan is kept in `files`. Who recorded a consent or its withdrawal is kept
+-- signed-in customer, recorded by staff from a signed paper form whose scan
+-- is kept in `files`, or carried over from the utility's previous system
+-- (`migrated`: the demo data's customers who were on e-invoices already). Who recorded a consent or its withdrawal is kept
 -- beside the terms acceptance (which says who accepted, when, which version
 -- and from which address).
-alter table einvoice_consents add column source text not null default 'portal' check (source in ('portal', 'paper_form'));
+alter table einvoice_consents add column source text not null default 'portal' check (source in ('portal', 'paper_form', 'migrated'));
 alter table einvoice_consents add column form_file_id bigint;
 alter table einvoice_consents add column recorded_by bigint;
 alter table einvoice_consents add column withdrawn_by bigint;
