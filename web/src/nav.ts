@@ -27,7 +27,11 @@ export interface NavGroup {
 export const customerNav: NavGroup[] = [
   {
     label: 'nav.portal',
-    items: [{ to: '/portal', label: 'nav.dashboard', access: 'customer', exact: true }],
+    items: [
+      { to: '/portal', label: 'nav.dashboard', access: 'customer', exact: true },
+      { to: '/portal/invoices', label: 'einvoice.nav.invoices', access: 'customer' },
+      { to: '/portal/einvoice', label: 'einvoice.nav.einvoice', access: 'customer' },
+    ],
   },
 ];
 
@@ -37,6 +41,7 @@ export const staffNav: NavGroup[] = [
     items: [
       { to: '/staff', label: 'nav.overview', access: 'staff', exact: true },
       { to: '/staff/customers', label: 'nav.customers', access: 'staff' },
+      { to: '/staff/invoices', label: 'einvoice.nav.staffInvoices', access: 'staff:admin,customer_service,billing,auditor' },
     ],
   },
   {

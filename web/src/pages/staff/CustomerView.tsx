@@ -6,6 +6,7 @@ import { useLang } from '../../i18n/index.ts';
 import { Link } from '../../router.tsx';
 import type { PageProps } from '../../routes.tsx';
 import { ContractCard, CustomerFacts } from '../shared/CustomerDetails.tsx';
+import StaffEinvoiceSection from '../einvoice/StaffEinvoiceSection.tsx';
 
 export default function CustomerView({ params }: PageProps) {
   const { t } = useLang();
@@ -29,6 +30,7 @@ export default function CustomerView({ params }: PageProps) {
                 ]}
               />
             </section>
+            <StaffEinvoiceSection customerId={c.id} />
             <h2>{t('customerView.contracts')}</h2>
             {c.contracts.length === 0 && <p className="muted">{t('contract.none')}</p>}
             {c.contracts.map((k) => (
