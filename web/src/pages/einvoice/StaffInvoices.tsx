@@ -39,7 +39,7 @@ export default function StaffInvoices() {
       <form onSubmit={submit} className="search-form" role="search" aria-label={t('einvoice.staff.search')}>
         <TextField label={t('einvoice.staff.number')} name="number" value={form.number} onChange={(v) => setForm({ ...form, number: v })} hint={t('einvoice.staff.numberHint')} />
         <TextField label={t('einvoice.staff.customer')} name="customer" value={form.customer} onChange={(v) => setForm({ ...form, customer: v })} hint={t('einvoice.staff.customerHint')} />
-        <TextField label={t('einvoice.staff.period')} name="period" type="month" value={form.period} onChange={(v) => setForm({ ...form, period: v })} />
+        <TextField label={t('einvoice.staff.period')} name="period" type="month" value={form.period} onChange={(v) => setForm({ ...form, period: v })} hint={t('einvoice.staff.periodHint')} pattern="[0-9]{4}-[0-9]{2}" />
         <button type="submit" className="button">
           {t('einvoice.staff.search')}
         </button>

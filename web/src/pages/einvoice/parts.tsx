@@ -114,7 +114,8 @@ export function InvoiceTable({ items, base, showCustomer, numberCell }: { items:
               {k('net')} {formatMoney(i.net, lang)}
             </div>
           </td>
-          <td data-label={k('dueDate')}>{formatDate(i.dueDate, lang)}</td>
+          {/* A credit has nothing to pay, so no due date. */}
+          <td data-label={k('dueDate')}>{i.gross < 0 ? '—' : formatDate(i.dueDate, lang)}</td>
           <td data-label={k('status')}>
             <span className={`badge ${STATUS_BADGE[i.status]}`}>{t(`einvoice.invoices.statuses.${i.status}`)}</span>
           </td>
