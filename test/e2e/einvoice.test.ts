@@ -182,6 +182,9 @@ describe.skipIf(noChromium)('e-invoices and invoices in the browser', () => {
     // The invoice now lists its correction, and the lines a further correction would start from are the corrected ones.
     await seeText(page.locator('main'), '−9,72 zł');
     await arrive(page, 'FV/2026/03/000123', 'staff-invoice-corrected-1280');
+    await page.getByRole('link', { name: /^KOR\/\d{4}\/\d{2}\/000001$/ }).click();
+    await arrive(page, /^KOR\//, 'staff-correction-1280');
+    await seeText(page.locator('main'), 'Różnica: netto −9,00 zł, VAT −0,72 zł, brutto −9,72 zł');
 
     const phone = await newPage(360);
     await logIn(phone, clerkEmail);

@@ -106,6 +106,21 @@ export default function StaffInvoiceView({ params }: PageProps) {
                 </ul>
               )}
             </section>
+            {i.kind === 'correction' && i.document?.after && i.document.difference && (
+              <>
+                <p>
+                  {t('einvoice.invoices.correction', { number: i.document.corrected?.number ?? '' })}. {i.document.reason}
+                </p>
+                <LinesTable lines={i.document.after.lines} totals={i.document.after.totals} />
+                <p>
+                  {t('einvoice.staff.difference', {
+                    net: formatMoney(i.document.difference.net, lang),
+                    vat: formatMoney(i.document.difference.vat, lang),
+                    gross: formatMoney(i.document.difference.gross, lang),
+                  })}
+                </p>
+              </>
+            )}
             {i.kind === 'correction' && <p className="muted">{t('einvoice.staff.isCorrection')}</p>}
             {mayCorrect && i.kind === 'invoice' && i.current && <CorrectionForm invoice={i} onIssued={inv.reload} lang={lang} />}
           </>

@@ -107,7 +107,15 @@ export interface StaffInvoice {
   customerId: number;
   customerName: string;
   customerNumber: string;
-  document: { period: { from: string; to: string }; issueDate: string; reason?: string } | null;
+  document: {
+    period: { from: string; to: string };
+    issueDate: string;
+    /** A correction's reason, lines after correction and difference. */
+    reason?: string;
+    after?: { lines: Line[]; totals: Totals };
+    difference?: Totals;
+    corrected?: { number: string };
+  } | null;
   current: { lines: Line[]; totals: Totals; readings: Basis[] } | null;
   corrections: { id: number; number: string; issueDate: string; gross: number }[];
 }
