@@ -120,10 +120,10 @@ describe.skipIf(noChromium)('e-invoices and invoices in the browser', () => {
   it('a customer switches to e-invoices, sees the saving, and finds the invoice with its PDF and XML', async () => {
     const page = await newPage(1280);
     await logIn(page, customerEmail);
-    await page.getByRole('heading', { level: 1, name: 'Pulpit' }).waitFor();
     const main = page.locator('main');
     // The Pulpit offers the saving: 6,48 zł − 3,89 zł gross a month.
-    await seeText(main, '2,59 zł');
+    await seeText(main, 'obniża opłatę abonamentową o 2,59 zł brutto miesięcznie');
+    await arrive(page, 'Pulpit', 'einvoice-pulpit-1280');
     await page.getByRole('link', { name: 'E-faktura', exact: true }).click();
     await arrive(page, 'E-faktura', 'einvoice-offer-1280');
     await seeText(main, 'Faktury są wysyłane w formie papierowej');

@@ -13,7 +13,7 @@ import { CheckboxField, FormAlert, Notice, TextField } from '../../components/fo
 import { useLang } from '../../i18n/index.ts';
 import { formatDate, formatDateTime } from '../../lib/format.ts';
 import { useSession } from '../../session.tsx';
-import { ConsentStatus, SavingTable } from './parts.tsx';
+import { ConsentStatus, SavingTable, todayInPoland } from './parts.tsx';
 import type { StaffEinvoiceStatus } from './types.ts';
 
 /** The file as base64 (without the data: prefix). */
@@ -33,7 +33,7 @@ export default function StaffEinvoiceSection({ customerId }: { customerId: numbe
   const data = useApi<StaffEinvoiceStatus>(path);
   const desk = mayAccess('staff:admin,customer_service', user);
   const s = (k: string, o?: Record<string, unknown>) => t(`einvoice.staffSection.${k}`, o);
-  const today = new Date().toISOString().slice(0, 10);
+  const today = todayInPoland();
   const [signedOn, setSignedOn] = useState(today);
   const [byEmail, setByEmail] = useState(true);
   const [email, setEmail] = useState('');

@@ -7,9 +7,12 @@ import { formatDate, formatMoney } from '../../lib/format.ts';
 import type { EinvoiceStatus, Invoice, Saving } from './types.ts';
 import './einvoice.css';
 
+/** Today in Poland, 'YYYY-MM-DD' (the dates compared with it are the utility's civil dates). */
+export const todayInPoland = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+
 export function ConsentStatus({ status: s }: { status: EinvoiceStatus }) {
   const { t, lang } = useLang();
-  const today = new Date().toISOString().slice(0, 10);
+  const today = todayInPoland();
   if (s.consent) {
     const pending = s.consent.effectiveFrom > today;
     return (
