@@ -21,6 +21,9 @@ const contexts: BrowserContext[] = [];
 const noChromium = chromiumMissing();
 const customerEmail = 'halina.einv@example.com';
 const clerkEmail = 'rozliczenia@zgk-einv.example';
+const deskEmail = 'bok@zgk-einv.example';
+/** A customer who is not registered in the portal and signs a paper form. */
+let paperCustomerId = 0;
 let xmlBytes: Buffer;
 
 beforeAll(async () => {
@@ -53,6 +56,10 @@ beforeAll(async () => {
     .execute();
   await buildUser(db, u.id, { kind: 'customer', email: customerEmail, customerIds: [c.id] });
   await buildUser(db, u.id, { kind: 'staff', email: clerkEmail, roles: ['billing'] });
+  await buildUser(db, u.id, { kind: 'staff', email: deskEmail, roles: ['customer_service'] });
+  const paper = await buildCustomer(db, u.id, { name: 'Zenon Papierowy', email: 'zenon.papierowy@example.com' });
+  paperCustomerId = paper.id;
+  await buildContract(db, u.id, paper.id, (await buildServicePoint(db, u.id)).id);
   const doc = householdInvoice();
   const d = { ...doc, buyer: { ...doc.buyer, name: 'Halina Przybylska', customerNumber: 'K/000123' } };
   xmlBytes = Buffer.from(buildFa3(d));
@@ -161,6 +168,26 @@ describe.skipIf(noChromium)('e-invoices and invoices in the browser', () => {
     await arrive(phone, 'E-faktura', 'einvoice-active-360', { axe: false });
     await phone.goto(at('/portal/invoices'));
     await arrive(phone, 'Faktury', 'invoices-360', { axe: false });
+  });
+
+  it('customer service records the consent of a signed paper form with its scan', async () => {
+    const page = await newPage(1280);
+    await logIn(page, deskEmail);
+    await page.getByRole('heading', { level: 1, name: 'Podsumowanie' }).waitFor();
+    await page.goto(at(`/staff/customers/${paperCustomerId}`));
+    await page.getByRole('heading', { level: 1, name: 'Zenon Papierowy' }).waitFor();
+    const section = page.locator('section', { has: page.getByRole('heading', { level: 2, name: 'E-faktura' }) });
+    await seeText(section, 'Faktury są wysyłane w formie papierowej');
+    await page.getByLabel(/Skan podpisanego formularza/).setInputFiles({ name: 'zgoda.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% podpisany formularz\n') });
+    await page.getByLabel(/Klient podpisał formularz akceptacji warunków w wersji 2026-12/).check();
+    await page.getByRole('button', { name: 'Zapisz zgodę' }).click();
+    await seeText(page.getByRole('status'), 'Zgoda została zapisana.');
+    await seeText(section, 'Formularz papierowy');
+    await seeText(section, 'zenon.papierowy@example.com');
+    await arrive(page, 'Zenon Papierowy', 'staff-einvoice-form-1280');
+    const scan = await page.request.get((await section.getByRole('link', { name: 'Skan' }).getAttribute('href'))!);
+    expect(scan.status()).toBe(200);
+    expect((await scan.body()).toString()).toBe('%PDF-1.4\n% podpisany formularz\n');
   });
 
   it('a billing clerk finds the invoice and issues a correction', async () => {

@@ -65,7 +65,7 @@ export default function StaffEinvoiceSection({ customerId }: { customerId: numbe
     });
 
   return (
-    <section className="card" aria-labelledby="einvoice-section">
+    <section className="card einvoice-section" aria-labelledby="einvoice-section">
       <h2 id="einvoice-section">{s('title')}</h2>
       {done && <Notice kind="success">{done}</Notice>}
       <FormAlert error={failure} />
