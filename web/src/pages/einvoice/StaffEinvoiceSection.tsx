@@ -26,7 +26,8 @@ function readBase64(file: File): Promise<string> {
   });
 }
 
-export default function StaffEinvoiceSection({ customerId }: { customerId: number }) {
+/** `onChange` lets the customer view reload what it shows (the customer's invoice delivery). */
+export default function StaffEinvoiceSection({ customerId, onChange }: { customerId: number; onChange?: () => void }) {
   const { t, lang } = useLang();
   const { user } = useSession();
   const path = `/api/staff/customers/${customerId}/einvoice`;
@@ -55,6 +56,7 @@ export default function StaffEinvoiceSection({ customerId }: { customerId: numbe
       setFile(null);
       setConfirm(false);
       data.reload();
+      onChange?.();
     });
   };
   const withdraw = () =>
@@ -62,6 +64,7 @@ export default function StaffEinvoiceSection({ customerId }: { customerId: numbe
       await api.post(`${path}/withdraw`);
       setDone(s('withdrawn'));
       data.reload();
+      onChange?.();
     });
 
   return (

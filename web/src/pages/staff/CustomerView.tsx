@@ -30,7 +30,7 @@ export default function CustomerView({ params }: PageProps) {
                 ]}
               />
             </section>
-            <StaffEinvoiceSection customerId={c.id} />
+            <StaffEinvoiceSection customerId={c.id} onChange={customer.reload} />
             <h2>{t('customerView.contracts')}</h2>
             {c.contracts.length === 0 && <p className="muted">{t('contract.none')}</p>}
             {c.contracts.map((k) => (
