@@ -87,6 +87,13 @@ beforeAll(async () => {
     .returning('id')
     .executeTakeFirstOrThrow();
 
+  // The victim's e-invoice consent, recorded from a paper form (its scan is the file above).
+  const consent2 = await db.db
+    .insertInto('einvoice_consents')
+    .values({ utility_id: a.id, customer_id: c2.id, effective_from: '2026-12-01', source: 'paper_form', form_file_id: photo.id, by_email: false })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+
   await buildUser(db, a.id, { kind: 'customer', email: 'customer-a@example.com', customerIds: [c1.id] });
   const staffA: Partial<Record<StaffRole, number>> = {};
   for (const role of STAFF_ROLES) staffA[role] = (await buildUser(db, a.id, { kind: 'staff', email: `${role}-a@example.com`, roles: [role] })).id;
@@ -120,6 +127,7 @@ beforeAll(async () => {
     routeId: route2.id,
     assignmentId: assignment2.id,
     taskId: task2.id,
+    consentId: consent2.id,
     userId: staffA.auditor!,
   });
 
@@ -175,6 +183,10 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /api/staff/change-requests/:requestId/reject': { reason: 'Brak dokumentu' },
   'POST /api/portal/account/close': { password: 'zle-haslo-123' },
   'POST /api/staff/routes/:routeId/assign': { readerId: 1, periodFrom: '2026-01-01', periodTo: '2026-01-31' },
+  'POST /api/portal/customers/:customerId/einvoice': { termsVersionId: 1, accept: true, byEmail: false },
+  'PATCH /api/portal/customers/:customerId/einvoice': { byEmail: false },
+  'POST /api/staff/customers/:customerId/einvoice': { termsVersionId: 1, byEmail: false, signedOn: '2026-11-02', scan: Buffer.from('%PDF-1.4 formularz').toString('base64') },
+  'POST /api/staff/invoices/:invoiceId/corrections': { reason: 'wrong_reading', note: 'Błędny odczyt', lines: [{ name: 'Dostawa wody', quantity: '1.000', unit: 'm3', unitPrice: '4.50', vatRate: 8 }] },
   'POST /api/reader/routes/:routeId/readings': {
     readings: [{ clientId: '0b6f3c1e-5d1a-4a8e-9a51-3f3a3b3c3d3e', meterId: 1, valueM3: '1', readAt: '2026-11-03T10:00:00Z' }],
   },

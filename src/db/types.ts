@@ -200,11 +200,15 @@ export interface EinvoiceConsents {
   customer_id: Int8;
   effective_from: string;
   email: string | null;
+  form_file_id: Int8 | null;
   granted_at: Generated<Timestamp>;
   id: Generated<Int8>;
+  recorded_by: Int8 | null;
+  source: Generated<string>;
   terms_acceptance_id: Int8 | null;
   utility_id: Int8;
   withdrawn_at: Timestamp | null;
+  withdrawn_by: Int8 | null;
   withdrawn_effective_from: string | null;
 }
 

@@ -12,6 +12,7 @@ import { routes as readingsRoutes } from '../modules/readings/routes.ts';
 import { routes as customerRoutes } from '../modules/customers/routes.ts';
 import { routes as changeRequestRoutes } from '../modules/change-requests/routes.ts';
 import { routes as customerAccountRoutes } from '../modules/customer-account/routes.ts';
+import { routes as einvoiceRoutes } from '../modules/einvoice/routes.ts';
 
 export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   await utilityRoutes(app, deps);
@@ -23,4 +24,5 @@ export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   await customerRoutes(app, deps);
   await changeRequestRoutes(app, deps);
   await customerAccountRoutes(app, deps);
+  await einvoiceRoutes(app, deps);
 }

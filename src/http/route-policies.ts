@@ -118,6 +118,23 @@ export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
   // --- end of that section ---
 
   // --- E-invoice consent, the portal's invoices, staff invoice search, corrections (issue 14) ---
+  'GET /api/portal/customers/:customerId/einvoice':            { who: 'customer' },
+  'POST /api/portal/customers/:customerId/einvoice':           { who: 'customer' },
+  'PATCH /api/portal/customers/:customerId/einvoice':          { who: 'customer' },
+  'POST /api/portal/customers/:customerId/einvoice/withdraw':  { who: 'customer' },
+  'GET /api/portal/invoices':                                  { who: 'customer' },
+  'GET /api/portal/invoices/:invoiceId/xml':                   { who: 'customer' },
+  'GET /api/portal/invoices/:invoiceId/pdf':                   { who: 'customer' },
+  'GET /api/staff/customers/:customerId/einvoice':             { who: CUSTOMER_DATA },
+  // A signed paper form is recorded (or a withdrawal taken) at the customer service desk.
+  'POST /api/staff/customers/:customerId/einvoice':            { who: 'admin customer_service' },
+  'POST /api/staff/customers/:customerId/einvoice/withdraw':   { who: 'admin customer_service' },
+  'GET /api/staff/einvoice-consents/:consentId/form':          { who: CUSTOMER_DATA },
+  'GET /api/staff/invoices':                                   { who: CUSTOMER_DATA },
+  'GET /api/staff/invoices/:invoiceId':                        { who: CUSTOMER_DATA },
+  'GET /api/staff/invoices/:invoiceId/xml':                    { who: CUSTOMER_DATA },
+  'GET /api/staff/invoices/:invoiceId/pdf':                    { who: CUSTOMER_DATA },
+  'POST /api/staff/invoices/:invoiceId/corrections':           { who: 'admin billing' },
 
   // --- end of that section ---
 

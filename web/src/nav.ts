@@ -32,6 +32,8 @@ export const customerNav: NavGroup[] = [
       { to: '/portal/contracts', label: 'readingsPortal.nav.contracts', access: 'customer' },
       { to: '/portal/consumption', label: 'readingsPortal.nav.consumption', access: 'customer' },
       { to: '/portal/account', label: 'custdata.nav.account', access: 'customer' },
+      { to: '/portal/invoices', label: 'einvoice.nav.invoices', access: 'customer' },
+      { to: '/portal/einvoice', label: 'einvoice.nav.einvoice', access: 'customer' },
     ],
   },
 ];
@@ -44,6 +46,7 @@ export const staffNav: NavGroup[] = [
       { to: '/staff/customers', label: 'nav.customers', access: 'staff' },
       { to: '/staff/verification', label: 'readingsPortal.nav.verification', access: 'staff:customer_service,billing,auditor' },
       { to: '/staff/change-requests', label: 'custdata.nav.changeRequests', access: 'staff:admin,customer_service,billing,auditor' },
+      { to: '/staff/invoices', label: 'einvoice.nav.staffInvoices', access: 'staff:admin,customer_service,billing,auditor' },
     ],
   },
   {

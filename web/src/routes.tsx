@@ -46,6 +46,10 @@ export const routes: RouteDef[] = [
   { path: '/portal/consumption', access: 'customer', page: page(() => import('./pages/readings/Consumption.tsx')) },
   { path: '/portal/account', access: 'customer', page: page(() => import('./pages/customer/Account.tsx')) },
 
+  // E-invoice consent and the customer's invoices (pages/einvoice)
+  { path: '/portal/einvoice', access: 'customer', page: page(() => import('./pages/einvoice/CustomerEinvoice.tsx')) },
+  { path: '/portal/invoices', access: 'customer', page: page(() => import('./pages/einvoice/CustomerInvoices.tsx')) },
+
   // Staff back office
   { path: '/staff', access: 'staff', page: page(() => import('./pages/staff/Overview.tsx')) },
   { path: '/staff/customers', access: 'staff', page: page(() => import('./pages/staff/Customers.tsx')) },
@@ -55,6 +59,10 @@ export const routes: RouteDef[] = [
   { path: '/staff/verification', access: 'staff:customer_service,billing,auditor', page: page(() => import('./pages/readings/Verification.tsx')) },
   { path: '/staff/security', access: 'staff', page: page(() => import('./pages/staff/Security.tsx')) },
   { path: '/staff/users', access: 'staff:admin', page: page(() => import('./pages/staff/Users.tsx')) },
+
+  // Invoices: search, documents, corrections (pages/einvoice)
+  { path: '/staff/invoices', access: 'staff:admin,customer_service,billing,auditor', page: page(() => import('./pages/einvoice/StaffInvoices.tsx')) },
+  { path: '/staff/invoices/:invoiceId', access: 'staff:admin,customer_service,billing,auditor', page: page(() => import('./pages/einvoice/StaffInvoiceView.tsx')) },
 
   // Remote reading and reading routes (pages/metering)
   { path: '/staff/routes', access: 'staff', page: page(() => import('./pages/metering/RoutesList.tsx')) },

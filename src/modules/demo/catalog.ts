@@ -77,18 +77,30 @@ export async function insertTerms(db: Db, utilityId: number, p: UtilityProfile):
     `§ 4. Dane osobowe`,
     `Administratorem danych osobowych jest ${p.name}. Dane są przetwarzane w celu wykonania umowy o zaopatrzenie w wodę lub odprowadzanie ścieków (art. 6 ust. 1 lit. b RODO). Dostęp pracowników do danych odbiorcy jest rejestrowany.`,
   ].join('\n\n');
+  // Adapted from the seed utility's "AKCEPTACJA PRZESYŁANIA I UDOSTĘPNIANIA E-FAKTUR"; promises only what the system does.
   const einvoice = [
-    `§ 1. Faktury elektroniczne`,
-    `1. Odbiorca, który zaakceptował niniejszy regulamin, otrzymuje faktury w formie elektronicznej (PDF) na adres e-mail wskazany w e-BOK, zamiast faktur papierowych.`,
-    `2. Od kolejnego okresu rozliczeniowego po akceptacji stosuje się opłatę abonamentową właściwą dla faktury elektronicznej, zgodnie z obowiązującą taryfą.`,
-    `§ 2. Rezygnacja`,
-    `Odbiorca może w każdej chwili zrezygnować z faktur elektronicznych w e-BOK lub w Biurze Obsługi Klienta; od następnego okresu rozliczeniowego otrzymuje faktury papierowe.`,
+    `§ 1. Przedmiot`,
+    `1. Odbiorca usług akceptuje wystawianie, przesyłanie i udostępnianie przez ${p.name}, ${p.street}, ${p.postalCode} ${p.city}, NIP ${p.nip} (dalej: przedsiębiorstwo), faktur i faktur korygujących w formie elektronicznej (e-faktur), zgodnie z ustawą o podatku od towarów i usług.`,
+    `2. E-faktura ma taką samą moc prawną jak faktura papierowa.`,
+    `§ 2. Udostępnianie i przesyłanie`,
+    `1. E-faktury są udostępniane w e-BOK, w zakładce „Faktury”, w formacie PDF oraz jako plik XML w strukturze FA(3).`,
+    `2. Odbiorca, który przy akceptacji wybrał także wysyłkę e-mailem, otrzymuje każdą e-fakturę w formacie PDF na adres e-mail wskazany przy akceptacji.`,
+    `3. Od następnego okresu rozliczeniowego po akceptacji faktury papierowe nie są wysyłane.`,
+    `§ 3. Opłata abonamentowa`,
+    `Od pierwszego dnia następnego okresu rozliczeniowego po akceptacji stosuje się opłatę abonamentową właściwą dla e-faktury, określoną w obowiązującej taryfie.`,
+    `§ 4. Zmiana sposobu doręczania i wycofanie akceptacji`,
+    `1. Odbiorca może w e-BOK zmienić sposób doręczania (tylko e-BOK albo także e-mail) oraz w każdej chwili wycofać akceptację w e-BOK lub w Biurze Obsługi Klienta.`,
+    `2. Od pierwszego dnia następnego okresu rozliczeniowego po wycofaniu akceptacji faktury są wysyłane w formie papierowej na adres korespondencyjny i stosuje się opłatę abonamentową właściwą dla faktury papierowej.`,
+    `§ 5. Akceptacja na formularzu`,
+    `Odbiorca, który nie ma konta w e-BOK, może złożyć akceptację na podpisanym formularzu w Biurze Obsługi Klienta. Przedsiębiorstwo przechowuje skan formularza.`,
+    `§ 6. Rejestrowanie akceptacji`,
+    `Przedsiębiorstwo rejestruje, kto i kiedy zaakceptował niniejsze warunki, której ich wersji akceptacja dotyczy oraz adres IP, z którego jej dokonano (w przypadku formularza: datę jego podpisania).`,
   ].join('\n\n');
   await db
     .insertInto('terms_versions')
     .values([
       { utility_id: utilityId, kind: 'portal', version: '2026-01', title: 'Regulamin Internetowego Biura Obsługi Klienta (e-BOK)', body: portal, published_at: new Date('2026-01-02T08:00:00Z') },
-      { utility_id: utilityId, kind: 'einvoice', version: '2026-01', title: 'Regulamin przesyłania faktur w formie elektronicznej', body: einvoice, published_at: new Date('2026-01-02T08:00:00Z') },
+      { utility_id: utilityId, kind: 'einvoice', version: '2026-01', title: 'Akceptacja przesyłania i udostępniania e-faktur', body: einvoice, published_at: new Date('2026-01-02T08:00:00Z') },
     ])
     .execute();
 }

@@ -14,6 +14,7 @@ import { hashPassword } from '../identity/passwords.ts';
 import { forgetUtilities } from '../utilities/service.ts';
 import { inBulkSession, nextIds, skipForeignKeyChecks, suspendIndexes, syncSequences } from './bulk.ts';
 import { insertCases, insertNotices, insertTariffs, insertTerms, insertUser, insertUtility, staffFor } from './catalog.ts';
+import { insertDemoEinvoiceConsents } from '../einvoice/demo.ts';
 import { generateBatches, generateInWorker, type GeneratorInit } from './generator.ts';
 import { ESTATE_STREETS } from './names.ts';
 import { COLUMNS, TABLES, type MadeCustomer } from './population.ts';
@@ -160,6 +161,7 @@ export async function seedUtility(database: Database, opts: SeedOptions): Promis
     } else {
       counts.cases = await insertCases(db, utilityId, new Rng(profile.seed + 1), nowMs, { sample, staffId: staffIds.customer_service ?? staffIds.admin ?? null });
     }
+    await insertDemoEinvoiceConsents(db, utilityId);
     return { utilityId, slug: opts.slug, created, logins, counts };
   });
   forgetUtilities();

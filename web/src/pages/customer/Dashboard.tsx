@@ -7,6 +7,7 @@ import { useSession } from '../../session.tsx';
 import { ContractCard, CustomerFacts } from '../shared/CustomerDetails.tsx';
 import { MetersPanel } from './panels/MetersPanel.tsx';
 import { ChangeRequestsPanel } from './panels/ChangeRequestsPanel.tsx';
+import EinvoicePanel from './panels/EinvoicePanel.tsx';
 
 export default function Dashboard() {
   const { t } = useLang();
@@ -26,6 +27,7 @@ export default function Dashboard() {
               <section key={c.id} className="customer-block" aria-labelledby={`customer-${c.id}`}>
                 <h2 id={`customer-${c.id}`}>{c.name}</h2>
                 <CustomerFacts customer={c} />
+                <EinvoicePanel customerId={c.id} />
                 {c.contracts.length === 0 && <p className="muted">{t('contract.none')}</p>}
                 {c.contracts.map((k) => (
                   <ContractCard key={k.id} contract={k} readingsLink={(m) => `/portal/customers/${c.id}/meters/${m.id}/readings`} />

@@ -7,6 +7,7 @@ import { Link } from '../../router.tsx';
 import type { PageProps } from '../../routes.tsx';
 import { ContractCard, CustomerFacts } from '../shared/CustomerDetails.tsx';
 import { CustomerAccountSection } from './sections/CustomerAccountSection.tsx';
+import StaffEinvoiceSection from '../einvoice/StaffEinvoiceSection.tsx';
 
 export default function CustomerView({ params }: PageProps) {
   const { t } = useLang();
@@ -30,6 +31,7 @@ export default function CustomerView({ params }: PageProps) {
                 ]}
               />
             </section>
+            <StaffEinvoiceSection customerId={c.id} onChange={customer.reload} />
             <h2>{t('customerView.contracts')}</h2>
             {c.contracts.length === 0 && <p className="muted">{t('contract.none')}</p>}
             {c.contracts.map((k) => (
