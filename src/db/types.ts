@@ -164,6 +164,7 @@ export interface Customers {
 export interface Documents {
   category: string;
   created_at: Generated<Timestamp>;
+  created_by: Int8 | null;
   description: Generated<string>;
   file_id: Int8 | null;
   id: Generated<Int8>;
@@ -327,11 +328,14 @@ export interface Notices {
   body: string;
   created_at: Generated<Timestamp>;
   created_by: Int8 | null;
+  emailed_count: number | null;
   ends_at: Timestamp | null;
   expires_at: Timestamp | null;
   id: Generated<Int8>;
   kind: string;
+  no_email_count: number | null;
   published_at: Timestamp | null;
+  published_by: Int8 | null;
   starts_at: Timestamp;
   title: string;
   utility_id: Int8;
