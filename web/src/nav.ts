@@ -27,7 +27,11 @@ export interface NavGroup {
 export const customerNav: NavGroup[] = [
   {
     label: 'nav.portal',
-    items: [{ to: '/portal', label: 'nav.dashboard', access: 'customer', exact: true }],
+    items: [
+      { to: '/portal', label: 'nav.dashboard', access: 'customer', exact: true },
+      { to: '/notices', label: 'notices.nav.notices', access: 'customer' },
+      { to: '/forms', label: 'notices.nav.forms', access: 'customer' },
+    ],
   },
 ];
 
@@ -37,6 +41,8 @@ export const staffNav: NavGroup[] = [
     items: [
       { to: '/staff', label: 'nav.overview', access: 'staff', exact: true },
       { to: '/staff/customers', label: 'nav.customers', access: 'staff' },
+      { to: '/staff/notices', label: 'notices.nav.staffNotices', access: 'staff' },
+      { to: '/staff/forms', label: 'notices.nav.staffForms', access: 'staff' },
     ],
   },
   {
@@ -53,7 +59,10 @@ export const staffNav: NavGroup[] = [
   },
   {
     label: 'nav.groupAdmin',
-    items: [{ to: '/staff/users', label: 'nav.users', access: 'staff:admin' }],
+    items: [
+      { to: '/staff/users', label: 'nav.users', access: 'staff:admin' },
+      { to: '/staff/terms', label: 'notices.nav.staffTerms', access: 'staff' },
+    ],
   },
 ];
 
