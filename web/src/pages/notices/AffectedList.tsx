@@ -7,7 +7,8 @@ export function AffectedList({ affected }: { affected: Affected }) {
   const { t } = useLang();
   return (
     <>
-      <ul className="counts" role="status">
+      <div role="status">
+      <ul className="counts">
         <li>
           <strong>{affected.servicePoints}</strong> {t('notices.pointsCount', { count: affected.servicePoints })}
         </li>
@@ -18,6 +19,7 @@ export function AffectedList({ affected }: { affected: Affected }) {
           <strong>{affected.customersWithoutEmail}</strong> {t('notices.noEmailCount', { count: affected.customersWithoutEmail })}
         </li>
       </ul>
+      </div>
       {affected.items.length > 0 && (
         <DataTable
           caption={t('notices.affectedCaption')}
