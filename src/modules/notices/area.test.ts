@@ -25,6 +25,9 @@ describe('placeKey', () => {
 });
 
 describe('inArea', () => {
+  it('a locality compares without case or extra spaces', () => {
+    expect(inArea(at('3', 'ul. Polna', 'Nowa  Wieś'), area({ locality: 'nowa wieś', street: null }))).toBe(true);
+  });
   it('a whole locality takes every street in it, and no other locality', () => {
     expect(inArea(at('3', 'ul. Polna'), area({ street: null }))).toBe(true);
     expect(inArea(at('3', 'ul. Polna', 'Zalesie'), area({ street: null }))).toBe(false);

@@ -25,9 +25,14 @@ export interface PointAddress {
 
 const PREFIX = /^(ul|al|os|pl)\.?\s+/;
 
-/** A locality or street name as compared: lower case, single spaces, no street-kind prefix. */
+/** A locality as compared: lower case, single spaces (service.ts narrows candidates in SQL the same way). */
+export function localityKey(name: string): string {
+  return name.trim().toLocaleLowerCase('pl').replace(/\s+/g, ' ');
+}
+
+/** A street name as compared: like a locality, and without the street-kind prefix. */
 export function placeKey(name: string): string {
-  return name.trim().toLocaleLowerCase('pl').replace(/\s+/g, ' ').replace(PREFIX, '');
+  return localityKey(name).replace(PREFIX, '');
 }
 
 /** The leading number of a house number ("12A" → 12, "7/3" → 7), or null when it has none. */
@@ -37,7 +42,7 @@ export function houseNumber(building: string): number | null {
 }
 
 export function inArea(point: PointAddress, area: NoticeArea): boolean {
-  if (placeKey(point.locality) !== placeKey(area.locality)) return false;
+  if (localityKey(point.locality) !== localityKey(area.locality)) return false;
   if (area.street === null || area.street.trim() === '') return true;
   if (placeKey(point.street) !== placeKey(area.street)) return false;
   if (area.fromNumber === null && area.toNumber === null) return true;

@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import type { Tx } from '../../db/tenant.ts';
 import { badRequest, conflict, notFound } from '../../lib/errors.ts';
 import { queueEmail } from '../notify/index.ts';
-import { areaProblems, describeArea, inAnyArea, placeKey, type NoticeArea } from './area.ts';
+import { areaProblems, describeArea, inAnyArea, localityKey, placeKey, type NoticeArea } from './area.ts';
 import { noticeEmail } from './email.ts';
 
 export const NOTICE_KINDS = ['outage', 'planned_interruption', 'works', 'info'] as const;
@@ -59,7 +59,7 @@ export interface AffectedPoint {
 
 /** The service points in the area and the customers with a current contract there. */
 export async function affectedBy(tx: Tx, areas: NoticeArea[]): Promise<AffectedPoint[]> {
-  const localities = [...new Set(areas.map((a) => placeKey(a.locality)))];
+  const localities = [...new Set(areas.map((a) => localityKey(a.locality)))];
   if (localities.length === 0) return [];
   const rows = await tx
     .selectFrom('service_points as sp')
@@ -71,7 +71,7 @@ export async function affectedBy(tx: Tx, areas: NoticeArea[]): Promise<AffectedP
     )
     .leftJoin('customers as c', 'c.id', 'k.customer_id')
     .select(['sp.id', 'sp.code', 'sp.street', 'sp.building', 'sp.apartment', 'sp.postal_code', 'sp.locality', 'c.id as customer_id', 'c.customer_number', 'c.name', 'c.email'])
-    .where(sql<string>`lower(trim(sp.locality))`, 'in', localities)
+    .where(sql<string>`lower(regexp_replace(trim(sp.locality), '\s+', ' ', 'g'))`, 'in', localities)
     .orderBy('sp.locality')
     .orderBy('sp.street')
     .orderBy('sp.route_order')
@@ -295,11 +295,11 @@ async function activeNotices(tx: Tx) {
  */
 export async function publicNotices(tx: Tx, filter: { locality?: string; street?: string }) {
   const all = await activeNotices(tx);
-  const loc = filter.locality?.trim() ? placeKey(filter.locality) : null;
+  const loc = filter.locality?.trim() ? localityKey(filter.locality) : null;
   const street = filter.street?.trim() ? placeKey(filter.street) : null;
   const items = all.filter(({ areas }) => {
     if (!loc || areas.length === 0) return true;
-    return areas.some((a) => placeKey(a.locality) === loc && (!street || !a.street || placeKey(a.street) === street));
+    return areas.some((a) => localityKey(a.locality) === loc && (!street || !a.street || placeKey(a.street) === street));
   });
   return { items: items.map(({ row, areas }) => view(row, areas)) };
 }
