@@ -71,7 +71,7 @@ export async function affectedBy(tx: Tx, areas: NoticeArea[]): Promise<AffectedP
     )
     .leftJoin('customers as c', 'c.id', 'k.customer_id')
     .select(['sp.id', 'sp.code', 'sp.street', 'sp.building', 'sp.apartment', 'sp.postal_code', 'sp.locality', 'c.id as customer_id', 'c.customer_number', 'c.name', 'c.email'])
-    .where(sql<string>`lower(regexp_replace(trim(sp.locality), '\s+', ' ', 'g'))`, 'in', localities)
+    .where(sql<string>`lower(regexp_replace(trim(sp.locality), '\\s+', ' ', 'g'))`, 'in', localities)
     .orderBy('sp.locality')
     .orderBy('sp.street')
     .orderBy('sp.route_order')
