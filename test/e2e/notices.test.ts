@@ -158,6 +158,10 @@ describe.skipIf(noChromium)('notices, forms and terms', () => {
     await admin.getByRole('button', { name: 'Opublikuj nową wersję' }).click();
     await seeText(admin.locator('main [role=status]'), 'Opublikowano wersję 2026-12');
     await arrive(admin, 'Regulaminy', 'notices-staff-terms');
+    // The staff's forms page: the demo forms, each with withdraw, and the upload form.
+    await admin.getByRole('navigation').getByRole('link', { name: 'Formularze' }).click();
+    await admin.getByRole('button', { name: 'Wycofaj: AKCEPTACJA PRZESYŁANIA I UDOSTĘPNIANIA E-FAKTUR' }).waitFor();
+    await arrive(admin, 'Formularze do pobrania', 'notices-staff-forms');
 
     const customer = await newPage();
     await customer.goto(at('/portal'));

@@ -116,7 +116,7 @@ export default function StaffForms() {
         )}
       </DataState>
       {mayWrite && (
-        <section className="card" aria-labelledby="new-form">
+        <section className="card notices-card" aria-labelledby="new-form">
           <h2 id="new-form">{t('notices.uploadForm')}</h2>
           <form ref={form} onSubmit={submit} noValidate className="form">
             <FormAlert error={failure} />

@@ -93,7 +93,7 @@ export default function StaffTerms() {
         )}
       </DataState>
       {isAdmin && (
-        <section className="card" aria-labelledby="new-terms">
+        <section className="card notices-card" aria-labelledby="new-terms">
           <h2 id="new-terms">{t('notices.newTerms')}</h2>
           <p>{t('notices.newTermsHint')}</p>
           <form ref={form} onSubmit={submit} noValidate className="form">
