@@ -236,6 +236,10 @@ describe('terms versions', () => {
     expect(rows).toEqual([expect.objectContaining({ customer_id: affectedCustomerId, ip: '198.51.100.7', user_agent: 'Testowa przeglądarka' })]);
     // The other customer still owes it; staff never do.
     expect((await unaffected.get('/api/auth/session')).json().user.termsToAccept).toBe(true);
+    // A password change answers with the session too, and says so as well.
+    const changed = await unaffected.post('/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'Nowe-haslo-2026-x' });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect(changed.json().user.termsToAccept).toBe(true);
     expect((await clerk.get('/api/auth/session')).json().user.termsToAccept).toBe(false);
     const versions = (await clerk.get('/api/staff/terms')).json().items;
     expect(versions.find((v: { version: string }) => v.version === '2026-12')).toMatchObject({ acceptedBy: 1 });

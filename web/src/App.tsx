@@ -61,7 +61,7 @@ function Routed() {
     return <Forbidden />;
   }
   // New portal terms come before anything else a signed-in customer opens (public pages stay open).
-  if (user?.termsToAccept && user.kind === 'customer' && route.access !== 'public' && route.path !== '/accept-terms') {
+  if (user?.termsToAccept && user.kind === 'customer' && !user.mustChangePassword && route.access !== 'public' && route.path !== '/accept-terms') {
     return <Redirect to={`/accept-terms?next=${encodeURIComponent(path)}`} />;
   }
   const PageComponent = route.page;

@@ -191,7 +191,9 @@ export async function routes(app: App, deps: AppDeps) {
       const { user, session } = signedIn(req);
       const r = await inTenant(app, req, (tx) => changePassword(tx, requestInfo(req), user, session, req.body.currentPassword, req.body.newPassword));
       if (!r.ok) refuse(reply, r.error);
-      return { user: sessionView({ ...user, mustChangePassword: false }, session.mfaPassed), next: r.value.next };
+      // A portal user who set the password may still owe new terms (the web app asks for them next).
+      const termsPending = user.kind === 'customer' && (await inTenant(app, req, (tx) => termsToAccept(tx, user.id))) !== null;
+      return { user: sessionView({ ...user, mustChangePassword: false }, session.mfaPassed, termsPending), next: r.value.next };
     },
   );
 
