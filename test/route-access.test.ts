@@ -116,7 +116,11 @@ beforeAll(async () => {
     .returning('id')
     .executeTakeFirstOrThrow();
   victim.requestId = request2.id;
+  const notice2 = await db.db.insertInto('notices').values({ utility_id: a.id, kind: 'outage', title: 'Awaria', body: '', starts_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+  const document2 = await db.db.insertInto('documents').values({ utility_id: a.id, category: 'other', title: 'Druk', file_id: photo.id }).returning('id').executeTakeFirstOrThrow();
   Object.assign(victim, {
+    noticeId: notice2.id,
+    documentId: document2.id,
     customerId: c2.id,
     contractId: contract2.id,
     servicePointId: sp2.id,

@@ -187,6 +187,7 @@ export interface DataChangeRequests {
 export interface Documents {
   category: string;
   created_at: Generated<Timestamp>;
+  created_by: Int8 | null;
   description: Generated<string>;
   file_id: Int8 | null;
   id: Generated<Int8>;
@@ -354,11 +355,14 @@ export interface Notices {
   body: string;
   created_at: Generated<Timestamp>;
   created_by: Int8 | null;
+  emailed_count: number | null;
   ends_at: Timestamp | null;
   expires_at: Timestamp | null;
   id: Generated<Int8>;
   kind: string;
+  no_email_count: number | null;
   published_at: Timestamp | null;
+  published_by: Int8 | null;
   starts_at: Timestamp;
   title: string;
   utility_id: Int8;

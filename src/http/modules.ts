@@ -13,6 +13,8 @@ import { routes as customerRoutes } from '../modules/customers/routes.ts';
 import { routes as changeRequestRoutes } from '../modules/change-requests/routes.ts';
 import { routes as customerAccountRoutes } from '../modules/customer-account/routes.ts';
 import { routes as einvoiceRoutes } from '../modules/einvoice/routes.ts';
+import { routes as noticeRoutes } from '../modules/notices/routes.ts';
+import { routes as documentRoutes } from '../modules/documents/routes.ts';
 
 export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   await utilityRoutes(app, deps);
@@ -25,4 +27,6 @@ export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   await changeRequestRoutes(app, deps);
   await customerAccountRoutes(app, deps);
   await einvoiceRoutes(app, deps);
+  await noticeRoutes(app, deps);
+  await documentRoutes(app, deps);
 }

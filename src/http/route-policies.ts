@@ -172,6 +172,25 @@ export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
   // --- end of that section ---
 
   // --- Notices, forms and terms versions (issue 13) ---
+  'GET /api/notices':                                          { who: 'anyone', why: 'outage notices are public: residents without an account must see them' },
+  'GET /api/portal/notices':                                   { who: 'customer' },
+  'GET /api/staff/notices':                                    { who: STAFF },
+  'GET /api/staff/notices/:noticeId':                          { who: CUSTOMER_DATA },
+  'POST /api/staff/notices/preview':                           { who: 'admin customer_service' },
+  'POST /api/staff/notices':                                   { who: 'admin customer_service' },
+  'POST /api/staff/notices/:noticeId/publish':                 { who: 'admin customer_service' },
+  'POST /api/staff/notices/:noticeId/end':                     { who: 'admin customer_service' },
+  'GET /api/forms':                                            { who: 'anyone', why: "the utility's forms are for everyone, customers or not" },
+  'GET /api/forms/:documentId/file':                           { who: 'anyone', why: 'a published form downloads without signing in' },
+  'GET /api/staff/forms':                                      { who: STAFF },
+  'POST /api/staff/forms':                                     { who: 'admin customer_service' },
+  'POST /api/staff/forms/:documentId/publish':                 { who: 'admin customer_service' },
+  'POST /api/staff/forms/:documentId/withdraw':                { who: 'admin customer_service' },
+  'GET /api/staff/forms/:documentId/file':                     { who: STAFF },
+  'GET /api/staff/terms':                                      { who: STAFF },
+  'POST /api/staff/terms':                                     { who: 'admin' },
+  'GET /api/portal/terms/pending':                             { who: 'customer' },
+  'POST /api/portal/terms/accept':                             { who: 'customer' },
 
   // --- end of that section ---
 };

@@ -61,6 +61,10 @@ function Routed() {
     if (user.mustChangePassword) return <Redirect to="/change-password" />;
     return <Forbidden />;
   }
+  // New portal terms come before anything else a signed-in customer opens (public pages stay open).
+  if (user?.termsToAccept && user.kind === 'customer' && !user.mustChangePassword && route.access !== 'public' && route.path !== '/accept-terms') {
+    return <Redirect to={`/accept-terms?next=${encodeURIComponent(path)}`} />;
+  }
   const PageComponent = route.page;
   return (
     <Suspense

@@ -34,6 +34,8 @@ export const customerNav: NavGroup[] = [
       { to: '/portal/account', label: 'custdata.nav.account', access: 'customer' },
       { to: '/portal/invoices', label: 'einvoice.nav.invoices', access: 'customer' },
       { to: '/portal/einvoice', label: 'einvoice.nav.einvoice', access: 'customer' },
+      { to: '/notices', label: 'notices.nav.notices', access: 'customer' },
+      { to: '/forms', label: 'notices.nav.forms', access: 'customer' },
     ],
   },
 ];
@@ -47,6 +49,8 @@ export const staffNav: NavGroup[] = [
       { to: '/staff/verification', label: 'readingsPortal.nav.verification', access: 'staff:customer_service,billing,auditor' },
       { to: '/staff/change-requests', label: 'custdata.nav.changeRequests', access: 'staff:admin,customer_service,billing,auditor' },
       { to: '/staff/invoices', label: 'einvoice.nav.staffInvoices', access: 'staff:admin,customer_service,billing,auditor' },
+      { to: '/staff/notices', label: 'notices.nav.staffNotices', access: 'staff' },
+      { to: '/staff/forms', label: 'notices.nav.staffForms', access: 'staff' },
     ],
   },
   {
@@ -63,7 +67,10 @@ export const staffNav: NavGroup[] = [
   },
   {
     label: 'nav.groupAdmin',
-    items: [{ to: '/staff/users', label: 'nav.users', access: 'staff:admin' }],
+    items: [
+      { to: '/staff/users', label: 'nav.users', access: 'staff:admin' },
+      { to: '/staff/terms', label: 'notices.nav.staffTerms', access: 'staff' },
+    ],
   },
 ];
 

@@ -34,6 +34,15 @@ export const routes: RouteDef[] = [
   { path: '/verify-email', access: 'public', page: page(() => import('./pages/public/VerifyEmail.tsx')) },
   { path: '/reset-password', access: 'public', page: page(() => import('./pages/public/ResetPassword.tsx')) },
   { path: '/change-password', access: 'signed-in', page: page(() => import('./pages/public/ChangePassword.tsx')) },
+  // Notices, forms and terms (pages/notices)
+  { path: '/notices', access: 'public', page: page(() => import('./pages/notices/PublicNotices.tsx')) },
+  { path: '/forms', access: 'public', page: page(() => import('./pages/notices/PublicForms.tsx')) },
+  { path: '/accept-terms', access: 'customer', page: page(() => import('./pages/notices/AcceptTerms.tsx')) },
+  { path: '/staff/notices', access: 'staff', page: page(() => import('./pages/notices/StaffNotices.tsx')) },
+  { path: '/staff/notices/new', access: 'staff:customer_service', page: page(() => import('./pages/notices/NoticeEditor.tsx')) },
+  { path: '/staff/notices/:noticeId', access: 'staff:customer_service,billing,auditor', page: page(() => import('./pages/notices/NoticeDetail.tsx')) },
+  { path: '/staff/forms', access: 'staff', page: page(() => import('./pages/notices/StaffForms.tsx')) },
+  { path: '/staff/terms', access: 'staff', page: page(() => import('./pages/notices/StaffTerms.tsx')) },
 
   // Customer portal
   { path: '/portal', access: 'customer', page: page(() => import('./pages/customer/Dashboard.tsx')) },

@@ -13,6 +13,7 @@ import { serverKey } from '../../lib/secret-box.ts';
 import { hashPassword } from '../identity/passwords.ts';
 import { forgetUtilities } from '../utilities/service.ts';
 import { inBulkSession, nextIds, skipForeignKeyChecks, suspendIndexes, syncSequences } from './bulk.ts';
+import { insertDemoForms } from '../documents/demo-forms.ts';
 import { insertCases, insertNotices, insertTariffs, insertTerms, insertUser, insertUtility, staffFor } from './catalog.ts';
 import { insertDemoEinvoiceConsents } from '../einvoice/demo.ts';
 import { generateBatches, generateInWorker, type GeneratorInit } from './generator.ts';
@@ -89,6 +90,7 @@ export async function seedUtility(database: Database, opts: SeedOptions): Promis
     if (created) {
       await insertTariffs(db, utilityId, profile);
       await insertTerms(db, utilityId, profile);
+      await insertDemoForms(db, utilityId, profile, new Date(nowMs - 30 * 86_400_000));
       const hash = await (hashing ?? hashPassword(DEMO_PASSWORD));
       for (const s of staffFor(profile, opts.slug === DEMO_UTILITY)) {
         const email = `${s.local}@${profile.staffDomain}`;

@@ -23,7 +23,7 @@ export function mailing(config: Config, req: FastifyRequest): Mailing {
 }
 
 /** The user as the web app sees it. */
-export function sessionView(user: AuthUser, mfaPassed: boolean) {
+export function sessionView(user: AuthUser, mfaPassed: boolean, termsToAccept = false) {
   return {
     id: user.id,
     kind: user.kind,
@@ -34,6 +34,7 @@ export function sessionView(user: AuthUser, mfaPassed: boolean) {
     mustChangePassword: user.mustChangePassword,
     totpEnabled: user.totpEnabled,
     mfaPending: user.kind === 'staff' && user.totpEnabled && !mfaPassed,
+    termsToAccept,
   };
 }
 

@@ -29,7 +29,7 @@ import {
 } from './schema.ts';
 import { CSRF_COOKIE, SESSION_COOKIE, destroySession, loadAuthUser } from './sessions.ts';
 import { staffRoutes } from './staff-routes.ts';
-import { currentTerms } from './terms.ts';
+import { currentTerms, termsToAccept } from './terms.ts';
 import { enableTotp, setupTotp, totpLogin } from './totp.ts';
 
 const tags = ['auth'];
@@ -43,7 +43,13 @@ export async function routes(app: App, deps: AppDeps) {
   app.get(
     '/api/auth/session',
     { config: { access: 'public' }, schema: { tags, summary: 'The signed-in user, or null', response: { 200: SessionResponse } } },
-    async (req) => ({ user: req.user && req.session ? sessionView(req.user, req.session.mfaPassed) : null }),
+    async (req) => {
+      if (!req.user || !req.session) return { user: null };
+      const user = req.user;
+      // Only a portal user can owe an acceptance of new terms; staff sessions cost no query.
+      const pending = user.kind === 'customer' && (await inTenant(app, req, (tx) => termsToAccept(tx, user.id))) !== null;
+      return { user: sessionView(user, req.session.mfaPassed, pending) };
+    },
   );
 
   app.post(
@@ -61,11 +67,12 @@ export async function routes(app: App, deps: AppDeps) {
           previousSession: req.session,
         });
         if (!r.ok) return r;
-        return { ...r, user: (await loadAuthUser(tx, r.value.userId))! };
+        const user = (await loadAuthUser(tx, r.value.userId))!;
+        return { ...r, user, termsPending: user.kind === 'customer' && (await termsToAccept(tx, user.id)) !== null };
       });
       if (!out.ok) refuse(reply, out.error);
       setSessionCookie(reply, config, out.value.session.token);
-      return { user: sessionView(out.user, out.value.next !== 'totp'), next: out.value.next };
+      return { user: sessionView(out.user, out.value.next !== 'totp', out.termsPending), next: out.value.next };
     },
   );
 
@@ -184,7 +191,9 @@ export async function routes(app: App, deps: AppDeps) {
       const { user, session } = signedIn(req);
       const r = await inTenant(app, req, (tx) => changePassword(tx, requestInfo(req), user, session, req.body.currentPassword, req.body.newPassword));
       if (!r.ok) refuse(reply, r.error);
-      return { user: sessionView({ ...user, mustChangePassword: false }, session.mfaPassed), next: r.value.next };
+      // A portal user who set the password may still owe new terms (the web app asks for them next).
+      const termsPending = user.kind === 'customer' && (await inTenant(app, req, (tx) => termsToAccept(tx, user.id))) !== null;
+      return { user: sessionView({ ...user, mustChangePassword: false }, session.mfaPassed, termsPending), next: r.value.next };
     },
   );
 

@@ -16,6 +16,8 @@ export const SessionUser = Type.Object({
   mustChangePassword: Type.Boolean(),
   totpEnabled: Type.Boolean(),
   mfaPending: Type.Boolean(),
+  /** A portal user who must accept a new version of the portal terms before anything else. */
+  termsToAccept: Type.Optional(Type.Boolean()),
 });
 
 export const SessionResponse = Type.Object({ user: Type.Union([SessionUser, Type.Null()]) });

@@ -45,3 +45,30 @@ export async function recordTermsAcceptance(
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+/**
+ * The portal terms a portal user must accept before going on, or null.
+ * The current version must be accepted when it was published after the
+ * user's account was created and the user has not accepted it: every user
+ * who registered (or was added) under an older version. A user created
+ * under the current version is not asked (registration recorded the
+ * acceptance; an account staff added is asked at the next version).
+ */
+export async function termsToAccept(tx: Tx, userId: number) {
+  const current = await findCurrentTerms(tx, 'portal');
+  if (!current) return null;
+  const row = await tx
+    .selectFrom('users as u')
+    .select((eb) => [
+      'u.created_at',
+      eb
+        .exists(eb.selectFrom('terms_acceptances as a').select('a.id').where('a.user_id', '=', userId).where('a.terms_version_id', '=', current.id))
+        .as('accepted'),
+    ])
+    .where('u.id', '=', userId)
+    .where('u.kind', '=', 'customer')
+    .executeTakeFirst();
+  if (!row || row.accepted) return null;
+  if (new Date(row.created_at).getTime() >= new Date(current.published_at).getTime()) return null;
+  return { id: current.id, kind: current.kind, version: current.version, title: current.title, body: current.body };
+}

@@ -15,6 +15,8 @@ export interface SessionUser {
   mustChangePassword: boolean;
   totpEnabled: boolean;
   mfaPending: boolean;
+  /** A portal user who must accept a new version of the portal terms first. */
+  termsToAccept?: boolean;
 }
 
 export type LoginNext = 'done' | 'totp' | 'change_password';

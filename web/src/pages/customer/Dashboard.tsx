@@ -5,6 +5,7 @@ import { Page } from '../../components/Page.tsx';
 import { useLang } from '../../i18n/index.ts';
 import { useSession } from '../../session.tsx';
 import { ContractCard, CustomerFacts } from '../shared/CustomerDetails.tsx';
+import NoticesPanel from './panels/NoticesPanel.tsx';
 import { MetersPanel } from './panels/MetersPanel.tsx';
 import { ChangeRequestsPanel } from './panels/ChangeRequestsPanel.tsx';
 import EinvoicePanel from './panels/EinvoicePanel.tsx';
@@ -16,6 +17,7 @@ export default function Dashboard() {
   return (
     <Page title={t('dashboard.title')}>
       <p className="lead">{t('dashboard.welcome', { name: user?.name || user?.email })}</p>
+      <NoticesPanel />
       <MetersPanel />
       <ChangeRequestsPanel />
       <DataState loaded={overview}>

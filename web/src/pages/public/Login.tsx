@@ -46,6 +46,12 @@ export default function Login() {
         <li>
           <Link to="/register">{t('login.register')}</Link>
         </li>
+        <li>
+          <Link to="/notices">{t('notices.nav.notices')}</Link>
+        </li>
+        <li>
+          <Link to="/forms">{t('notices.nav.forms')}</Link>
+        </li>
       </ul>
     </Page>
   );
