@@ -114,6 +114,7 @@ beforeAll(async () => {
     assignmentId: assignment2.id,
     taskId: task2.id,
     userId: staffA.auditor!,
+    fileId: photo.id,
   });
 
   const cb = await buildCustomer(db, b.id);
@@ -165,6 +166,9 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /api/staff/customers/:customerId/portal-users': { email: 'napastnik@example.com' },
   'POST /api/staff/customers/:customerId/activation-letter': {},
   'POST /api/staff/routes/:routeId/assign': { readerId: 1, periodFrom: '2026-01-01', periodTo: '2026-01-31' },
+  'POST /api/staff/cases/:caseId/assign': { assigneeId: null },
+  'POST /api/staff/cases/:caseId/status': { status: 'closed' },
+  'POST /api/staff/cases/:caseId/messages': { body: 'Przejęte' },
   'POST /api/reader/routes/:routeId/readings': {
     readings: [{ clientId: '0b6f3c1e-5d1a-4a8e-9a51-3f3a3b3c3d3e', meterId: 1, valueM3: '1', readAt: '2026-11-03T10:00:00Z' }],
   },

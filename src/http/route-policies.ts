@@ -130,6 +130,7 @@ export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
   'GET /api/portal/cases':                                     { who: 'customer' },
   'POST /api/portal/cases':                                    { who: 'customer' },
   'GET /api/portal/cases/:caseId':                             { who: 'customer' },
+  'GET /api/portal/case-invoices':                             { who: 'customer' },
   'POST /api/portal/cases/:caseId/messages':                   { who: 'customer' },
   'GET /api/portal/cases/:caseId/attachments/:fileId':         { who: 'customer' },
   // The inbox: customer service (and admin) act; the auditor and billing read.

@@ -27,7 +27,10 @@ export interface NavGroup {
 export const customerNav: NavGroup[] = [
   {
     label: 'nav.portal',
-    items: [{ to: '/portal', label: 'nav.dashboard', access: 'customer', exact: true }],
+    items: [
+      { to: '/portal', label: 'nav.dashboard', access: 'customer', exact: true },
+      { to: '/portal/cases', label: 'cases.nav', access: 'customer' },
+    ],
   },
 ];
 
@@ -37,6 +40,7 @@ export const staffNav: NavGroup[] = [
     items: [
       { to: '/staff', label: 'nav.overview', access: 'staff', exact: true },
       { to: '/staff/customers', label: 'nav.customers', access: 'staff' },
+      { to: '/staff/inbox', label: 'cases.navInbox', access: 'staff:customer_service,auditor,billing' },
     ],
   },
   {

@@ -28,9 +28,28 @@ interface Form {
 const problemError = (p: { code: string; pl: string; en: string; field: string }, kind: 'bad_request' | 'too_large' = 'bad_request') =>
   new AppError(kind, p.code, { pl: p.pl, en: p.en }, { field: p.field });
 
-/** Reads a multipart form: text fields and at most one photo (checked by size as it arrives and by its first bytes). */
+/**
+ * Reads a multipart form: text fields and at most one photo (checked by size
+ * as it arrives and by its first bytes). A JSON object of the same text
+ * fields is taken too (API clients without a photo).
+ */
 async function readForm(req: FastifyRequest, allowed: readonly string[]): Promise<Form> {
   const fields: Record<string, string> = {};
+  if (!req.isMultipart()) {
+    const body = req.body;
+    if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw badRequest('cases.form_expected', 'Oczekiwano formularza (multipart) lub obiektu JSON z polami.', 'A multipart form or a JSON object of fields was expected.');
+    }
+    for (const [k, v] of Object.entries(body)) {
+      if (!allowed.includes(k)) throw badRequest('cases.unknown_field', `Formularz zawiera nieznane pole „${k}”.`, `The form holds an unknown field "${k}".`, { field: k });
+      if (v === null || v === undefined) continue;
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+        throw badRequest('cases.bad_field', `Pole „${k}” musi być tekstem.`, `The field "${k}" must be text.`, { field: k });
+      }
+      fields[k] = String(v);
+    }
+    return { fields };
+  }
   let attachment: cases.Attachment | undefined;
   try {
     for await (const part of req.parts({ limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1, fields: MAX_FIELDS, fieldSize: MAX_FIELD_BYTES } })) {
@@ -95,8 +114,8 @@ export async function routes(app: App, deps: AppDeps) {
       config: { access: 'customer' },
       schema: {
         tags,
-        summary: 'File a complaint (optionally about an invoice), a failure report or a message (multipart: customerId, kind, subject, body, place, contractId, invoiceId, attachment)',
-        consumes: ['multipart/form-data'],
+        summary: 'File a complaint (optionally about an invoice), a failure report or a message (multipart or JSON: customerId, kind, subject, body, place, contractId, invoiceId; a photo `attachment` in multipart only)',
+        consumes: ['multipart/form-data', 'application/json'],
         response: { 200: S.Created },
       },
     },
@@ -130,6 +149,12 @@ export async function routes(app: App, deps: AppDeps) {
   );
 
   app.get(
+    '/api/portal/case-invoices',
+    { config: { access: 'customer' }, schema: { tags, summary: "The customer's invoices (newest 50) that a complaint may name", response: { 200: S.InvoiceChoices } } },
+    async (req) => inTenant(app, req, (tx) => cases.invoiceChoices(tx, utilityOf(req).id, userOf(req).customerIds)),
+  );
+
+  app.get(
     '/api/portal/cases/:caseId',
     { config: { access: 'customer' }, schema: { tags, summary: 'One of the customer\'s cases with its thread (staff replies and status changes; never internal notes)', params: S.CaseParams, response: { 200: S.CaseDetail } } },
     async (req) => inTenant(app, req, (tx) => cases.customerCase(tx, utilityOf(req).id, userOf(req).customerIds, Number(req.params.caseId))),
@@ -139,7 +164,7 @@ export async function routes(app: App, deps: AppDeps) {
     '/api/portal/cases/:caseId/messages',
     {
       config: { access: 'customer' },
-      schema: { tags, summary: "The customer's reply in a case's thread (multipart: body, attachment)", consumes: ['multipart/form-data'], params: S.CaseParams },
+      schema: { tags, summary: "The customer's reply in a case's thread (multipart or JSON: body; a photo `attachment` in multipart only)", consumes: ['multipart/form-data', 'application/json'], params: S.CaseParams },
     },
     async (req, reply) => {
       const user = userOf(req);
@@ -216,8 +241,8 @@ export async function routes(app: App, deps: AppDeps) {
       config: { access: ACT },
       schema: {
         tags,
-        summary: 'A reply to the customer (e-mailed) or an internal note (internal=true), optionally with a photo and a new status (multipart: body, internal, status, attachment)',
-        consumes: ['multipart/form-data'],
+        summary: 'A reply to the customer (e-mailed) or an internal note (internal=true), optionally with a photo and a new status (multipart or JSON: body, internal, status; a photo `attachment` in multipart only)',
+        consumes: ['multipart/form-data', 'application/json'],
         params: S.CaseParams,
       },
     },

@@ -75,6 +75,14 @@ export const attachmentTooLarge = (): Problem =>
   p('attachment', 'cases.attachment_too_large', `Zdjęcie może mieć najwyżej ${mb(MAX_ATTACHMENT_BYTES)} MB. Prosimy wybrać mniejszy plik.`, `The photo may be at most ${mb(MAX_ATTACHMENT_BYTES)} MB. Please choose a smaller file.`);
 export const attachmentWrongType = (): Problem =>
   p('attachment', 'cases.attachment_type', 'Załącznik musi być zdjęciem (JPEG, PNG, WebP lub HEIC).', 'The attachment must be a photo (JPEG, PNG, WebP or HEIC).');
+export const contractClosed = (): Problem =>
+  p(
+    'contractId',
+    'cases.contract_closed',
+    'Ta umowa została rozwiązana: nie można w niej złożyć nowej sprawy. W sprawie rozwiązanej umowy prosimy wysłać wiadomość bez wskazywania umowy.',
+    'This contract has ended: no new case can be filed on it. About an ended contract, please send a message without choosing a contract.',
+  );
+
 export const attachmentEmpty = (): Problem => p('attachment', 'cases.attachment_empty', 'Wybrany plik jest pusty.', 'The chosen file is empty.');
 
 /**

@@ -122,3 +122,7 @@ export const Inbox = Type.Object({
 export const AssignBody = Type.Object({ assigneeId: Nullable(Type.Integer({ minimum: 1 })) }, { additionalProperties: false });
 export const StatusBody = Type.Object({ status: StatusEnum }, { additionalProperties: false });
 export const Assignees = Type.Object({ items: Type.Array(Person) });
+
+export const InvoiceChoices = Type.Object({
+  items: Type.Array(Type.Object({ id: Type.Integer(), customerId: Type.Integer(), invoiceNumber: Type.String(), issueDate: DateStr, grossGrosze: Type.Integer() })),
+});

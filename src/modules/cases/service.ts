@@ -16,6 +16,7 @@ import { takeCaseNumber } from './numbering.ts';
 import {
   addDays,
   bodyProblems,
+  contractClosed,
   CASE_STATUSES,
   DUE_WARNING_DAYS,
   dueOnFor,
@@ -134,7 +135,8 @@ export async function createCase(tx: Tx, utility: { id: number; complaintDeadlin
     const k = await tx.selectFrom('contracts').select(['status', 'valid_to']).where('utility_id', '=', u).where('id', '=', input.contractId).where('customer_id', '=', input.customerId).executeTakeFirst();
     if (!k) throw notFound('cases.contract_not_found', 'Nie znaleziono takiej umowy klienta.', 'The customer has no such contract.');
     if (k.status !== 'active' || (k.valid_to !== null && String(k.valid_to) < warsawToday())) {
-      throw badRequest('cases.contract_closed', 'Ta umowa została rozwiązana: nie można w niej złożyć nowej sprawy. W sprawie rozwiązanej umowy prosimy wybrać rodzaj „Wiadomość” bez wskazywania umowy.', 'This contract has ended: no new case can be filed on it. About an ended contract, please send a message without choosing a contract.', { field: 'contractId' });
+      const cp = contractClosed();
+      throw badRequest(cp.code, cp.pl, cp.en, { field: cp.field });
     }
   }
   if (input.invoiceId !== undefined) {
@@ -258,8 +260,8 @@ export async function customerCase(tx: Tx, utilityId: number, customerIds: numbe
 
 /** The customer answers in the thread; a case waiting for them goes back to staff. */
 export async function customerReply(tx: Tx, utilityId: number, userId: number, customerIds: number[], caseId: number, body: string, attachment?: Attachment) {
-  refuse(bodyProblems(body));
   const c = await caseRow(tx, utilityId, caseId, customerIds);
+  refuse(bodyProblems(body));
   if (!isOpen(c.status)) {
     throw conflict('cases.closed', 'Ta sprawa jest już zakończona. W nowej sprawie prosimy złożyć nowe zgłoszenie lub wiadomość.', 'This case is finished. For anything new, please file a new case or message.');
   }
@@ -286,6 +288,21 @@ export async function attachment(tx: Tx, utilityId: number, caseId: number, file
   const f = await q.executeTakeFirst();
   if (!f) throw notFound('cases.attachment_not_found', 'Nie znaleziono załącznika.', 'No such attachment.');
   return { name: f.name, contentType: f.content_type, data: asBuffer(f.data) };
+}
+
+/** The customer's invoices, newest first, to name one in a complaint. */
+export async function invoiceChoices(tx: Tx, utilityId: number, customerIds: number[]) {
+  if (customerIds.length === 0) return { items: [] };
+  const rows = await tx
+    .selectFrom('invoices')
+    .select(['id', 'customer_id', 'invoice_number', 'issue_date', 'gross_grosze'])
+    .where('utility_id', '=', utilityId)
+    .where('customer_id', 'in', customerIds)
+    .orderBy('issue_date', 'desc')
+    .orderBy('id', 'desc')
+    .limit(50)
+    .execute();
+  return { items: rows.map((r) => ({ id: r.id, customerId: r.customer_id, invoiceNumber: r.invoice_number, issueDate: String(r.issue_date), grossGrosze: Number(r.gross_grosze) })) };
 }
 
 // ---------------------------------------------------------------- staff side
@@ -431,13 +448,15 @@ export async function assignees(tx: Tx, utilityId: number) {
 
 export async function assign(tx: Tx, utilityId: number, actorId: number, caseId: number, assigneeId: number | null) {
   const c = await caseRow(tx, utilityId, caseId);
+  let toName: string | null = null;
   if (assigneeId !== null) {
-    const ok = (await assignees(tx, utilityId)).items.some((a) => a.id === assigneeId);
-    if (!ok) throw badRequest('cases.assignee_invalid', 'Sprawę można przydzielić tylko pracownikowi Biura Obsługi Klienta lub administratorowi.', 'A case can only be assigned to customer service staff or an administrator.', { field: 'assigneeId' });
+    const found = (await assignees(tx, utilityId)).items.find((a) => a.id === assigneeId);
+    toName = found?.name ?? null;
+    if (!found) throw badRequest('cases.assignee_invalid', 'Sprawę można przydzielić tylko pracownikowi Biura Obsługi Klienta lub administratorowi.', 'A case can only be assigned to customer service staff or an administrator.', { field: 'assigneeId' });
   }
   if (c.assignee_id === assigneeId) return;
   await tx.updateTable('cases').set({ assignee_id: assigneeId, updated_at: new Date() }).where('utility_id', '=', utilityId).where('id', '=', c.id).execute();
-  await event(tx, utilityId, c.id, actorId, 'assigned', { from: c.assignee_id, to: assigneeId });
+  await event(tx, utilityId, c.id, actorId, 'assigned', { from: c.assignee_id, to: assigneeId, toName });
 }
 
 async function changeStatus(tx: Tx, utilityId: number, actorId: number, c: { id: number; status: string }, to: string, now: Date) {
@@ -472,9 +491,9 @@ export async function staffMessage(
   m: { body: string; internal: boolean; status?: string },
   attachment?: Attachment,
 ) {
-  refuse(bodyProblems(m.body));
   const u = utility.id;
   const c = await caseRow(tx, u, caseId);
+  refuse(bodyProblems(m.body));
   const now = new Date();
   const fileId = await storeAttachment(tx, u, attachment);
   await tx.insertInto('case_messages').values({ utility_id: u, case_id: c.id, author_id: actorId, author_kind: 'staff', body: m.body.trim(), internal: m.internal, attachment_file_id: fileId, created_at: now }).execute();

@@ -5,6 +5,7 @@ import { Page } from '../../components/Page.tsx';
 import { useLang } from '../../i18n/index.ts';
 import { useSession } from '../../session.tsx';
 import { ContractCard, CustomerFacts } from '../shared/CustomerDetails.tsx';
+import CasesPanel from './panels/CasesPanel.tsx';
 
 export default function Dashboard() {
   const { t } = useLang();
@@ -13,6 +14,7 @@ export default function Dashboard() {
   return (
     <Page title={t('dashboard.title')}>
       <p className="lead">{t('dashboard.welcome', { name: user?.name || user?.email })}</p>
+      <CasesPanel />
       <DataState loaded={overview}>
         {(o) =>
           o.customers.length === 0 ? (
