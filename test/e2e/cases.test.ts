@@ -132,10 +132,10 @@ describe.skipIf(noChromium)('cases in the browser', () => {
     await seeText(clerk.locator('main'), 'Skróty klawiaturowe');
     await arrive(clerk, 'Skrzynka spraw', 'staff-inbox');
     // A letter typed in a field is text, not a shortcut.
-    await clerk.getByLabel('Numer sprawy').press('a');
+    await clerk.getByRole('searchbox', { name: 'Numer sprawy' }).press('a');
     await clerk.waitForTimeout(300);
     expect(await clerk.getByRole('status').filter({ hasText: 'przydzielona' }).count()).toBe(0);
-    await clerk.getByLabel('Numer sprawy').fill('');
+    await clerk.getByRole('searchbox', { name: 'Numer sprawy' }).fill('');
     await clerk.locator('main h1').click();
     await clerk.keyboard.press('a');
     await seeText(clerk.locator('main'), 'została przydzielona: Marek Urzędowski');

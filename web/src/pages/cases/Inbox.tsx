@@ -116,7 +116,7 @@ export default function Inbox() {
 
   return (
     <Page title={t('cases.inboxTitle')} wide>
-      <ul className="stats" aria-label={t('cases.inbox.tiles')}>
+      <ul className="stats case-tiles" aria-label={t('cases.inbox.tiles')}>
         {tile(t('cases.inbox.open'), inbox.data?.counts.open, {})}
         {tile(t('cases.inbox.mine'), inbox.data?.counts.mine, { assignee: 'me' })}
         {tile(t('cases.inbox.unassigned'), inbox.data?.counts.unassigned, { assignee: 'none' })}
@@ -152,7 +152,7 @@ export default function Inbox() {
           options={[
             { value: '', label: t('cases.inbox.dueAny') },
             { value: 'overdue', label: t('cases.inbox.dueOverdue') },
-            { value: 'soon', label: t('cases.inbox.dueSoon') },
+            { value: 'soon', label: t('cases.inbox.dueSoonOption') },
           ]}
         />
         <SelectField
@@ -213,6 +213,7 @@ export default function Inbox() {
                 );
               }}
             />
+            {(cursor || d.next) && (
             <nav className="pager" aria-label={t('common.pages')}>
               <button
                 type="button"
@@ -239,10 +240,11 @@ export default function Inbox() {
                 {t('cases.inbox.next')}
               </button>
             </nav>
+            )}
           </>
         )}
       </DataState>
-      <section aria-labelledby="shortcuts-title" className="card">
+      <section aria-labelledby="shortcuts-title" className="card shortcuts-card">
         <h2 id="shortcuts-title">{t('cases.inbox.shortcuts')}</h2>
         <p className="muted">{t('cases.inbox.shortcutsHint')}</p>
         <dl className="shortcuts">
