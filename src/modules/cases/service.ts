@@ -63,8 +63,9 @@ async function storeAttachment(tx: Tx, utilityId: number, a: Attachment | undefi
   return row.id;
 }
 
-async function event(tx: Tx, utilityId: number, caseId: number, actorId: number | null, name: string, data: Record<string, unknown> = {}) {
-  await tx.insertInto('case_events').values({ utility_id: utilityId, case_id: caseId, actor_id: actorId, event: name, data: JSON.stringify(data) }).execute();
+/** A line of the case's history; `at` is the time of the message it goes with, so the thread orders them together. */
+async function event(tx: Tx, utilityId: number, caseId: number, actorId: number | null, name: string, data: Record<string, unknown> = {}, at: Date = new Date()) {
+  await tx.insertInto('case_events').values({ utility_id: utilityId, case_id: caseId, actor_id: actorId, event: name, data: JSON.stringify(data), at }).execute();
 }
 
 // ---------------------------------------------------------------- customer side
@@ -173,7 +174,7 @@ export async function createCase(tx: Tx, utility: { id: number; complaintDeadlin
     .insertInto('case_messages')
     .values({ utility_id: u, case_id: created.id, author_id: userId, author_kind: 'customer', body: input.body.trim(), internal: false, attachment_file_id: fileId, created_at: now })
     .execute();
-  await event(tx, u, created.id, userId, 'created', { kind: input.kind });
+  await event(tx, u, created.id, userId, 'created', { kind: input.kind }, now);
   return { id: created.id, caseNumber: created.case_number };
 }
 
@@ -270,8 +271,8 @@ export async function customerReply(tx: Tx, utilityId: number, userId: number, c
   await tx.insertInto('case_messages').values({ utility_id: utilityId, case_id: c.id, author_id: userId, author_kind: 'customer', body: body.trim(), attachment_file_id: fileId, created_at: now }).execute();
   const status = c.status === 'waiting_for_customer' ? 'in_progress' : c.status;
   await tx.updateTable('cases').set({ status, updated_at: now, last_message_at: now }).where('utility_id', '=', utilityId).where('id', '=', c.id).execute();
-  await event(tx, utilityId, c.id, userId, 'customer_reply');
-  if (status !== c.status) await event(tx, utilityId, c.id, userId, 'status', { from: c.status, to: status });
+  await event(tx, utilityId, c.id, userId, 'customer_reply', {}, now);
+  if (status !== c.status) await event(tx, utilityId, c.id, userId, 'status', { from: c.status, to: status }, now);
 }
 
 /** An attachment of a case's message; the customer never gets one of an internal note. */
@@ -468,7 +469,7 @@ async function changeStatus(tx: Tx, utilityId: number, actorId: number, c: { id:
     .where('utility_id', '=', utilityId)
     .where('id', '=', c.id)
     .execute();
-  await event(tx, utilityId, c.id, actorId, 'status', { from: c.status, to });
+  await event(tx, utilityId, c.id, actorId, 'status', { from: c.status, to }, now);
 }
 
 export async function setStatus(tx: Tx, utilityId: number, actorId: number, caseId: number, status: string) {
@@ -503,7 +504,7 @@ export async function staffMessage(
     .where('utility_id', '=', u)
     .where('id', '=', c.id)
     .execute();
-  await event(tx, u, c.id, actorId, m.internal ? 'note' : 'reply');
+  await event(tx, u, c.id, actorId, m.internal ? 'note' : 'reply', {}, now);
   const to = m.status ?? (!m.internal && c.status === 'new' ? 'in_progress' : undefined);
   if (to) await changeStatus(tx, u, actorId, c, to, now);
   if (m.internal) return;

@@ -118,12 +118,14 @@ export function CaseCount({ total, cap }: { total: number; cap?: number }) {
 /** Messages and status changes of a case, oldest first. */
 export function Thread({ c, staff, attachmentBase }: { c: CaseDetail; staff: boolean; attachmentBase: string }) {
   const { t, lang } = useLang();
-  type Entry = { at: string; key: string; node: ReactNode };
+  // Same instant: the filing first, then the message, then what changed with it (a status).
+  type Entry = { at: string; rank: number; key: string; node: ReactNode };
   const entries: Entry[] = [];
   for (const m of c.messages) {
     const who = m.authorKind === 'customer' ? (staff ? `${t('cases.thread.you')}${m.authorName ? ` ${t('cases.thread.by', { name: m.authorName })}` : ''}` : t('cases.thread.you')) : staff && m.authorName ? `${t('cases.thread.office')} ${t('cases.thread.by', { name: m.authorName })}` : t('cases.thread.office');
     entries.push({
       at: m.at,
+      rank: 1,
       key: `m${m.id}`,
       node: (
         <li className={`thread-message thread-${m.authorKind}${m.internal ? ' thread-internal' : ''}`}>
@@ -152,6 +154,7 @@ export function Thread({ c, staff, attachmentBase }: { c: CaseDetail; staff: boo
     if (!text) continue;
     entries.push({
       at: e.at,
+      rank: e.event === 'created' ? 0 : 2,
       key: `e${e.id}`,
       node: (
         <li className="thread-event">
@@ -161,7 +164,7 @@ export function Thread({ c, staff, attachmentBase }: { c: CaseDetail; staff: boo
       ),
     });
   }
-  entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.key.localeCompare(b.key)));
+  entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.rank - b.rank));
   return (
     <section aria-labelledby="thread-title">
       <h2 id="thread-title">{t('cases.thread.title')}</h2>
