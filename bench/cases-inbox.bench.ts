@@ -40,7 +40,7 @@ try {
   // Over two years: 85 % finished, the rest open; a fifth complaints (with deadlines from 30 days ago to 14 ahead); 70 % of cases assigned.
   await sql`
     insert into cases (utility_id, case_number, customer_id, kind, subject, status, assignee_id, due_on, created_at, updated_at, last_message_at)
-    select ${u.id}, 'SPR/' || (2025 + g / 500001) || '/' || lpad((g % 500001)::text, 6, '0'), ${c0} + (g * 7919) % ${CUSTOMERS},
+    select ${u.id}, 'SPR/' || (2025 + g / 500001) || '/' || lpad((g % 500001)::text, 6, '0'), ${c0} + (g::bigint * 7919) % ${CUSTOMERS},
            (array['complaint','failure','message','reading','dataChange'])[1 + g % 5],
            'Sprawa ' || g,
            case when g % 20 < 17 then (array['resolved','closed','rejected'])[1 + g % 3] else (array['new','in_progress','waiting_for_customer'])[1 + g % 3] end,

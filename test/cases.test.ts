@@ -294,6 +294,9 @@ describe('the inbox at scale of its rules', () => {
     const theirs = (await clerk.get(`/api/staff/cases?assignee=${ids.clerk2}&limit=100`)).json();
     expect(theirs.items.length).toBe(theirs.total);
     expect(theirs.items.every((i: { assignee: { id: number } }) => i.assignee.id === ids.clerk2)).toBe(true);
+    const ofCustomer = (await clerk.get(`/api/staff/cases?status=all&customerId=${ids.customer}&limit=100`)).json();
+    expect(ofCustomer.items.length).toBe(3);
+    expect(ofCustomer.items.every((i: { customer: { id: number } }) => i.customer.id === ids.customer)).toBe(true);
     expect((await clerk.get('/api/staff/cases?cursor=bm90LWpzb24')).json().error.code).toBe('cases.bad_cursor');
     expect((await clerk.get(`/api/staff/cases?q=${encodeURIComponent('SPR/1999/000007')}`)).json().items.map((i: { caseNumber: string }) => i.caseNumber)).toEqual(['SPR/1999/000007']);
   });

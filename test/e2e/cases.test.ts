@@ -72,6 +72,8 @@ async function arrive(page: Page, heading: string | RegExp, shot: string) {
   await screenshot(page, `cases-${shot}-1280`);
   await page.setViewportSize({ width: 360, height: 760 });
   expect(await seriousViolations(page), `axe on ${shot} at 360 px`).toEqual([]);
+  // Nothing is cut off or scrolls sideways on a small phone.
+  expect(await page.evaluate<number>('document.documentElement.scrollWidth'), `${shot} at 360 px`).toBeLessThanOrEqual(360);
   await screenshot(page, `cases-${shot}-360`);
   await page.setViewportSize({ width: 1280, height: 800 });
 }

@@ -191,7 +191,7 @@ export async function routes(app: App, deps: AppDeps) {
     async (req) => {
       const q = req.query;
       return inTenant(app, req, (tx) =>
-        cases.inbox(tx, utilityOf(req).id, userOf(req).id, { kind: q.kind, status: q.status, assignee: q.assignee, due: q.due, q: q.q, sort: q.sort, cursor: q.cursor, limit: Number(q.limit ?? 50) }),
+        cases.inbox(tx, utilityOf(req).id, userOf(req).id, { kind: q.kind, status: q.status, assignee: q.assignee, due: q.due, q: q.q, customerId: q.customerId ? Number(q.customerId) : undefined, sort: q.sort, cursor: q.cursor, limit: Number(q.limit ?? 50) }),
       );
     },
   );

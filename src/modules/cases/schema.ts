@@ -90,6 +90,7 @@ export const InboxQuery = Type.Object(
     assignee: Type.Optional(Type.String({ pattern: '^(me|none|[1-9][0-9]{0,17})$' })),
     due: Type.Optional(Type.Union([Type.Literal('overdue'), Type.Literal('soon')])),
     q: Type.Optional(Type.String({ maxLength: 40 })),
+    customerId: Type.Optional(Id),
     sort: Type.Optional(Type.Union([Type.Literal('newest'), Type.Literal('due')])),
     cursor: Type.Optional(Type.String({ maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' })),
     limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]?$|^100$', description: '1–100, default 50' })),

@@ -318,6 +318,8 @@ export interface InboxFilter {
   due?: string;
   /** an exact case number */
   q?: string;
+  /** one customer's cases (the staff customer view) */
+  customerId?: number;
   /** newest first (default) or the nearest deadline first (cases with a deadline only) */
   sort?: 'newest' | 'due';
   cursor?: string;
@@ -361,6 +363,7 @@ export async function inbox(tx: Tx, utilityId: number, userId: number, f: InboxF
   const base = () => {
     let q = tx.selectFrom('cases as c').where('c.utility_id', '=', utilityId);
     if (f.q) q = q.where('c.case_number', '=', f.q.trim().toUpperCase());
+    if (f.customerId) q = q.where('c.customer_id', '=', f.customerId);
     if (status === 'open') q = q.where('c.status', 'in', [...OPEN_STATUSES]);
     else if (status !== 'all') q = q.where('c.status', '=', status);
     // A deadline matters only while the case is open.

@@ -6,6 +6,7 @@ import { useLang } from '../../i18n/index.ts';
 import { Link } from '../../router.tsx';
 import type { PageProps } from '../../routes.tsx';
 import { ContractCard, CustomerFacts } from '../shared/CustomerDetails.tsx';
+import CasesSection from './sections/CasesSection.tsx';
 
 export default function CustomerView({ params }: PageProps) {
   const { t } = useLang();
@@ -34,6 +35,7 @@ export default function CustomerView({ params }: PageProps) {
             {c.contracts.map((k) => (
               <ContractCard key={k.id} contract={k} readingsLink={(m) => `/staff/meters/${m.id}/readings`} />
             ))}
+            <CasesSection customerId={params.customerId} />
           </>
         )}
       </DataState>
