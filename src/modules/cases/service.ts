@@ -6,7 +6,8 @@
  * customer's e-mail together or not at all.
  */
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { DB } from '../../db/types.ts';
 import type { Tx } from '../../db/tenant.ts';
 import { asBuffer } from '../../db/bytea.ts';
 import { badRequest, conflict, notFound } from '../../lib/errors.ts';
@@ -394,22 +395,27 @@ export async function inbox(tx: Tx, utilityId: number, userId: number, f: InboxF
   const last = shown[shown.length - 1];
   const next = more && last ? writeCursor({ k: sort === 'due' ? last.due_on : last.created_key, id: last.id }) : null;
 
-  const bounded = async (q: ReturnType<typeof base>) => {
-    const { n } = await tx
-      .selectFrom(q.select(sql`1`.as('x')).limit(COUNT_CAP + 1).as('t'))
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    return Number(n);
-  };
+  // Every count in one statement (one round trip), each stopping at COUNT_CAP + 1 rows.
+  type Q = ReturnType<typeof base>;
+  const capped = (q: Q) => (eb: ExpressionBuilder<DB, never>) =>
+    eb.selectFrom(q.select(sql`1`.as('x')).limit(COUNT_CAP + 1).as('t')).select((e) => e.fn.countAll<number>().as('n'));
   const open = () => tx.selectFrom('cases as c').where('c.utility_id', '=', utilityId).where('c.status', 'in', [...OPEN_STATUSES]);
-  const [total, openCount, mine, unassigned, overdue, dueSoon] = await Promise.all([
-    bounded(base()),
-    bounded(open()),
-    bounded(open().where('c.assignee_id', '=', userId)),
-    bounded(open().where('c.assignee_id', 'is', null)),
-    bounded(open().where('c.due_on', '<', today)),
-    bounded(open().where('c.due_on', '>=', today).where('c.due_on', '<=', soon)),
-  ]);
+  const n = await tx
+    .selectNoFrom((eb) => [
+      capped(base())(eb).as('total'),
+      capped(open())(eb).as('open'),
+      capped(open().where('c.assignee_id', '=', userId))(eb).as('mine'),
+      capped(open().where('c.assignee_id', 'is', null))(eb).as('unassigned'),
+      capped(open().where('c.due_on', '<', today))(eb).as('overdue'),
+      capped(open().where('c.due_on', '>=', today).where('c.due_on', '<=', soon))(eb).as('due_soon'),
+    ])
+    .executeTakeFirstOrThrow();
+  const total = Number(n.total);
+  const openCount = Number(n.open);
+  const mine = Number(n.mine);
+  const unassigned = Number(n.unassigned);
+  const overdue = Number(n.overdue);
+  const dueSoon = Number(n.due_soon);
   return {
     items: shown.map((r) => ({
       id: r.id,
