@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, createTestApp, type Client, type TestApp } from './support/app.ts';
 import { TEST_PASSWORD, buildContract, buildCustomer, buildServicePoint, buildUser, buildUtility } from './support/factories.ts';
 import { addDays, warsawToday } from '../src/modules/cases/rules.ts';
+import { seedUtility } from '../src/modules/demo/seed.ts';
 
 let t: TestApp;
 let slug: string;
@@ -310,4 +311,18 @@ describe('the inbox at scale of its rules', () => {
       .sort((a, b) => a - b);
     expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => i + 1));
   });
+});
+
+describe('the demo data', () => {
+  it("continues the demo cases' number series: a case filed after seeding takes the next number of its year", async () => {
+    const { utilityId } = await seedUtility(t.database, { slug: 'zgk-demo', customers: 20, config: t.config, now: new Date() });
+    const anna = client(t.app, 'zgk-demo');
+    expect((await anna.post('/api/auth/login', { email: 'anna.kowalska@example.com', password: 'Wodnik-Demo-2026' })).statusCode).toBe(200);
+    const year = warsawToday().slice(0, 4);
+    const before = await t.database.db.selectFrom('cases').select('case_number').where('utility_id', '=', utilityId).where('case_number', 'like', `SPR/${year}/%`).execute();
+    expect((await anna.get('/api/portal/cases')).json().total).toBe(5);
+    const res = await send(anna, '/api/portal/cases', { kind: 'message', subject: 'Pytanie', body: 'Treść pytania' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().caseNumber).toBe(`SPR/${year}/${String(before.length + 1).padStart(6, '0')}`);
+  }, 120_000);
 });
