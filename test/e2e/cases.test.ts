@@ -41,6 +41,12 @@ beforeAll(async () => {
     .insertInto('invoices')
     .values({ utility_id: u.id, invoice_number: data.invoiceNumber, kind: 'invoice', customer_id: c.id, issue_date: '2026-11-10', due_date: '2026-11-24', net_grosze: 21450, vat_grosze: 1716, gross_grosze: 23166 })
     .execute();
+  // An older message from another customer: the inbox has two rows to move between.
+  const other = await buildCustomer(db, u.id, { name: 'Zdzisław Nowacki' });
+  await db.db
+    .insertInto('cases')
+    .values({ utility_id: u.id, case_number: 'SPR/2026/900001', customer_id: other.id, kind: 'message', subject: 'Pytanie o taryfę', created_at: new Date(Date.now() - 86_400_000) })
+    .execute();
   await buildUser(db, u.id, { kind: 'customer', email: data.customerEmail, customerIds: [c.id] });
   const clerk = await buildUser(db, u.id, { kind: 'staff', email: data.clerkEmail, roles: ['customer_service'] });
   await db.db.updateTable('users').set({ name: 'Marek Urzędowski' }).where('id', '=', clerk.id).execute();
@@ -139,6 +145,13 @@ describe.skipIf(noChromium)('cases in the browser', () => {
     expect(await clerk.getByRole('status').filter({ hasText: 'przydzielona' }).count()).toBe(0);
     await clerk.getByRole('searchbox', { name: 'Numer sprawy' }).fill('');
     await clerk.locator('main h1').click();
+    const rows = clerk.locator('main table tbody tr');
+    expect(await rows.nth(0).getAttribute('aria-current')).toBe('true');
+    await clerk.keyboard.press('j');
+    expect(await rows.nth(1).getAttribute('aria-current')).toBe('true');
+    await seeText(rows.nth(1), 'Pytanie o taryfę');
+    await clerk.keyboard.press('k');
+    expect(await rows.nth(0).getAttribute('aria-current')).toBe('true');
     await clerk.keyboard.press('a');
     await seeText(clerk.locator('main'), 'została przydzielona: Marek Urzędowski');
     await seeText(row, 'Marek Urzędowski');

@@ -60,7 +60,9 @@ export default function Inbox() {
   };
 
   const items = inbox.data?.items ?? [];
-  useEffect(() => setSelected(0), [inbox.data]);
+  // A new list (filters, page) starts at its first row; a reload after an assignment keeps the place.
+  const listKey = search.toString();
+  useEffect(() => setSelected(0), [listKey]);
 
   const assignToMe = async (c: InboxItem) => {
     if (!user) return;
