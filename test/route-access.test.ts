@@ -133,6 +133,7 @@ beforeAll(async () => {
     taskId: task2.id,
     consentId: consent2.id,
     userId: staffA.auditor!,
+    fileId: photo.id,
   });
 
   const cb = await buildCustomer(db, b.id);
@@ -191,6 +192,9 @@ const VALID_BODIES: Record<string, unknown> = {
   'PATCH /api/portal/customers/:customerId/einvoice': { byEmail: false },
   'POST /api/staff/customers/:customerId/einvoice': { termsVersionId: 1, byEmail: false, signedOn: '2026-11-02', scan: Buffer.from('%PDF-1.4 formularz').toString('base64') },
   'POST /api/staff/invoices/:invoiceId/corrections': { reason: 'wrong_reading', note: 'Błędny odczyt', lines: [{ name: 'Dostawa wody', quantity: '1.000', unit: 'm3', unitPrice: '4.50', vatRate: 8 }] },
+  'POST /api/staff/cases/:caseId/assign': { assigneeId: null },
+  'POST /api/staff/cases/:caseId/status': { status: 'closed' },
+  'POST /api/staff/cases/:caseId/messages': { body: 'Przejęte' },
   'POST /api/reader/routes/:routeId/readings': {
     readings: [{ clientId: '0b6f3c1e-5d1a-4a8e-9a51-3f3a3b3c3d3e', meterId: 1, valueM3: '1', readAt: '2026-11-03T10:00:00Z' }],
   },

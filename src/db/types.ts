@@ -111,6 +111,8 @@ export interface Cases {
   id: Generated<Int8>;
   invoice_id: Int8 | null;
   kind: string;
+  last_message_at: Timestamp | null;
+  place: string | null;
   status: Generated<string>;
   subject: string;
   updated_at: Generated<Timestamp>;

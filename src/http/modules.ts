@@ -15,6 +15,7 @@ import { routes as customerAccountRoutes } from '../modules/customer-account/rou
 import { routes as einvoiceRoutes } from '../modules/einvoice/routes.ts';
 import { routes as noticeRoutes } from '../modules/notices/routes.ts';
 import { routes as documentRoutes } from '../modules/documents/routes.ts';
+import { routes as caseRoutes } from '../modules/cases/routes.ts';
 
 export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   await utilityRoutes(app, deps);
@@ -29,4 +30,5 @@ export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   await einvoiceRoutes(app, deps);
   await noticeRoutes(app, deps);
   await documentRoutes(app, deps);
+  await caseRoutes(app, deps);
 }

@@ -149,6 +149,21 @@ export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
   // --- end of that section ---
 
   // --- Cases: complaints, failure reports, messages, the staff inbox (issue 13) ---
+  // The customer's own cases (the case must be one of the login's customers; checked by the query).
+  'GET /api/portal/cases':                                     { who: 'customer' },
+  'POST /api/portal/cases':                                    { who: 'customer' },
+  'GET /api/portal/cases/:caseId':                             { who: 'customer' },
+  'GET /api/portal/case-invoices':                             { who: 'customer' },
+  'POST /api/portal/cases/:caseId/messages':                   { who: 'customer' },
+  'GET /api/portal/cases/:caseId/attachments/:fileId':         { who: 'customer' },
+  // The inbox: customer service (and admin) act; the auditor and billing read.
+  'GET /api/staff/cases':                                      { who: 'admin customer_service auditor billing' },
+  'GET /api/staff/case-assignees':                             { who: 'admin customer_service auditor billing' },
+  'GET /api/staff/cases/:caseId':                              { who: 'admin customer_service auditor billing' },
+  'GET /api/staff/cases/:caseId/attachments/:fileId':          { who: 'admin customer_service auditor billing' },
+  'POST /api/staff/cases/:caseId/assign':                      { who: 'admin customer_service' },
+  'POST /api/staff/cases/:caseId/status':                      { who: 'admin customer_service' },
+  'POST /api/staff/cases/:caseId/messages':                    { who: 'admin customer_service' },
 
   // --- end of that section ---
 

@@ -36,6 +36,7 @@ export const customerNav: NavGroup[] = [
       { to: '/portal/einvoice', label: 'einvoice.nav.einvoice', access: 'customer' },
       { to: '/notices', label: 'notices.nav.notices', access: 'customer' },
       { to: '/forms', label: 'notices.nav.forms', access: 'customer' },
+      { to: '/portal/cases', label: 'cases.nav', access: 'customer' },
     ],
   },
 ];
@@ -51,6 +52,7 @@ export const staffNav: NavGroup[] = [
       { to: '/staff/invoices', label: 'einvoice.nav.staffInvoices', access: 'staff:admin,customer_service,billing,auditor' },
       { to: '/staff/notices', label: 'notices.nav.staffNotices', access: 'staff' },
       { to: '/staff/forms', label: 'notices.nav.staffForms', access: 'staff' },
+      { to: '/staff/inbox', label: 'cases.navInbox', access: 'staff:customer_service,auditor,billing' },
     ],
   },
   {

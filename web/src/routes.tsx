@@ -59,6 +59,13 @@ export const routes: RouteDef[] = [
   { path: '/portal/einvoice', access: 'customer', page: page(() => import('./pages/einvoice/CustomerEinvoice.tsx')) },
   { path: '/portal/invoices', access: 'customer', page: page(() => import('./pages/einvoice/CustomerInvoices.tsx')) },
 
+  // Cases (pages/cases): the customer's cases and the staff inbox
+  { path: '/portal/cases', access: 'customer', page: page(() => import('./pages/cases/CustomerCases.tsx')) },
+  { path: '/portal/cases/new', access: 'customer', page: page(() => import('./pages/cases/NewCase.tsx')) },
+  { path: '/portal/cases/:caseId', access: 'customer', page: page(() => import('./pages/cases/CustomerCase.tsx')) },
+  { path: '/staff/inbox', access: 'staff:customer_service,auditor,billing', page: page(() => import('./pages/cases/Inbox.tsx')) },
+  { path: '/staff/cases/:caseId', access: 'staff:customer_service,auditor,billing', page: page(() => import('./pages/cases/StaffCase.tsx')) },
+
   // Staff back office
   { path: '/staff', access: 'staff', page: page(() => import('./pages/staff/Overview.tsx')) },
   { path: '/staff/customers', access: 'staff', page: page(() => import('./pages/staff/Customers.tsx')) },

@@ -3,6 +3,7 @@
  * tariffs with their groups, terms of the portal and of e-invoices, staff
  * (one per role), the portal login, notices and cases with their threads.
  */
+import { sql } from 'kysely';
 import type { Db } from '../../db/connection.ts';
 import type { StaffRole } from '../../http/access.ts';
 import type { UtilityProfile } from './profiles.ts';
@@ -248,22 +249,40 @@ export async function insertCases(
   nowMs: number,
   args: { rich?: { customerId: number; userId: number }; sample: number[]; staffId: number | null },
 ): Promise<number> {
-  // Numbers continue the utility's series: SPR/<year>/<running number>.
-  const { n: before } = await db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).where('utility_id', '=', utilityId).executeTakeFirstOrThrow();
-  const rows: Array<{ customerId: number; spec: CaseSpec; userId: number | null }> = [];
-  if (args.rich) for (const spec of CASES) rows.push({ customerId: args.rich.customerId, spec, userId: args.rich.userId });
-  for (const customerId of args.sample) rows.push({ customerId, spec: rng.pick(CASES.slice(0, 4)), userId: null });
+  const rows: Array<{ customerId: number; spec: CaseSpec; userId: number | null; at: Date; number?: string }> = [];
+  if (args.rich) for (const spec of CASES) rows.push({ customerId: args.rich.customerId, spec, userId: args.rich.userId, at: new Date(nowMs - spec.daysAgo * DAY) });
+  for (const customerId of args.sample) {
+    const spec = rng.pick(CASES.slice(0, 4));
+    rows.push({ customerId, spec, userId: null, at: new Date(nowMs - (spec.daysAgo + rng.int(0, 300)) * DAY) });
+  }
+  // Numbers continue the utility's gapless series per year, SPR/<year>/<n>, in
+  // number_series as the portal takes them (src/modules/cases/numbering.ts).
+  rows.sort((a, b) => a.at.getTime() - b.at.getTime());
+  const years = new Map<string, typeof rows>();
+  for (const r of rows) {
+    const y = String(r.at.getUTCFullYear());
+    years.set(y, [...(years.get(y) ?? []), r]);
+  }
+  for (const [year, inYear] of years) {
+    const { last_number } = await db
+      .insertInto('number_series')
+      .values({ utility_id: utilityId, series: 'SPR', period: year, last_number: inYear.length })
+      .onConflict((oc) => oc.columns(['utility_id', 'series', 'period']).doUpdateSet((eb) => ({ last_number: sql<number>`${eb.ref('number_series.last_number')} + ${inYear.length}` })))
+      .returning('last_number')
+      .executeTakeFirstOrThrow();
+    const first = Number(last_number) - inYear.length + 1;
+    inYear.forEach((r, k) => (r.number = `SPR/${year}/${String(first + k).padStart(6, '0')}`));
+  }
   for (let i = 0; i < rows.length; i += 500) {
     const chunk = rows.slice(i, i + 500);
     const created = await db
       .insertInto('cases')
       .values(
-        chunk.map(({ customerId, spec, userId }, j) => {
-          const at = new Date(nowMs - (spec.daysAgo + (userId ? 0 : rng.int(0, 300))) * DAY);
+        chunk.map(({ customerId, spec, userId, at, number }) => {
           const closed = spec.status === 'resolved' || spec.status === 'closed';
           return {
             utility_id: utilityId,
-            case_number: `SPR/${at.getUTCFullYear()}/${String(Number(before) + i + j + 1).padStart(6, '0')}`,
+            case_number: number!,
             customer_id: customerId,
             kind: spec.kind,
             subject: spec.subject,
@@ -274,6 +293,7 @@ export async function insertCases(
             created_at: at,
             updated_at: new Date(at.getTime() + DAY),
             closed_at: closed ? new Date(at.getTime() + 3 * DAY) : null,
+            last_message_at: new Date(at.getTime() + (spec.thread.length - 1) * 5 * HOUR),
           };
         }),
       )

@@ -9,6 +9,7 @@ import NoticesPanel from './panels/NoticesPanel.tsx';
 import { MetersPanel } from './panels/MetersPanel.tsx';
 import { ChangeRequestsPanel } from './panels/ChangeRequestsPanel.tsx';
 import EinvoicePanel from './panels/EinvoicePanel.tsx';
+import CasesPanel from './panels/CasesPanel.tsx';
 
 export default function Dashboard() {
   const { t } = useLang();
@@ -20,6 +21,7 @@ export default function Dashboard() {
       <NoticesPanel />
       <MetersPanel />
       <ChangeRequestsPanel />
+      <CasesPanel />
       <DataState loaded={overview}>
         {(o) =>
           o.customers.length === 0 ? (

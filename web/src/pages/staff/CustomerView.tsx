@@ -8,6 +8,7 @@ import type { PageProps } from '../../routes.tsx';
 import { ContractCard, CustomerFacts } from '../shared/CustomerDetails.tsx';
 import { CustomerAccountSection } from './sections/CustomerAccountSection.tsx';
 import StaffEinvoiceSection from '../einvoice/StaffEinvoiceSection.tsx';
+import CasesSection from './sections/CasesSection.tsx';
 
 export default function CustomerView({ params }: PageProps) {
   const { t } = useLang();
@@ -38,6 +39,7 @@ export default function CustomerView({ params }: PageProps) {
               <ContractCard key={k.id} contract={k} readingsLink={(m) => `/staff/meters/${m.id}/readings`} />
             ))}
             <CustomerAccountSection customerId={params.customerId} />
+            <CasesSection customerId={params.customerId} />
           </>
         )}
       </DataState>
