@@ -184,7 +184,7 @@ class Pager {
       const bold = opts.boldLast && i === rows.length - 1;
       let x = M;
       r.forEach((cell, j) => {
-        this.text(cell, x + 3, this.y + 3, cols[j].width - 6, { font: bold ? 'bold' : 'regular', size: 8, align: cols[j].align });
+        this.text(cell, x + 3, this.y + 3, cols[j].width - 6, { font: bold ? 'bold' : 'regular', size: 7.8, align: cols[j].align });
         x += cols[j].width;
       });
       this.y += rowH;
@@ -227,13 +227,26 @@ const totalRows = (t: Totals) => [
 ];
 
 const READING_COLS: Col[] = [
-  { title: 'Wodomierz', width: 70 },
-  { title: 'Odczyt początkowy', width: 170 },
-  { title: 'Odczyt końcowy', width: 170 },
-  { title: 'Zużycie', width: 105, align: 'right' },
+  { title: 'Wodomierz', width: 62 },
+  { title: 'Odczyt pocz.', width: 56, align: 'right' },
+  { title: 'Stan [m³]', width: 60, align: 'right' },
+  { title: 'Źródło', width: 80 },
+  { title: 'Odczyt końc.', width: 56, align: 'right' },
+  { title: 'Stan [m³]', width: 60, align: 'right' },
+  { title: 'Źródło', width: 80 },
+  { title: 'Zużycie', width: 61, align: 'right' },
 ];
-const readingCell = (r: MeterReading) => `${formatDate(r.date)}: ${qty(r.value)} m³ (${SOURCE[r.source] ?? r.source})`;
-const readingRows = (rs: readonly ReadingBasis[]) => rs.map((r) => [r.meterSerial, readingCell(r.opening), readingCell(r.closing), `${qty(r.closing.value - r.opening.value)} m³`]);
+const readingRows = (rs: readonly ReadingBasis[]) =>
+  rs.map((r) => [
+    r.meterSerial,
+    formatDate(r.opening.date),
+    qty(r.opening.value),
+    SOURCE[r.opening.source] ?? r.opening.source,
+    formatDate(r.closing.date),
+    qty(r.closing.value),
+    SOURCE[r.closing.source] ?? r.closing.source,
+    `${qty(r.closing.value - r.opening.value)} m³`,
+  ]);
 
 /** Draws one invoice (one or more pages) into an open document. */
 export function drawInvoice(doc: PDFKit.PDFDocument, p: PreparedInvoice): void {
