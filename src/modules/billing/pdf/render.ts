@@ -248,8 +248,8 @@ const readingRows = (rs: readonly ReadingBasis[]) =>
     `${qty(r.closing.value - r.opening.value)} m³`,
   ]);
 
-/** Draws one invoice (one or more pages) into an open document. */
-export function drawInvoice(doc: PDFKit.PDFDocument, p: PreparedInvoice): void {
+/** Draws one invoice (one or more pages) into an open document; returns its number of pages. */
+export function drawInvoice(doc: PDFKit.PDFDocument, p: PreparedInvoice): number {
   const d = p.document;
   const b = p.branding;
   trimLayoutCache(doc);
@@ -319,6 +319,7 @@ export function drawInvoice(doc: PDFKit.PDFDocument, p: PreparedInvoice): void {
   pg.need(BOTTOM_H);
   const top = Math.max(pg.y + 4, PAGE_H - M - BOTTOM_H);
   drawBottom(pg, top);
+  return pg.page;
 }
 
 function drawBottom(pg: Pager, top: number) {
