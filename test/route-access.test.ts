@@ -102,7 +102,14 @@ beforeAll(async () => {
     .values({ utility_id: a.id, kind: 'leak', meter_id: meter2.id, customer_id: c2.id, title: 'Alarm Ofiary' })
     .returning('id')
     .executeTakeFirstOrThrow();
+  // A failed background job of A (delivery of the victim's invoice): B's staff must neither see nor retry it.
+  const job2 = await db.db
+    .insertInto('jobs')
+    .values({ utility_id: a.id, kind: 'invoice.deliver', payload: JSON.stringify({ invoiceId: invoice2.id }), status: 'failed', attempts: 5, last_error: 'Alarm Ofiary' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   Object.assign(victim, {
+    jobId: job2.id,
     customerId: c2.id,
     contractId: contract2.id,
     servicePointId: sp2.id,
