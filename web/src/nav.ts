@@ -53,7 +53,10 @@ export const staffNav: NavGroup[] = [
   },
   {
     label: 'nav.groupAdmin',
-    items: [{ to: '/staff/users', label: 'nav.users', access: 'staff:admin' }],
+    items: [
+      { to: '/staff/users', label: 'nav.users', access: 'staff:admin' },
+      { to: '/staff/jobs', label: 'invoiceDocs.nav', access: 'staff:billing' },
+    ],
   },
 ];
 
