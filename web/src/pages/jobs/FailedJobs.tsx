@@ -56,11 +56,7 @@ export default function FailedJobs() {
         <h2 id="failed-heading">{t('invoiceDocs.failedHeading')}</h2>
         <p>{t('invoiceDocs.failedIntro')}</p>
         <FormAlert error={error} />
-        {retried !== null && (
-          <div role="status">
-            <Notice kind="success">{t('invoiceDocs.retried', { id: retried })}</Notice>
-          </div>
-        )}
+        {retried !== null && <Notice kind="success">{t('invoiceDocs.retried', { id: retried })}</Notice>}
         <DataState loaded={jobs}>
           {(data) => (
             <DataTable
@@ -80,7 +76,7 @@ export default function FailedJobs() {
                   <td data-label={t('invoiceDocs.attempts')}>{t('invoiceDocs.attemptsOf', { n: j.attempts, max: j.maxAttempts })}</td>
                   <td data-label={t('invoiceDocs.failedAt')}>{formatDateTime(j.finishedAt, lang)}</td>
                   <td data-label={t('invoiceDocs.action')}>
-                    <button type="button" onClick={() => retry(j.id)} disabled={busy === j.id} aria-label={t('invoiceDocs.retryLabel', { id: j.id })}>
+                    <button type="button" className="button button-secondary" onClick={() => retry(j.id)} disabled={busy === j.id} aria-label={t('invoiceDocs.retryLabel', { id: j.id })}>
                       {t('invoiceDocs.retry')}
                     </button>
                   </td>
