@@ -102,7 +102,8 @@ describe('invoice PDF', () => {
     const { text, codes } = await render({ document: doc });
     expect(text).toContain('Faktura korygująca');
     expect(text).toContain('nr FK/2026/03/000007');
-    expect(text).toContain(`Korekta faktury nr FV/2026/03/000124 z dnia 02.03.2026, numer KSeF`);
+    expect(text).toContain('Korekta faktury nr FV/2026/03/000124 z dnia 02.03.2026');
+    expect(text).toContain(`Numer KSeF korygowanej faktury: ${S.SELLER.nip}-20260302-0A1B2C-3D4E5F-6A`);
     expect(text).toContain('Przyczyna korekty: Błędny odczyt końcowy wodomierza B7 (reklamacja uznana)');
     expect(text).toMatch(/Przed korektą[\s\S]*Dostawa wody 40,000 m³[\s\S]*Razem 271,00 zł 34,43 zł 305,43 zł/);
     expect(text).toMatch(/Po korekcie[\s\S]*Dostawa wody 30,000 m³[\s\S]*Razem 226,00 zł 30,83 zł 256,83 zł/);

@@ -31,7 +31,7 @@ export function drawConsumptionChart(
   colours: { primary: string; muted: string },
 ): void {
   const { x, y, width, height } = box;
-  doc.font('bold').fontSize(8.5).fillColor('black').text('Zużycie wody w ostatnich okresach [m³]', x, y, { width, lineBreak: false });
+  doc.font('bold').fontSize(8.5).fillColor('black').text('Zużycie wody w okresach [m³]', x, y, { width, height: 11, ellipsis: true });
   const top = y + 16;
   const bottom = y + height - 16;
   const shown = periods.slice(-8);
@@ -52,10 +52,10 @@ export function drawConsumptionChart(
       doc.save().dash(2, { space: 1.5 }).lineWidth(0.8).rect(bx, bottom - h, barWidth, h).stroke('#333333').undash().restore();
     }
     doc.font('regular').fontSize(6.5).fillColor('black');
-    doc.text(`${formatNumber(p.volume / 1000, 'pl', 1)}${p.estimated ? '*' : ''}`, x + i * slot, bottom - h - 9, { width: slot, align: 'center', lineBreak: false });
-    doc.text(periodLabel(p.from, p.to), x + i * slot, bottom + 3, { width: slot, align: 'center', lineBreak: false });
+    doc.text(`${formatNumber(p.volume / 1000, 'pl', 1)}${p.estimated ? '*' : ''}`, x + i * slot, bottom - h - 9, { width: slot, height: 9, align: 'center', ellipsis: true });
+    doc.text(periodLabel(p.from, p.to), x + i * slot, bottom + 3, { width: slot, height: 9, align: 'center', ellipsis: true });
   });
   if (shown.some((p) => p.estimated)) {
-    doc.fontSize(6.5).text('* zużycie szacunkowe', x, bottom + 11, { width, lineBreak: false });
+    doc.fontSize(6.5).text('* zużycie szacunkowe', x, bottom + 11, { width, height: 9, ellipsis: true });
   }
 }

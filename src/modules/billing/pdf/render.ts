@@ -154,7 +154,8 @@ class Pager {
       .font(opts.font ?? 'regular')
       .fontSize(opts.size ?? 8.5)
       .fillColor(opts.colour ?? 'black')
-      .text(s, x, y, { width, align: opts.align ?? 'left', lineBreak: false, ellipsis: true });
+      // One line: with a height of one line pdfkit cuts what does not fit with an ellipsis instead of wrapping over the next row.
+      .text(s, x, y, { width, height: (opts.size ?? 8.5) * 1.3, align: opts.align ?? 'left', ellipsis: true });
   }
 
   heading(s: string) {
@@ -227,14 +228,14 @@ const totalRows = (t: Totals) => [
 ];
 
 const READING_COLS: Col[] = [
-  { title: 'Wodomierz', width: 62 },
-  { title: 'Odczyt pocz.', width: 56, align: 'right' },
-  { title: 'Stan [m³]', width: 60, align: 'right' },
-  { title: 'Źródło', width: 80 },
-  { title: 'Odczyt końc.', width: 56, align: 'right' },
-  { title: 'Stan [m³]', width: 60, align: 'right' },
-  { title: 'Źródło', width: 80 },
-  { title: 'Zużycie', width: 61, align: 'right' },
+  { title: 'Wodomierz', width: 52 },
+  { title: 'Od dnia', width: 58, align: 'right' },
+  { title: 'Stan [m³]', width: 58, align: 'right' },
+  { title: 'Źródło', width: 84 },
+  { title: 'Do dnia', width: 58, align: 'right' },
+  { title: 'Stan [m³]', width: 58, align: 'right' },
+  { title: 'Źródło', width: 84 },
+  { title: 'Zużycie', width: 63, align: 'right' },
 ];
 const readingRows = (rs: readonly ReadingBasis[]) =>
   rs.map((r) => [
@@ -259,9 +260,12 @@ export function drawInvoice(doc: PDFKit.PDFDocument, p: PreparedInvoice): number
   // Header: logo, the utility, and the document's title, number and dates.
   const hasLogo = drawLogo(doc, b.logoSvg, M, M, 52);
   const hx = hasLogo ? M + 62 : M;
-  pg.text(b.name, hx, M, 250 - (hx - M), { font: 'bold', size: 10.5, colour: b.primaryColor });
-  const contact = [b.phone && `tel. ${b.phone}`, b.email, b.website].filter(Boolean);
-  [`${b.street}, ${b.postalCode} ${b.city}`, b.nip ? `NIP ${b.nip}` : '', ...contact].filter(Boolean).forEach((s, i) => pg.text(s, hx, M + 15 + i * 10, 260, { size: 7.5, colour: GREY }));
+  // The name may take two lines; the address lines follow it.
+  const nameW = 290 - (hx - M);
+  doc.font('bold').fontSize(10.5).fillColor(b.primaryColor).text(b.name, hx, M, { width: nameW, height: 28, ellipsis: true });
+  const below = Math.min(doc.y, M + 28) + 2;
+  const contact = [b.phone && `tel. ${b.phone}`, b.email, b.website].filter(Boolean).join(' · ');
+  [`${b.street}, ${b.postalCode} ${b.city}`, b.nip ? `NIP ${b.nip}` : '', contact].filter(Boolean).forEach((s, i) => pg.text(s, hx, below + i * 9.5, nameW, { size: 7.5, colour: GREY }));
   const rx = M + 300;
   const rw = W - 300;
   pg.text(titleOf(d), rx, M, rw, { font: 'bold', size: 15, align: 'right', colour: b.primaryColor });
@@ -297,7 +301,11 @@ export function drawInvoice(doc: PDFKit.PDFDocument, p: PreparedInvoice): number
     pg.table(TOTAL_COLS, totalRows(d.totals), { boldLast: true });
   } else {
     const c = d.corrected;
-    pg.text(`Korekta faktury nr ${c.number} z dnia ${formatDate(c.issueDate)}${c.ksefNumber ? `, numer KSeF ${c.ksefNumber}` : ''}`, M, pg.y, W, { font: 'bold', size: 8.5 });
+    pg.text(`Korekta faktury nr ${c.number} z dnia ${formatDate(c.issueDate)}`, M, pg.y, W, { font: 'bold', size: 8.5 });
+    if (c.ksefNumber) {
+      pg.text(`Numer KSeF korygowanej faktury: ${c.ksefNumber}`, M, pg.y + 12, W, { size: 8.5 });
+      pg.y += 12;
+    }
     pg.text(`Przyczyna korekty: ${d.reason}`, M, pg.y + 12, W, { size: 8.5 });
     pg.y += 28;
     pg.heading('Przed korektą');
@@ -333,11 +341,14 @@ function drawBottom(pg: Pager, top: number) {
   if (d.dueDate && due > 0) pg.text(`Termin płatności: ${formatDate(d.dueDate)}`, M + W / 2, top + 7, W / 2 - 8, { font: 'bold', size: 10, align: 'right', colour: 'white' });
 
   const y = top + 32;
-  drawConsumptionChart(doc, p.history, { x: M, y, width: 200, height: 120 }, { primary: b.primaryColor, muted: '#b8c4d0' });
+  drawConsumptionChart(doc, p.history, { x: M, y, width: 185, height: 120 }, { primary: b.primaryColor, muted: '#b8c4d0' });
 
-  // Payment details.
-  const px = M + 214;
-  pg.text('Płatność', px, y, 170, { font: 'bold', size: 8.5 });
+  // Payment details, between the chart and the codes.
+  const qr = 74;
+  const qx = M + W - 2 * qr - 14;
+  const px = M + 197;
+  const pw = qx - px - 6;
+  pg.text('Płatność', px, y, pw, { font: 'bold', size: 8.5 });
   const rows: Array<[string, string]> = [
     ['Rachunek do wpłat', formatAccount(d.paymentAccount)],
     ['Kwota', money(Math.max(0, due))],
@@ -345,12 +356,10 @@ function drawBottom(pg: Pager, top: number) {
     ['Tytuł', d.number],
   ];
   rows.forEach(([k, v], i) => {
-    pg.text(k, px, y + 13 + i * 21, 170, { size: 7, colour: GREY });
-    pg.text(v, px, y + 21 + i * 21, 170, { font: 'bold', size: 8.2 });
+    pg.text(k, px, y + 13 + i * 21, pw, { size: 7, colour: GREY });
+    pg.text(v, px, y + 21 + i * 21, pw, { font: 'bold', size: i === 0 ? 7.3 : 8.2 });
   });
 
-  const qr = 74;
-  const qx = M + W - 2 * qr - 14;
   if (p.paymentQr) {
     doc.image(p.paymentQr.png, qx, y, { width: qr, height: qr });
     pg.text('Zapłać kodem QR', qx - 4, y + qr + 2, qr + 8, { size: 6.5, align: 'center' });
