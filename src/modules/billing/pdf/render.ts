@@ -161,11 +161,11 @@ class Pager {
   heading(s: string) {
     this.need(20);
     this.text(s, M, this.y, W, { font: 'bold', size: 9.5, colour: this.p.branding.primaryColor });
-    this.y += 14;
+    this.y += 13;
   }
 
   table(cols: Col[], rows: string[][], opts: { boldLast?: boolean; reserve?: number } = {}) {
-    const rowH = 13;
+    const rowH = 12.2;
     const header = () => {
       this.doc.rect(M, this.y, W, rowH + 1).fill('#eef2f6');
       let x = M;
@@ -191,7 +191,7 @@ class Pager {
       this.y += rowH;
       this.doc.lineWidth(0.4).strokeColor(LINE).moveTo(M, this.y).lineTo(M + W, this.y).stroke();
     });
-    this.y += 8;
+    this.y += 6;
   }
 }
 
@@ -228,13 +228,13 @@ const totalRows = (t: Totals) => [
 ];
 
 const READING_COLS: Col[] = [
-  { title: 'Wodomierz', width: 52 },
-  { title: 'Od dnia', width: 58, align: 'right' },
+  { title: 'Wodomierz', width: 60 },
+  { title: 'Od dnia', width: 56, align: 'right' },
   { title: 'Stan [m³]', width: 58, align: 'right' },
-  { title: 'Źródło', width: 84 },
-  { title: 'Do dnia', width: 58, align: 'right' },
+  { title: 'Źródło', width: 82 },
+  { title: 'Do dnia', width: 56, align: 'right' },
   { title: 'Stan [m³]', width: 58, align: 'right' },
-  { title: 'Źródło', width: 84 },
+  { title: 'Źródło', width: 82 },
   { title: 'Zużycie', width: 63, align: 'right' },
 ];
 const readingRows = (rs: readonly ReadingBasis[]) =>
@@ -355,6 +355,10 @@ function drawBottom(pg: Pager, top: number) {
     ['Termin', d.dueDate && due > 0 ? formatDate(d.dueDate) : '—'],
     ['Tytuł', d.number],
   ];
+  if (due <= 0) {
+    // A credit or no change: nothing to pay, so no amount, due date or title to copy into a transfer.
+    rows.splice(1, 3, ['Rozliczenie', due < 0 ? 'zwrot lub zaliczenie na poczet kolejnych należności' : 'bez zmiany kwoty']);
+  }
   rows.forEach(([k, v], i) => {
     pg.text(k, px, y + 13 + i * 21, pw, { size: 7, colour: GREY });
     pg.text(v, px, y + 21 + i * 21, pw, { font: 'bold', size: i === 0 ? 7.3 : 8.2 });
