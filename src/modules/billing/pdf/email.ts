@@ -27,7 +27,7 @@ export function invoiceEmail(doc: BillingDocument, a: { utilityName: string; por
             : 'Korekta nie zmienia kwoty do zapłaty.');
   const subject = `${doc.kind === 'invoice' ? 'Faktura' : 'Faktura korygująca'} ${doc.number}: ${a.utilityName}`;
   const paragraphs = [
-    'Dzień dobry,',
+    'Szanowni Państwo,',
     what,
     'Faktura jest dostępna również w Internetowym Biurze Obsługi Klienta (e-BOK), razem z plikiem XML i wcześniejszymi fakturami:',
   ];
