@@ -66,6 +66,20 @@ billing
   .option('--basis', "also print each meter's opening and closing reading (the reading basis)")
   .action(async (file: string, opts) => (await import('./commands/billing-simulate.ts')).simulateCommand(file, opts));
 
+const invoice = program.command('invoice').description('issued invoices and corrections');
+invoice
+  .command('pdf')
+  .description("the invoice's PDF (made and stored on first use, then always the same bytes) to standard output")
+  .argument('<number>', 'the invoice number, e.g. FV/2026/12/000123')
+  .option('--utility <slug>', 'the utility that issued it')
+  .action(async (number: string, opts) => (await import('./modules/billing/pdf/cli.ts')).invoicePdfCommand(number, opts));
+invoice
+  .command('print-batch')
+  .description('one PDF of the paper invoices issued on a day, in route and address order, to standard output')
+  .option('--utility <slug>', 'the utility that issued them')
+  .option('--issued <date>', 'the issue date, YYYY-MM-DD')
+  .action(async (opts) => (await import('./modules/billing/pdf/cli.ts')).printBatchCommand(opts));
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {

@@ -118,9 +118,16 @@ beforeAll(async () => {
   victim.requestId = request2.id;
   const notice2 = await db.db.insertInto('notices').values({ utility_id: a.id, kind: 'outage', title: 'Awaria', body: '', starts_at: new Date() }).returning('id').executeTakeFirstOrThrow();
   const document2 = await db.db.insertInto('documents').values({ utility_id: a.id, category: 'other', title: 'Druk', file_id: photo.id }).returning('id').executeTakeFirstOrThrow();
+  // A failed background job of A (delivery of the victim's invoice): B's staff must neither see nor retry it.
+  const job2 = await db.db
+    .insertInto('jobs')
+    .values({ utility_id: a.id, kind: 'invoice.deliver', payload: JSON.stringify({ invoiceId: invoice2.id }), status: 'failed', attempts: 5, last_error: 'Alarm Ofiary' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   Object.assign(victim, {
     noticeId: notice2.id,
     documentId: document2.id,
+    jobId: job2.id,
     customerId: c2.id,
     contractId: contract2.id,
     servicePointId: sp2.id,

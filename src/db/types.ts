@@ -216,6 +216,7 @@ export interface EinvoiceConsents {
 }
 
 export interface EmailOutbox {
+  attachments: Generated<Json>;
   attempts: Generated<number>;
   created_at: Generated<Timestamp>;
   html_body: string | null;
@@ -288,6 +289,7 @@ export interface Invoices {
   corrects_invoice_id: Int8 | null;
   created_at: Generated<Timestamp>;
   customer_id: Int8;
+  delivered_at: Timestamp | null;
   delivery: Generated<string>;
   document: Json | null;
   due_date: string;
@@ -315,6 +317,7 @@ export interface Jobs {
   created_at: Generated<Timestamp>;
   finished_at: Timestamp | null;
   id: Generated<Int8>;
+  key: string | null;
   kind: string;
   last_error: string | null;
   locked_at: Timestamp | null;

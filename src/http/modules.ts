@@ -16,6 +16,7 @@ import { routes as einvoiceRoutes } from '../modules/einvoice/routes.ts';
 import { routes as noticeRoutes } from '../modules/notices/routes.ts';
 import { routes as documentRoutes } from '../modules/documents/routes.ts';
 import { routes as caseRoutes } from '../modules/cases/routes.ts';
+import { routes as jobRoutes } from '../jobs/routes.ts';
 
 export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   await utilityRoutes(app, deps);
@@ -31,4 +32,5 @@ export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   await noticeRoutes(app, deps);
   await documentRoutes(app, deps);
   await caseRoutes(app, deps);
+  await jobRoutes(app, deps);
 }

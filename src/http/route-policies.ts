@@ -114,6 +114,10 @@ export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
   // --- end of that section ---
 
   // --- Invoice documents: PDF, print batches, delivery, background jobs (issue 14) ---
+  // Delivery failures and the print batch are the billing office's (admin passes every staff route).
+  'GET /api/staff/jobs':                                       { who: 'admin billing' },
+  'POST /api/staff/jobs/:jobId/retry':                         { who: 'admin billing' },
+  'GET /api/staff/print-batch':                                { who: 'admin billing' },
 
   // --- end of that section ---
 

@@ -7,10 +7,16 @@ import type { AppDeps } from '../http/context.ts';
 import { startOutboxWorker } from '../modules/notify/worker.ts';
 import { startIdentityHousekeeping } from '../modules/identity/housekeeping.ts';
 import { mqttWorker } from '../modules/metering/ingest/mqtt.ts';
+import { startJobWorker } from './queue.ts';
+// The modules whose job kinds the queue runs (each registers its handlers on import).
+import '../modules/billing/pdf/jobs.ts';
 
 export type Worker = (deps: AppDeps) => Promise<() => Promise<void>>;
 
-const starters: Worker[] = [startOutboxWorker, startIdentityHousekeeping, mqttWorker];
+/** The durable job queue (queue.ts): claims due jobs every second and runs them in their utility. */
+const jobQueueWorker: Worker = async ({ config, database }) => startJobWorker(database, config);
+
+const starters: Worker[] = [startOutboxWorker, startIdentityHousekeeping, mqttWorker, jobQueueWorker];
 
 export async function startWorkers(deps: AppDeps): Promise<() => Promise<void>> {
   const stops: Array<() => Promise<void>> = [];

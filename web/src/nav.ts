@@ -72,6 +72,7 @@ export const staffNav: NavGroup[] = [
     items: [
       { to: '/staff/users', label: 'nav.users', access: 'staff:admin' },
       { to: '/staff/terms', label: 'notices.nav.staffTerms', access: 'staff' },
+      { to: '/staff/jobs', label: 'invoiceDocs.nav', access: 'staff:billing' },
     ],
   },
 ];

@@ -79,6 +79,8 @@ export const routes: RouteDef[] = [
   // Invoices: search, documents, corrections (pages/einvoice)
   { path: '/staff/invoices', access: 'staff:admin,customer_service,billing,auditor', page: page(() => import('./pages/einvoice/StaffInvoices.tsx')) },
   { path: '/staff/invoices/:invoiceId', access: 'staff:admin,customer_service,billing,auditor', page: page(() => import('./pages/einvoice/StaffInvoiceView.tsx')) },
+  // Background jobs and the print batch of paper invoices (pages/jobs)
+  { path: '/staff/jobs', access: 'staff:billing', page: page(() => import('./pages/jobs/FailedJobs.tsx')) },
 
   // Remote reading and reading routes (pages/metering)
   { path: '/staff/routes', access: 'staff', page: page(() => import('./pages/metering/RoutesList.tsx')) },

@@ -16,6 +16,13 @@ export interface OutgoingEmail {
   html?: string;
   /** Which message this is (e.g. 'verify_email', 'leak_alarm'): for tests, the outbox page and statistics. */
   template: string;
+  /** Stored files (the `files` table, same utility) sent as attachments; read by the worker when it sends. */
+  attachments?: EmailAttachment[];
+}
+
+export interface EmailAttachment {
+  fileId: number;
+  filename: string;
 }
 
 /** Queues one e-mail in the outbox; returns its id. */
@@ -29,6 +36,7 @@ export async function queueEmail(tx: Tx, msg: OutgoingEmail): Promise<number> {
       text_body: msg.text,
       html_body: msg.html ?? null,
       template: msg.template,
+      attachments: JSON.stringify(msg.attachments ?? []),
     })
     .returning('id')
     .executeTakeFirstOrThrow();

@@ -41,6 +41,24 @@ interface Claimed {
   attempts: number;
   utility_name: string;
   sender_email: string;
+  attachments: Array<{ fileId: number; filename: string }> | null;
+}
+
+/** The attachments of a message, read from `files` when it is sent (the owner's connection: the worker spans utilities). */
+async function attachmentsOf(database: Database, m: Claimed) {
+  const list = Array.isArray(m.attachments) ? m.attachments : [];
+  if (list.length === 0) return [];
+  const files = await database.db
+    .selectFrom('files')
+    .select(['id', 'content_type', 'data'])
+    .where('utility_id', '=', m.utility_id)
+    .where('id', 'in', list.map((a) => a.fileId))
+    .execute();
+  return list.map((a) => {
+    const f = files.find((x) => Number(x.id) === Number(a.fileId));
+    if (!f) throw new Error(`attachment file ${a.fileId} is missing`);
+    return { filename: a.filename, content: Buffer.from(f.data), contentType: f.content_type };
+  });
 }
 
 function fromAddress(m: Claimed, config: Config) {
@@ -73,7 +91,7 @@ export async function deliverDue(
          set attempts = o.attempts + 1, next_attempt_at = now() + make_interval(mins => ${LEASE_MINUTES})
         from due, utilities u
        where o.utility_id = due.utility_id and o.id = due.id and u.id = o.utility_id
-      returning o.utility_id, o.id, o.to_address, o.subject, o.text_body, o.html_body, o.attempts,
+      returning o.utility_id, o.id, o.to_address, o.subject, o.text_body, o.html_body, o.attempts, o.attachments,
                 u.name as utility_name, u.sender_email`.execute(db)
   ).rows;
 
@@ -86,6 +104,7 @@ export async function deliverDue(
         subject: m.subject,
         text: m.text_body,
         ...(m.html_body ? { html: m.html_body } : {}),
+        attachments: await attachmentsOf(database, m),
       });
       await where(db.updateTable('email_outbox'))
         .set({ status: 'sent', sent_at: sql`now()`, message_id: String(info.messageId ?? ''), last_error: null })
