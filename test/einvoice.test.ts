@@ -235,7 +235,7 @@ describe("the portal's invoices", () => {
     expect(items[0]).toMatchObject({ id: invoiceId, number: 'FV/2026/03/000123', kind: 'invoice', periodFrom: '2026-01-01', periodTo: '2026-02-28', dueDate: '2026-03-16', net: 18866, vat: 1509, gross: 20375, status: 'overdue', hasXml: true, hasPdf: false, ksefNumber: null });
   });
 
-  it('serves the stored XML byte for byte, 409 for a PDF not yet rendered, and 404 for another customer’s invoice', async () => {
+  it('serves the stored XML byte for byte, a PDF rendered on first request and then stored, and 404 for another customer’s invoice', async () => {
     const c = await login(customerEmail);
     const xml = await c.get(`/api/portal/invoices/${invoiceId}/xml`);
     expect(xml.statusCode).toBe(200);
@@ -243,8 +243,14 @@ describe("the portal's invoices", () => {
     expect(xml.headers['content-disposition']).toBe('attachment; filename="FV_2026_03_000123.xml"');
     expect(Buffer.from(xml.rawPayload).equals(invoiceXmlBytes)).toBe(true);
     const pdf = await c.get(`/api/portal/invoices/${invoiceId}/pdf`);
-    expect(pdf.statusCode).toBe(409);
-    expect(pdf.json().error).toMatchObject({ code: 'invoice.pdf_not_ready', messages: { pl: expect.stringContaining('PDF'), en: expect.stringContaining('PDF') } });
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    // Rendered once: the same bytes again, from the stored file.
+    const again = await c.get(`/api/portal/invoices/${invoiceId}/pdf`);
+    expect(Buffer.from(again.rawPayload).equals(Buffer.from(pdf.rawPayload))).toBe(true);
+    const stored = await t.database.db.selectFrom('invoices').select('pdf_file_id').where('id', '=', invoiceId).executeTakeFirstOrThrow();
+    expect(stored.pdf_file_id).not.toBeNull();
     for (const kind of ['xml', 'pdf']) {
       const res = await c.get(`/api/portal/invoices/${otherInvoiceId}/${kind}`);
       expect(res.statusCode).toBe(404);

@@ -6,6 +6,7 @@
  * has rendered it). A portal user reaches only the invoices of their own
  * customers; any other id is "not found", so ids reveal nothing.
  */
+import { ensureInvoicePdf } from '../billing/pdf/store.ts';
 import { sql } from 'kysely';
 import type { Tx } from '../../db/tenant.ts';
 import { conflict, notFound } from '../../lib/errors.ts';
@@ -150,7 +151,7 @@ const invoiceNotFound = () => notFound('invoice.not_found', 'Nie znaleziono fakt
 
 /** The invoice's row, or 404 (also when a portal user asks for another customer's invoice). */
 async function invoiceRow(tx: Tx, invoiceId: number, customerIds?: number[]) {
-  let q = tx.selectFrom('invoices').select(['id', 'invoice_number', 'customer_id', 'xml', 'pdf_file_id']).where('id', '=', invoiceId);
+  let q = tx.selectFrom('invoices').select(['id', 'utility_id', 'invoice_number', 'customer_id', 'xml', 'pdf_file_id']).where('id', '=', invoiceId);
   if (customerIds) q = q.where('customer_id', 'in', customerIds.length ? customerIds : [-1]);
   const row = await q.executeTakeFirst();
   if (!row) throw invoiceNotFound();
@@ -176,10 +177,15 @@ export async function invoiceXml(tx: Tx, invoiceId: number, customerIds?: number
   return { number: row.invoice_number, customerId: row.customer_id, fileName: documentFileName(row.invoice_number, 'xml'), contentType: 'application/xml', bytes: asBuffer(row.xml) };
 }
 
-/** The PDF as rendered once by the PDF job; 409 until it has been. */
+/**
+ * The PDF as rendered once and stored (src/modules/billing/pdf/store.ts):
+ * normally the PDF job has made it by the time anyone asks; if not yet, it is
+ * made now, stored, and served unchanged from then on.
+ */
 export async function invoicePdf(tx: Tx, invoiceId: number, customerIds?: number[]): Promise<StoredDocument> {
   const row = await invoiceRow(tx, invoiceId, customerIds);
-  const file = row.pdf_file_id === null ? undefined : await tx.selectFrom('files').select(['data', 'content_type']).where('id', '=', row.pdf_file_id).executeTakeFirst();
+  const fileId = row.pdf_file_id ?? (await ensureInvoicePdf(tx, row.utility_id, row.id)).fileId;
+  const file = await tx.selectFrom('files').select(['data', 'content_type']).where('id', '=', fileId).executeTakeFirst();
   if (!file) {
     throw conflict('invoice.pdf_not_ready', 'Plik PDF tej faktury jest jeszcze przygotowywany. Prosimy spróbować za kilka minut.', 'The PDF of this invoice is still being prepared. Please try again in a few minutes.');
   }
