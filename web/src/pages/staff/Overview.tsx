@@ -8,6 +8,13 @@ import { Link } from '../../router.tsx';
 
 const FIGURES: (keyof StaffOverview)[] = ['customers', 'contracts', 'meters', 'radioMeters', 'legalizationDueIn90Days', 'openCases', 'readingsLast30Days'];
 
+/** The list each figure counts, where the back office has one (a tile is then a link to it). */
+const LISTS: Partial<Record<keyof StaffOverview, string>> = {
+  customers: '/staff/customers',
+  contracts: '/staff/customers',
+  openCases: '/staff/inbox',
+};
+
 export default function Overview() {
   const { t, lang } = useLang();
   const overview = useApi<StaffOverview>('/api/staff/overview');
@@ -18,8 +25,17 @@ export default function Overview() {
           <ul className="stats" aria-label={t('staffOverview.figures')}>
             {FIGURES.map((k) => (
               <li key={k} className="stat">
-                <span className="stat-value">{formatNumber(o[k], lang)}</span>
-                <span className="stat-label">{t(`staffOverview.${k}`)}</span>
+                {LISTS[k] ? (
+                  <Link to={LISTS[k]!} className="stat-link">
+                    <span className="stat-value">{formatNumber(o[k], lang)}</span>
+                    <span className="stat-label">{t(`staffOverview.${k}`)}</span>
+                  </Link>
+                ) : (
+                  <>
+                    <span className="stat-value">{formatNumber(o[k], lang)}</span>
+                    <span className="stat-label">{t(`staffOverview.${k}`)}</span>
+                  </>
+                )}
               </li>
             ))}
           </ul>
