@@ -10,6 +10,7 @@ import { routes as readingRouteRoutes } from '../modules/metering/routes/routes.
 import { routes as ingestRoutes } from '../modules/metering/ingest/routes.ts';
 import { routes as readingsRoutes } from '../modules/readings/routes.ts';
 import { routes as customerRoutes } from '../modules/customers/routes.ts';
+import { routes as billingRunRoutes, tariffRoutes } from '../modules/billing/runs/http.ts';
 
 export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   await utilityRoutes(app, deps);
@@ -19,4 +20,6 @@ export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   await ingestRoutes(app, deps);
   await readingsRoutes(app, deps);
   await customerRoutes(app, deps);
+  await billingRunRoutes(app, deps);
+  await tariffRoutes(app, deps);
 }
