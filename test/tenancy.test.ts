@@ -64,6 +64,7 @@ async function seedUtility(database: Database, u: number, tag: string) {
   await sql`insert into invoice_lines (utility_id, invoice_id, position, description, quantity, unit, unit_price_net_grosze, net_grosze, vat_rate_percent) values (${u}, ${invoice.id}, 1, 'Woda', 2, 'm3', 5000, 10000, 8)`.execute(db);
   const run = await one(sql`insert into billing_runs (utility_id, period_from, period_to, created_by) values (${u}, '2026-09-01', '2026-10-31', ${staff.id}) returning id`);
   await sql`insert into billing_run_items (utility_id, run_id, contract_id, customer_id, position, status, invoice_id) values (${u}, ${run.id}, ${contract.id}, ${c.id}, 1, 'issued', ${invoice.id})`.execute(db);
+  await sql`insert into estimated_readings (utility_id, meter_id, day, value_m3, invoice_id) values (${u}, ${meter.id}, '2026-10-31', 13.5, ${invoice.id})`.execute(db);
   await sql`insert into number_series (utility_id, series, period) values (${u}, 'FV', '2026-11')`.execute(db);
   const payment = await one(sql`insert into payments (utility_id, customer_id, amount_grosze, booked_on, channel, external_ref) values (${u}, ${c.id}, 10800, '2026-11-10', 'bank', ${`wyciąg-${tag}`}) returning id`);
   await sql`insert into payment_allocations (utility_id, payment_id, invoice_id, amount_grosze) values (${u}, ${payment.id}, ${invoice.id}, 10800)`.execute(db);

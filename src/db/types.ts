@@ -85,7 +85,7 @@ export interface BillingRunItems {
   estimates: Generated<Json>;
   gross_grosze: Generated<Int8>;
   hold_code: string | null;
-  hold_reason: string | null;
+  hold_reason: Json | null;
   invoice_id: Int8 | null;
   is_estimate: Generated<boolean>;
   net_grosze: Generated<Int8>;
@@ -257,6 +257,14 @@ export interface EmailRequests {
   status: Generated<string>;
   to_address: string;
   utility_id: Int8;
+}
+
+export interface EstimatedReadings {
+  day: string;
+  invoice_id: Int8;
+  meter_id: Int8;
+  utility_id: Int8;
+  value_m3: Numeric;
 }
 
 export interface Files {
@@ -681,6 +689,7 @@ export interface DB {
   einvoice_consents: EinvoiceConsents;
   email_outbox: EmailOutbox;
   email_requests: EmailRequests;
+  estimated_readings: EstimatedReadings;
   files: Files;
   gateways: Gateways;
   invoice_lines: InvoiceLines;

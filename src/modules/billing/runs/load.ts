@@ -128,8 +128,14 @@ export async function chunkData(tx: Tx, utilityId: number, contracts: ContractRo
     )
     select meter_id, (read_at at time zone 'Europe/Warsaw')::date::text as day, value_m3::text as value,
            case source when 'estimate' then 'estimated' when 'remote' then 'remote' when 'reader' then 'reader' when 'customer' then 'customer' else 'actual' end as source,
-           status = 'pending' as held
-    from wanted order by meter_id, read_at`.execute(tx);
+           status = 'pending' as held, read_at
+    from wanted
+    union all
+    -- Closing registers estimated by earlier invoices: the opening of the next period.
+    select meter_id, day::text, value_m3::text, 'estimated', false, (day + 1)::timestamp at time zone 'Europe/Warsaw' - interval '1 second'
+    from estimated_readings
+    where utility_id = ${utilityId} and meter_id = any(${meterIds}::bigint[]) and day >= ${windowFrom}::date and day <= ${period.to}::date
+    order by meter_id, read_at`.execute(tx);
   const { rows: consents } = await sql<ConsentRow>`
     select customer_id, effective_from::text as effective_from, withdrawn_effective_from::text as withdrawn_effective_from
     from einvoice_consents where utility_id = ${utilityId} and customer_id = any(${customers}::bigint[])`.execute(tx);

@@ -328,14 +328,16 @@ async function issueBatch(
       insert into invoice_lines (utility_id, invoice_id, position, description, quantity, unit, unit_price_net_grosze, net_grosze, vat_rate_percent)
       select ${utilityId}, x.invoice_id, x.position, x.description, x.quantity::numeric, x.unit, x.price, x.net, x.rate
       from jsonb_to_recordset(${json(lines)}::jsonb) as x(invoice_id bigint, position int, description text, quantity text, unit text, price bigint, net bigint, rate int)`.execute(tx);
-    const estimates = ready.flatMap(({ item }) => item.estimates.map((e) => ({ meter_id: e.meterId, day: e.day, value: formatThousandths(e.litres) })));
+    const estimates = ready.flatMap(({ item }) =>
+      item.estimates.map((e) => ({ meter_id: e.meterId, day: e.day, value: formatThousandths(e.litres), invoice_id: idOf.get(Number(item.contract_id)) })),
+    );
     if (estimates.length > 0) {
-      // The estimated closing reading opens the next period, whose actual reading then settles it.
+      // The estimated closing register opens the next period, whose actual reading then settles it.
       await sql`
-        insert into readings (utility_id, meter_id, read_at, value_m3, source, status, status_reason)
-        select ${utilityId}, x.meter_id, (x.day::date + interval '23 hours 59 minutes')::timestamp at time zone 'Europe/Warsaw', x.value::numeric, 'estimate', 'accepted', 'billing'
-        from jsonb_to_recordset(${json(estimates)}::jsonb) as x(meter_id bigint, day text, value text)
-        on conflict do nothing`.execute(tx);
+        insert into estimated_readings (utility_id, meter_id, day, value_m3, invoice_id)
+        select ${utilityId}, x.meter_id, x.day::date, x.value::numeric, x.invoice_id
+        from jsonb_to_recordset(${json(estimates)}::jsonb) as x(meter_id bigint, day text, value text, invoice_id bigint)
+        on conflict (utility_id, meter_id, day) do update set value_m3 = excluded.value_m3, invoice_id = excluded.invoice_id`.execute(tx);
     }
     await sql`
       update billing_run_items bi set status = 'issued', invoice_id = x.invoice_id

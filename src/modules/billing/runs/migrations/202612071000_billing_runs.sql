@@ -70,3 +70,20 @@ select wodnik_enable_tenant_rls('billing_run_items');
 alter table invoices add column billing_run_id bigint;
 create unique index invoices_run_contract on invoices (utility_id, billing_run_id, contract_id) where billing_run_id is not null;
 create index invoices_contract_period on invoices (utility_id, contract_id, period_to);
+
+-- A meter's register as an invoice estimated it at the end of its period
+-- (no actual closing reading). Not a reading: the readings table holds what
+-- was read. Billing reads these as the opening of the next period, whose
+-- actual reading then settles the estimate (see engine/consumption.ts).
+create table estimated_readings (
+  utility_id bigint not null,
+  meter_id bigint not null,
+  day date not null,
+  value_m3 numeric(12,3) not null check (value_m3 >= 0),
+  invoice_id bigint not null,
+  primary key (utility_id, meter_id, day),
+  foreign key (utility_id, meter_id) references meters (utility_id, id),
+  foreign key (utility_id, invoice_id) references invoices (utility_id, id)
+);
+create index estimated_readings_invoice on estimated_readings (utility_id, invoice_id);
+select wodnik_enable_tenant_rls('estimated_readings');
