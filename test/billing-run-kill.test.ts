@@ -99,5 +99,22 @@ it('SIGKILL while issuing, then the same command again: the same invoices, gaple
 
   database = await s.open();
   expect(await invoices(database, w)).toEqual(expected);
+  const first = await sql<{ invoice_number: string; xml: Uint8Array }>`select invoice_number, xml from invoices where utility_id = ${w.utilityId} order by invoice_number limit 1`.execute(database.db);
   await database.close();
-}, 180_000);
+
+  // `invoice list`: one number per line, a tab, its kind; `--kind` narrows it.
+  const cli = (a: string[]) => spawnSync(process.execPath, [bin, ...a], { env: { ...process.env, ...s.env }, timeout: 120_000 });
+  const list = cli(['invoice', 'list', '--utility', w.slug, '--period', '2026-10']);
+  expect(list.status, list.stderr.toString()).toBe(0);
+  const listed = list.stdout.toString().trim().split('\n').map((l) => l.split('\t'));
+  expect(listed.map((l) => l[0])).toEqual(expected.map((e) => e[0]));
+  expect(new Set(listed.map((l) => l[1]))).toEqual(new Set(['household', 'business', 'community']));
+  // `invoice xml`: the stored bytes exactly.
+  const xml = cli(['invoice', 'xml', first.rows[0].invoice_number, '--utility', w.slug]);
+  expect(xml.status, xml.stderr.toString()).toBe(0);
+  expect(Buffer.compare(xml.stdout, Buffer.from(first.rows[0].xml))).toBe(0);
+  // A corrupt number: one line, exit 2, before any database is opened.
+  const bad = cli(['invoice', 'xml', 'FV/2026/13/000001', '--utility', w.slug]);
+  expect(bad.status).toBe(2);
+  expect(bad.stderr.toString()).toMatch(/^wodnik: invoice\.bad_number: .+\n$/);
+}, 240_000);
