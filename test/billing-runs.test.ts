@@ -140,3 +140,37 @@ describe('issuing that crashes', () => {
     expect((await invoicesOf(w)).length).toBe(w.billable);
   }, 60_000);
 });
+
+describe('an estimate, then the actual reading that settles it', () => {
+  it('bills an estimated closing register, keeps it, and opens the next period from it', async () => {
+    const w = await buildBillingWorld(database, 1);
+    const db = database.db;
+    const c = await db.insertInto('customers').values({ utility_id: w.utilityId, customer_number: 'K-EST', kind: 'person', name: 'Ewa Szacowana', street: 'ul. Polna', building: '1', postal_code: '05-800', city: 'Pruszków', payment_account: '61109010140000071219812874' }).returning('id').executeTakeFirstOrThrow();
+    const sp = await db.insertInto('service_points').values({ utility_id: w.utilityId, code: 'PP-EST', street: 'ul. Polna', building: '1', postal_code: '05-800', locality: 'Pruszków' }).returning('id').executeTakeFirstOrThrow();
+    const contract = await db.insertInto('contracts').values({ utility_id: w.utilityId, contract_number: 'UM/EST', customer_id: c.id, service_point_id: sp.id, kind: 'water', tariff_group_code: 'G1', valid_from: '2025-01-01' }).returning('id').executeTakeFirstOrThrow();
+    const m = await db.insertInto('meters').values({ utility_id: w.utilityId, service_point_id: sp.id, role: 'main', serial_number: 'SN-EST', installed_on: '2025-01-01' }).returning('id').executeTakeFirstOrThrow();
+    const read = (day: string, m3: string) => db.insertInto('readings').values({ utility_id: w.utilityId, meter_id: m.id, read_at: `${day}T12:00:00+02:00`, value_m3: m3, source: 'reader' }).execute();
+    for (const [day, v] of [['2026-02-27', '100.000'], ['2026-04-30', '106.000'], ['2026-06-30', '112.000'], ['2026-08-31', '118.000']]) await read(day, v);
+    const waterOf = async (period: { from: string; to: string }) => {
+      const runId = await tenant(w, (tx) => createPreviewRun(tx, w.utilityId, { period, selection: { customerId: c.id } }));
+      await tenant(w, (tx) => approveRun(tx, w.utilityId, runId, null));
+      await issueRun(database, w.utilityId, runId, { now: NOW });
+      const { rows } = await sql<{ document: InvoiceDocument }>`select document from invoices where utility_id = ${w.utilityId} and contract_id = ${contract.id} and period_to = ${period.to}`.execute(db);
+      return rows[0].document;
+    };
+    // Six months before 1 September: 106.000 (30 April) → 118.000 (31 August), 12 m³ in 123 days;
+    // × 61 days from the last reading to 31 October = 5.9512… → 5.951 m³, estimated.
+    const first = await waterOf(PERIOD);
+    expect(first.estimated).toBe(true);
+    expect(first.lines.filter((l) => l.unit === 'm3').reduce((s, l) => s + l.quantity, 0)).toBe(5951);
+    expect(first.readings[0]).toMatchObject({ opening: { date: '2026-08-31', value: 118000 }, closing: { date: '2026-10-31', value: 123951, source: 'estimated' } });
+    const kept = await sql<{ value_m3: string }>`select value_m3::text from estimated_readings where utility_id = ${w.utilityId} and meter_id = ${m.id} and day = '2026-10-31'`.execute(db);
+    expect(kept.rows).toEqual([{ value_m3: '123.951' }]);
+    // The actual reading of 31 December, 125.000: the next invoice bills 125.000 − 123.951 = 1.049 m³.
+    await read('2026-12-31', '125.000');
+    const second = await waterOf({ from: '2026-11-01', to: '2026-12-31' });
+    expect(second.estimated).toBe(false);
+    expect(second.lines.filter((l) => l.unit === 'm3').reduce((s, l) => s + l.quantity, 0)).toBe(1049);
+    expect(second.readings[0]).toMatchObject({ opening: { date: '2026-10-31', value: 123951, source: 'estimated' }, closing: { date: '2026-12-31', value: 125000 } });
+  }, 60_000);
+});
