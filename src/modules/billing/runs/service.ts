@@ -119,7 +119,7 @@ export async function createPreviewRun(
       totals.net += out.draft.totals.net;
       totals.vat += out.draft.totals.vat;
       totals.gross += out.draft.totals.gross;
-      return { ...base, status: 'billable', hold_code: null, hold_reason: null, net: out.draft.totals.net, vat: out.draft.totals.vat, gross: out.draft.totals.gross, is_estimate: out.draft.estimated, delivery: out.delivery, draft: out.draft, estimates: out.estimates };
+      return { ...base, status: 'billable', hold_code: null, hold_reason: null, net: out.draft.totals.net, vat: out.draft.totals.vat, gross: out.draft.totals.gross, is_estimate: out.draft.estimated, delivery: out.delivery, draft: { ...out.draft, seller: undefined }, estimates: out.estimates };
     });
     await sql`
       insert into billing_run_items (utility_id, run_id, contract_id, customer_id, position, status, hold_code, hold_reason, warnings,
@@ -262,6 +262,8 @@ async function issueBatch(
       where r.utility_id = ${utilityId} and r.id = ${runId}`.execute(tx);
     return false;
   }
+  // The seller is the utility as it is on the day of issue (the stored draft leaves it out: one copy, not one per contract).
+  const seller = await sellerOf(tx, utilityId);
   const createdAt = now().toISOString().replace(/\.\d{3}Z$/, 'Z');
   const dueDate = addDays(issueDate, PAYMENT_DAYS);
   const held: { contract_id: number; code: string; reason: { pl: string; en: string } }[] = [];
@@ -272,7 +274,7 @@ async function issueBatch(
       held.push({ contract_id: item.contract_id, code: 'contract.already_billed', reason: { pl: `Umowa ma już fakturę za okres do ${item.billed_to}.`, en: `The contract already has an invoice for a period up to ${item.billed_to}.` } });
       continue;
     }
-    const doc: InvoiceDocument = { ...item.draft, issueDate, createdAt, dueDate };
+    const doc: InvoiceDocument = { ...item.draft, seller, issueDate, createdAt, dueDate };
     try {
       checkInvoiceDocument(doc);
       ready.push({ item, doc });

@@ -52,7 +52,7 @@ create table billing_run_items (
   gross_grosze bigint not null default 0,
   is_estimate boolean not null default false,
   delivery text not null default 'paper' check (delivery in ('paper', 'einvoice')),
-  -- The invoice document without number and dates (filled in when issued).
+  -- The invoice document without seller, number and dates (filled in when issued).
   draft jsonb,
   -- Estimated closing readings to store with the invoice: [{meterId, day, litres}].
   estimates jsonb not null default '[]',
@@ -63,6 +63,8 @@ create table billing_run_items (
   foreign key (utility_id, invoice_id) references invoices (utility_id, id)
 );
 create index billing_run_items_order on billing_run_items (utility_id, run_id, position);
+-- The items still to issue: each batch takes the next ones without walking past those issued.
+create index billing_run_items_billable on billing_run_items (utility_id, run_id, position) where status = 'billable';
 select wodnik_enable_tenant_rls('billing_run_items');
 
 -- The run an invoice came from; a contract gets at most one invoice per run
