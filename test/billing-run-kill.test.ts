@@ -62,8 +62,8 @@ it('SIGKILL while issuing, then the same command again: the same invoices, gaple
   const s = await scratch();
   let database = await s.open();
   await migrate(database.db);
-  const ref = await buildBillingWorld(database, 40);
-  const w = await buildBillingWorld(database, 40);
+  const ref = await buildBillingWorld(database, 24);
+  const w = await buildBillingWorld(database, 24);
   // The reference run, never interrupted, on the same data and issue date.
   const refRun = await withTenant(database.db, { utilityId: ref.utilityId }, (tx) => createPreviewRun(tx, ref.utilityId, { period: PERIOD, selection: {} }));
   await withTenant(database.db, { utilityId: ref.utilityId }, (tx) => approveRun(tx, ref.utilityId, refRun, null));

@@ -51,16 +51,13 @@ export async function billDemoHistory(database: Database, utilityId: number, now
   const started = Date.now();
   for (const { cycle, period } of runs) {
     const issueDate = nextDay(period.to) < today ? nextDay(period.to) : today;
-    const t0 = performance.now();
     const runId = await withTenant(database.db, { utilityId }, async (tx) => {
       const id = await createPreviewRun(tx, utilityId, { period, selection: { cycle } });
       await approveRun(tx, utilityId, id, null);
       return id;
     });
-    const t1 = performance.now();
     const done = await issueRun(database, utilityId, runId, { issueDate, now: () => new Date(`${issueDate}T08:00:00Z`), batchSize: 2_000 });
     issued += done.issued;
-    if (process.env.WODNIK_PROFILE) console.log(cycle, period.from, 'preview', (t1 - t0).toFixed(0), 'issue', (performance.now() - t1).toFixed(0), done.issued);
   }
   log(`  billing history: ${runs.length} runs, ${issued} invoices in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return issued;
