@@ -51,6 +51,9 @@ export const routes: RouteDef[] = [
   { path: '/staff/security', access: 'staff', page: page(() => import('./pages/staff/Security.tsx')) },
   { path: '/staff/users', access: 'staff:admin', page: page(() => import('./pages/staff/Users.tsx')) },
 
+  // Billing: tariffs (pages/billing)
+  { path: '/staff/tariffs', access: 'staff', page: page(() => import('./pages/billing/Tariffs.tsx')) },
+
   // Remote reading and reading routes (pages/metering)
   { path: '/staff/routes', access: 'staff', page: page(() => import('./pages/metering/RoutesList.tsx')) },
   { path: '/staff/routes/new', access: 'staff:admin,meter_reader', page: page(() => import('./pages/metering/RouteBuilder.tsx')) },
