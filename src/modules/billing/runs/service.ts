@@ -251,15 +251,7 @@ async function issueBatch(
     where bi.utility_id = ${utilityId} and bi.run_id = ${runId} and bi.status = 'billable'
     order by bi.position limit ${size}`.execute(tx);
   if (items.length === 0) {
-    await sql`
-      update billing_runs r set status = 'issued', issued_at = now(),
-        billed = s.billed, held = s.held, issued = s.issued, net_grosze = s.net, vat_grosze = s.vat, gross_grosze = s.gross
-      from (select count(*) filter (where status <> 'held')::int as billed, count(*) filter (where status = 'held')::int as held,
-                   count(*) filter (where status = 'issued')::int as issued,
-                   coalesce(sum(net_grosze) filter (where status <> 'held'), 0) as net, coalesce(sum(vat_grosze) filter (where status <> 'held'), 0) as vat,
-                   coalesce(sum(gross_grosze) filter (where status <> 'held'), 0) as gross
-            from billing_run_items where utility_id = ${utilityId} and run_id = ${runId}) s
-      where r.utility_id = ${utilityId} and r.id = ${runId}`.execute(tx);
+    await finishRun(tx, utilityId, runId);
     return false;
   }
   // The seller is the utility as it is on the day of issue (the stored draft leaves it out: one copy, not one per contract).
@@ -355,7 +347,25 @@ async function issueBatch(
   await sql`update billing_runs set issued = issued + ${ready.length}, held = held + ${held.length}, billed = billed - ${held.length}
             where utility_id = ${utilityId} and id = ${runId}`.execute(tx);
   await inBatch?.(batch, Number(run.issued) + ready.length);
+  // A short batch took every item left: the run ends in the same transaction.
+  if (items.length < size) {
+    await finishRun(tx, utilityId, runId);
+    return false;
+  }
   return true;
+}
+
+/** Marks a run issued, its counts and totals from its items. */
+async function finishRun(tx: Tx, utilityId: number, runId: number): Promise<void> {
+  await sql`
+    update billing_runs r set status = 'issued', issued_at = now(),
+      billed = s.billed, held = s.held, issued = s.issued, net_grosze = s.net, vat_grosze = s.vat, gross_grosze = s.gross
+    from (select count(*) filter (where status <> 'held')::int as billed, count(*) filter (where status = 'held')::int as held,
+                 count(*) filter (where status = 'issued')::int as issued,
+                 coalesce(sum(net_grosze) filter (where status <> 'held'), 0) as net, coalesce(sum(vat_grosze) filter (where status <> 'held'), 0) as vat,
+                 coalesce(sum(gross_grosze) filter (where status <> 'held'), 0) as gross
+          from billing_run_items where utility_id = ${utilityId} and run_id = ${runId}) s
+    where r.utility_id = ${utilityId} and r.id = ${runId}`.execute(tx);
 }
 
 function summary(r: Record<string, unknown>): RunSummary {
