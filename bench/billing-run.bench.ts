@@ -1,6 +1,6 @@
 /**
  * A billing run at scale on PostgreSQL: `wodnik seed` data (three years of
- * readings) for N customers (default 85,000 ≈ 100,000 contracts) in a
+ * readings) for N customers (default 100,000: one contract each) in a
  * scratch database, then one run over every contract for two months:
  * preview (load in sets, bill, keep the bills), approve, issue (numbers,
  * invoices, lines, FA(3) XML, estimated registers stored). Prints the
@@ -19,7 +19,7 @@ const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
-const customers = arg('customers', 85_000);
+const customers = arg('customers', 100_000);
 const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const database = await createScratchDatabase(url, 'wodnik_billing_bench', { poolSize: 4, keep: process.argv.includes('--keep') });
 const loadavg = async () => (await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ');
