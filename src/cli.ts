@@ -58,7 +58,7 @@ keys
   .option('--utility <slug>', 'utility the modules belong to')
   .action(async (file: string, opts) => (await import('./modules/metering/ingest/cli.ts')).keysImportCommand(file, opts));
 
-const billing = program.command('billing').description('billing: the engine on one contract');
+const billing = program.command('billing').description('billing: runs, and the engine on one contract');
 billing
   .command('simulate')
   .description('the billing engine on one contract described in a JSON file ("-" for standard input); prints the bill as JSON, no database')
@@ -66,7 +66,31 @@ billing
   .option('--basis', "also print each meter's opening and closing reading (the reading basis)")
   .action(async (file: string, opts) => (await import('./commands/billing-simulate.ts')).simulateCommand(file, opts));
 
+billing
+  .command('run')
+  .description('bill a period: preview the run (totals, held contracts, warnings), or preview, approve and issue it (--issue resumes an unfinished run of the same period)')
+  .requiredOption('--utility <slug>', 'the utility')
+  .requiredOption('--period <months>', 'YYYY-MM or YYYY-MM..YYYY-MM')
+  .option('--cycle <cycle>', 'only contracts of this billing cycle: monthly, bimonthly, quarterly, halfyearly')
+  .option('--preview', 'only preview (the default)')
+  .option('--issue', 'preview, approve and issue the invoices')
+  .option('--batch-size <n>', 'invoices per issuing transaction (default 500)')
+  .action(async (opts) => (await import('./commands/billing-run.ts')).billingRunCommand(opts));
+
 const invoice = program.command('invoice').description('issued invoices and corrections');
+invoice
+  .command('list')
+  .description('one invoice number per line, a tab, its kind (household, business, community, estimate, correction)')
+  .requiredOption('--utility <slug>', 'the utility')
+  .option('--period <months>', 'invoices whose sale period overlaps YYYY-MM or YYYY-MM..YYYY-MM')
+  .option('--kind <kind>', 'household, business, community, estimate or correction')
+  .action(async (opts) => (await import('./commands/billing-run.ts')).invoiceListCommand(opts));
+invoice
+  .command('xml')
+  .description('print the stored KSeF FA(3) XML of an invoice, byte for byte')
+  .argument('<number>', 'the invoice number, e.g. FV/2026/12/000123')
+  .requiredOption('--utility <slug>', 'the utility')
+  .action(async (number: string, opts) => (await import('./commands/billing-run.ts')).invoiceXmlCommand(number, opts));
 invoice
   .command('pdf')
   .description("the invoice's PDF (made and stored on first use, then always the same bytes) to standard output")

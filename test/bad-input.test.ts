@@ -274,7 +274,7 @@ const BAD_URL_VALUES = ['a%00b', '%ED%A0%80', '%C0%80', '%', '2026-02-30', '2026
 const BAD_NUMBERS = [2_147_483_648, 9_223_372_036_854_775_807, 1e300, -1];
 
 /** Candidates for a string with a pattern: the first the pattern accepts is used (add one when a new pattern fails the test). */
-const PATTERN_SAMPLES = ['1', 'abc', 'open', '00'.repeat(20), '0b0e7a3c-1d2f-4a5b-8c9d-0e1f2a3b4c5d'];
+const PATTERN_SAMPLES = ['1', 'abc', 'open', '00'.repeat(20), '0b0e7a3c-1d2f-4a5b-8c9d-0e1f2a3b4c5d', '2026-09'];
 
 /** Plausible values of free-text fields whose meaning a handler checks before the rest. */
 const STRING_SAMPLES: Record<string, string> = { valueM3: '12,345', email: 'someone@example.com' };

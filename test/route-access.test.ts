@@ -124,6 +124,8 @@ beforeAll(async () => {
     .values({ utility_id: a.id, kind: 'invoice.deliver', payload: JSON.stringify({ invoiceId: invoice2.id }), status: 'failed', attempts: 5, last_error: 'Alarm Ofiary' })
     .returning('id')
     .executeTakeFirstOrThrow();
+  const run2 = await db.db.insertInto('billing_runs').values({ utility_id: a.id, period_from: '2026-09-01', period_to: '2026-10-31' }).returning('id').executeTakeFirstOrThrow();
+  const tariff2 = await db.db.insertInto('tariffs').values({ utility_id: a.id, name: 'Taryfa', decision_number: 'RZT/1', valid_from: '2026-01-01' }).returning('id').executeTakeFirstOrThrow();
   Object.assign(victim, {
     noticeId: notice2.id,
     documentId: document2.id,
@@ -141,6 +143,8 @@ beforeAll(async () => {
     consentId: consent2.id,
     userId: staffA.auditor!,
     fileId: photo.id,
+    runId: run2.id,
+    tariffId: tariff2.id,
   });
 
   const cb = await buildCustomer(db, b.id);
@@ -202,6 +206,11 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /api/staff/cases/:caseId/assign': { assigneeId: null },
   'POST /api/staff/cases/:caseId/status': { status: 'closed' },
   'POST /api/staff/cases/:caseId/messages': { body: 'Przejęte' },
+  'PUT /api/staff/tariffs/:tariffId': {
+    name: 'Taryfa', decisionNumber: 'RZT/2', decisionDate: '2026-01-01', validFrom: '2026-01-01',
+    groups: [{ code: 'G1', name: 'Gospodarstwa', water: '5.00', sewage: '9.00', feePaper: '6.00', feeEinvoice: '3.60' }],
+  },
+  'POST /api/staff/tariffs/:tariffId/end': { validTo: '2026-12-31' },
   'POST /api/reader/routes/:routeId/readings': {
     readings: [{ clientId: '0b6f3c1e-5d1a-4a8e-9a51-3f3a3b3c3d3e', meterId: 1, valueM3: '1', readAt: '2026-11-03T10:00:00Z' }],
   },

@@ -62,6 +62,9 @@ async function seedUtility(database: Database, u: number, tag: string) {
   await sql`insert into tariff_groups (utility_id, tariff_id, code, name, water_price_net_grosze, sewage_price_net_grosze, subscription_fee_paper_net_grosze, subscription_fee_einvoice_net_grosze) values (${u}, ${tariff.id}, 'G1', 'Gospodarstwa domowe', 500, 700, 300, 200)`.execute(db);
   const invoice = await one(sql`insert into invoices (utility_id, invoice_number, kind, customer_id, contract_id, issue_date, due_date, net_grosze, vat_grosze, gross_grosze, pdf_file_id) values (${u}, 'FV/1', 'invoice', ${c.id}, ${contract.id}, '2026-11-01', '2026-11-15', 10000, 800, 10800, ${file.id}) returning id`);
   await sql`insert into invoice_lines (utility_id, invoice_id, position, description, quantity, unit, unit_price_net_grosze, net_grosze, vat_rate_percent) values (${u}, ${invoice.id}, 1, 'Woda', 2, 'm3', 5000, 10000, 8)`.execute(db);
+  const run = await one(sql`insert into billing_runs (utility_id, period_from, period_to, created_by) values (${u}, '2026-09-01', '2026-10-31', ${staff.id}) returning id`);
+  await sql`insert into billing_run_items (utility_id, run_id, contract_id, customer_id, position, status, invoice_id) values (${u}, ${run.id}, ${contract.id}, ${c.id}, 1, 'issued', ${invoice.id})`.execute(db);
+  await sql`insert into estimated_readings (utility_id, meter_id, day, value_m3, invoice_id) values (${u}, ${meter.id}, '2026-10-31', 13.5, ${invoice.id})`.execute(db);
   await sql`insert into number_series (utility_id, series, period) values (${u}, 'FV', '2026-11')`.execute(db);
   const payment = await one(sql`insert into payments (utility_id, customer_id, amount_grosze, booked_on, channel, external_ref) values (${u}, ${c.id}, 10800, '2026-11-10', 'bank', ${`wyciąg-${tag}`}) returning id`);
   await sql`insert into payment_allocations (utility_id, payment_id, invoice_id, amount_grosze) values (${u}, ${payment.id}, ${invoice.id}, 10800)`.execute(db);

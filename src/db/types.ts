@@ -77,6 +77,50 @@ export interface AuthTokens {
   utility_id: Int8;
 }
 
+export interface BillingRunItems {
+  contract_id: Int8;
+  customer_id: Int8;
+  delivery: Generated<string>;
+  draft: Json | null;
+  estimates: Generated<Json>;
+  gross_grosze: Generated<Int8>;
+  hold_code: string | null;
+  hold_reason: Json | null;
+  invoice_id: Int8 | null;
+  is_estimate: Generated<boolean>;
+  net_grosze: Generated<Int8>;
+  position: number;
+  run_id: Int8;
+  status: string;
+  utility_id: Int8;
+  vat_grosze: Generated<Int8>;
+  warnings: Generated<Json>;
+}
+
+export interface BillingRuns {
+  approved_at: Timestamp | null;
+  approved_by: Int8 | null;
+  billed: Generated<number>;
+  contracts: Generated<number>;
+  created_at: Generated<Timestamp>;
+  created_by: Int8 | null;
+  gross_grosze: Generated<Int8>;
+  held: Generated<number>;
+  id: Generated<Int8>;
+  issue_date: string | null;
+  issue_started_at: Timestamp | null;
+  issued: Generated<number>;
+  issued_at: Timestamp | null;
+  last_error: string | null;
+  net_grosze: Generated<Int8>;
+  period_from: string;
+  period_to: string;
+  selection: Generated<Json>;
+  status: Generated<string>;
+  utility_id: Int8;
+  vat_grosze: Generated<Int8>;
+}
+
 export interface CaseEvents {
   actor_id: Int8 | null;
   at: Generated<Timestamp>;
@@ -246,6 +290,14 @@ export interface EmailRequests {
   utility_id: Int8;
 }
 
+export interface EstimatedReadings {
+  day: string;
+  invoice_id: Int8;
+  meter_id: Int8;
+  utility_id: Int8;
+  value_m3: Numeric;
+}
+
 export interface Files {
   content_type: string;
   created_at: Generated<Timestamp>;
@@ -282,6 +334,7 @@ export interface InvoiceLines {
 }
 
 export interface Invoices {
+  billing_run_id: Int8 | null;
   buyer: Generated<Json>;
   buyer_kind: string | null;
   contract_id: Int8 | null;
@@ -664,6 +717,8 @@ export interface DB {
   auth_attempts: AuthAttempts;
   auth_throttle: AuthThrottle;
   auth_tokens: AuthTokens;
+  billing_run_items: BillingRunItems;
+  billing_runs: BillingRuns;
   case_events: CaseEvents;
   case_messages: CaseMessages;
   cases: Cases;
@@ -674,6 +729,7 @@ export interface DB {
   einvoice_consents: EinvoiceConsents;
   email_outbox: EmailOutbox;
   email_requests: EmailRequests;
+  estimated_readings: EstimatedReadings;
   files: Files;
   gateways: Gateways;
   invoice_lines: InvoiceLines;

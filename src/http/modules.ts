@@ -17,6 +17,7 @@ import { routes as noticeRoutes } from '../modules/notices/routes.ts';
 import { routes as documentRoutes } from '../modules/documents/routes.ts';
 import { routes as caseRoutes } from '../modules/cases/routes.ts';
 import { routes as jobRoutes } from '../jobs/routes.ts';
+import { routes as billingRunRoutes, tariffRoutes } from '../modules/billing/runs/http.ts';
 
 export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   await utilityRoutes(app, deps);
@@ -33,4 +34,6 @@ export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   await documentRoutes(app, deps);
   await caseRoutes(app, deps);
   await jobRoutes(app, deps);
+  await billingRunRoutes(app, deps);
+  await tariffRoutes(app, deps);
 }

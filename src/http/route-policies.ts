@@ -110,6 +110,17 @@ export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
   'POST /api/staff/tasks/:taskId/close':                       { who: METERING },
 
   // --- Tariffs and billing runs (billing: issue 14) ---
+  // Everyone on the staff reads tariffs and runs; billing (and admin) write tariffs and preview, approve and issue runs.
+  'GET /api/staff/tariffs':                                    { who: STAFF },
+  'POST /api/staff/tariffs':                                   { who: 'admin billing' },
+  'PUT /api/staff/tariffs/:tariffId':                          { who: 'admin billing' },
+  'POST /api/staff/tariffs/:tariffId/end':                     { who: 'admin billing' },
+  'GET /api/staff/billing-runs':                               { who: STAFF },
+  'POST /api/staff/billing-runs':                              { who: 'admin billing' },
+  'GET /api/staff/billing-runs/:runId':                        { who: STAFF },
+  'GET /api/staff/billing-runs/:runId/lines':                  { who: STAFF },
+  'POST /api/staff/billing-runs/:runId/approve':               { who: 'admin billing' },
+  'POST /api/staff/billing-runs/:runId/issue':                 { who: 'admin billing' },
 
   // --- end of that section ---
 

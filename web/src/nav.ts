@@ -68,6 +68,10 @@ export const staffNav: NavGroup[] = [
     ],
   },
   {
+    label: 'runs.nav.group',
+    items: [{ to: '/staff/tariffs', label: 'runs.nav.tariffs', access: 'staff' }],
+  },
+  {
     label: 'nav.groupAdmin',
     items: [
       { to: '/staff/users', label: 'nav.users', access: 'staff:admin' },

@@ -81,6 +81,8 @@ export const routes: RouteDef[] = [
   { path: '/staff/invoices/:invoiceId', access: 'staff:admin,customer_service,billing,auditor', page: page(() => import('./pages/einvoice/StaffInvoiceView.tsx')) },
   // Background jobs and the print batch of paper invoices (pages/jobs)
   { path: '/staff/jobs', access: 'staff:billing', page: page(() => import('./pages/jobs/FailedJobs.tsx')) },
+  // Billing: tariffs (pages/billing)
+  { path: '/staff/tariffs', access: 'staff', page: page(() => import('./pages/billing/Tariffs.tsx')) },
 
   // Remote reading and reading routes (pages/metering)
   { path: '/staff/routes', access: 'staff', page: page(() => import('./pages/metering/RoutesList.tsx')) },

@@ -18,6 +18,7 @@
 import { badRequest } from '../../lib/errors.ts';
 import { isValidNip, isValidNrb } from '../../lib/check-digits.ts';
 import { isCivilDate } from '../../lib/date-formats.ts';
+import { lineNet, vatOn } from './engine/money.ts';
 
 /** VAT rates an invoice of a water utility uses (water and sewage are 8 %; 23 % for other services). */
 export const VAT_RATES = [23, 8, 5] as const;
@@ -143,16 +144,8 @@ export type BillingDocument = InvoiceDocument | CorrectionDocument;
 
 // --- arithmetic (integers only) ---
 
-/** a × b / d rounded half up (away from zero for negatives), all integers. */
-export function mulDivHalfUp(a: number, b: number, d: number): number {
-  const p = a * b;
-  if (!Number.isSafeInteger(p)) throw new RangeError('amount out of range');
-  const q = Math.floor((Math.abs(p) * 2 + d) / (2 * d));
-  return p < 0 ? -q : q;
-}
-
-/** A line's net in grosze: quantity (thousandths) × unit price (grosze), half up. */
-export const lineNet = (quantity: number, unitPrice: number) => mulDivHalfUp(quantity, unitPrice, 1000);
+// One half-up arithmetic for the engine and the document (engine/money.ts).
+export { lineNet, mulDivHalfUp } from './engine/money.ts';
 
 /** VAT per rate on the net sum of that rate, half up; gross = net + VAT. */
 export function computeTotals(lines: readonly InvoiceLine[]): Totals {
@@ -161,7 +154,7 @@ export function computeTotals(lines: readonly InvoiceLine[]): Totals {
     const these = lines.filter((l) => l.vatRate === vatRate);
     if (these.length === 0) continue;
     const net = these.reduce((s, l) => s + l.net, 0);
-    byRate.push({ vatRate, net, vat: mulDivHalfUp(net, vatRate, 100) });
+    byRate.push({ vatRate, net, vat: vatOn(net, vatRate) });
   }
   return sumTotals(byRate);
 }

@@ -12,6 +12,7 @@ import type { DemoLogin } from '../../main.ts';
 import { serverKey } from '../../lib/secret-box.ts';
 import { hashPassword } from '../identity/passwords.ts';
 import { forgetUtilities } from '../utilities/service.ts';
+import { billDemoHistory } from '../billing/runs/history.ts';
 import { inBulkSession, nextIds, skipForeignKeyChecks, suspendIndexes, syncSequences } from './bulk.ts';
 import { insertDemoForms } from '../documents/demo-forms.ts';
 import { insertCases, insertNotices, insertTariffs, insertTerms, insertUser, insertUtility, staffFor } from './catalog.ts';
@@ -58,13 +59,15 @@ export interface SeedResult {
 /** Seeds a database that has no utility yet with both demo utilities; returns the logins, or undefined when it was not empty. */
 export async function seedDemoIfEmpty(
   database: Database,
-  opts: { customers: number; config?: SeedOptions['config']; now?: Date },
+  opts: { customers: number; config?: SeedOptions['config']; now?: Date; log?: (line: string) => void },
 ): Promise<DemoLogin[] | undefined> {
   const { n } = await database.db.selectFrom('utilities').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   if (Number(n) > 0) return undefined;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const a = await seedUtility(database, { ...opts, slug: DEMO_UTILITY, passwordHash });
   const b = await seedUtility(database, { ...opts, slug: SECOND_DEMO_UTILITY, customers: Math.max(1, Math.round(opts.customers * 0.4)), passwordHash });
+  // Three years of invoices, made by billing runs from the readings just loaded.
+  for (const u of [a, b]) await billDemoHistory(database, u.utilityId, opts.now ?? new Date(), opts.log);
   return [...a.logins, ...b.logins];
 }
 

@@ -1,0 +1,477 @@
+/**
+ * Billing runs: preview → approve → issue.
+ *
+ * The preview bills every selected contract with the engine and keeps each
+ * bill (the invoice document without number and dates) or the reason it is
+ * held back. Approving freezes that. Issuing numbers and stores exactly the
+ * approved bills, in batches, each batch one transaction that takes its
+ * block of numbers (numbering.ts), stores the invoices, their lines, their
+ * XML and the estimated closing readings, and marks its items issued. A
+ * crash anywhere rolls the open batch back whole, its numbers with it; a
+ * rerun goes on with the items not yet issued. So: no invoice twice (an
+ * item is issued once, and invoices are unique per run and contract), none
+ * missing (the run ends only when no item is left), no gap in the numbers.
+ */
+import { sql } from 'kysely';
+import type { Database } from '../../../db/connection.ts';
+import { withTenant, type Tx } from '../../../db/tenant.ts';
+import { conflict, notFound } from '../../../lib/errors.ts';
+import { buildFa3 } from '../fa3/build.ts';
+import { checkInvoiceDocument, type InvoiceDocument, type Seller } from '../invoice-document.ts';
+import { formatInvoiceNumber, takeNumbers } from '../numbering.ts';
+import { formatThousandths } from '../fa3/build.ts';
+import { AppError } from '../../../lib/errors.ts';
+import { billContract, type ContractOutcome } from './contract-bill.ts';
+import { chunkData, selectedContracts, tariffsByGroup, type ReadingRow, type Selection } from './load.ts';
+
+/** Contracts billed per round of loading (bounds memory). */
+export const PREVIEW_CHUNK = 2_000;
+/** Invoices per issuing transaction. */
+export const ISSUE_BATCH = 500;
+/** Days from the issue date to the due date (no utility setting for it yet). */
+export const PAYMENT_DAYS = 14;
+
+export type RunStatus = 'preview' | 'approved' | 'issuing' | 'issued';
+
+export interface RunSummary {
+  id: number;
+  periodFrom: string;
+  periodTo: string;
+  selection: Selection;
+  status: RunStatus;
+  issueDate: string | null;
+  contracts: number;
+  billed: number;
+  held: number;
+  issued: number;
+  net: number;
+  vat: number;
+  gross: number;
+  lastError: string | null;
+  createdAt: string;
+  approvedAt: string | null;
+  issuedAt: string | null;
+}
+
+const json = (v: unknown) => JSON.stringify(v);
+
+/** The seller as the invoice states it, from the utility's row. */
+async function sellerOf(tx: Tx, utilityId: number): Promise<Seller> {
+  const u = await tx.selectFrom('utilities').selectAll().where('id', '=', utilityId).executeTakeFirstOrThrow();
+  return {
+    nip: u.nip ?? '',
+    name: u.name,
+    address: { line1: u.street, postalCode: u.postal_code, city: u.city },
+    ...(u.sender_email ? { email: u.sender_email } : {}),
+    ...(u.phone && u.phone.length <= 16 ? { phone: u.phone } : {}),
+  };
+}
+
+function group<T>(rows: T[], key: (r: T) => number): Map<number, T[]> {
+  const m = new Map<number, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = m.get(k);
+    if (list) list.push(r);
+    else m.set(k, [r]);
+  }
+  return m;
+}
+
+/** Previews a run: every selected contract billed, the bills kept. Returns the run's id. */
+export async function createPreviewRun(
+  tx: Tx,
+  utilityId: number,
+  args: { period: { from: string; to: string }; selection: Selection; userId?: number | null },
+): Promise<number> {
+  const { period, selection } = args;
+  const seller = await sellerOf(tx, utilityId);
+  const tariffs = await tariffsByGroup(tx, utilityId);
+  const contracts = await selectedContracts(tx, utilityId, selection, period);
+  const { id: runId } = await tx
+    .insertInto('billing_runs')
+    .values({ utility_id: utilityId, period_from: period.from, period_to: period.to, selection: json(selection), created_by: args.userId ?? null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const totals = { billed: 0, held: 0, net: 0, vat: 0, gross: 0 };
+  for (let start = 0; start < contracts.length; start += PREVIEW_CHUNK) {
+    const chunk = contracts.slice(start, start + PREVIEW_CHUNK);
+    const data = await chunkData(tx, utilityId, chunk, period);
+    const metersByPoint = group(data.meters, (m) => m.service_point_id);
+    const readingsByMeter = group<ReadingRow>(data.readings, (r) => r.meter_id);
+    const consentsByCustomer = group(data.consents, (k) => k.customer_id);
+    const rows = chunk.map((c, i) => {
+      const out: ContractOutcome = billContract(
+        c,
+        period,
+        seller,
+        metersByPoint.get(c.service_point_id) ?? [],
+        readingsByMeter,
+        consentsByCustomer.get(c.customer_id) ?? [],
+        tariffs.get(c.tariff_group_code) ?? [],
+      );
+      const base = { contract_id: c.contract_id, customer_id: c.customer_id, position: start + i + 1, warnings: out.warnings };
+      if (out.status === 'held') {
+        totals.held++;
+        return { ...base, status: 'held', hold_code: out.code, hold_reason: { pl: out.pl, en: out.en }, net: out.totals?.net ?? 0, vat: out.totals?.vat ?? 0, gross: out.totals?.gross ?? 0, is_estimate: false, delivery: 'paper', draft: null, estimates: [] };
+      }
+      totals.billed++;
+      totals.net += out.draft.totals.net;
+      totals.vat += out.draft.totals.vat;
+      totals.gross += out.draft.totals.gross;
+      return { ...base, status: 'billable', hold_code: null, hold_reason: null, net: out.draft.totals.net, vat: out.draft.totals.vat, gross: out.draft.totals.gross, is_estimate: out.draft.estimated, delivery: out.delivery, draft: { ...out.draft, seller: undefined }, estimates: out.estimates };
+    });
+    await sql`
+      insert into billing_run_items (utility_id, run_id, contract_id, customer_id, position, status, hold_code, hold_reason, warnings,
+                                     net_grosze, vat_grosze, gross_grosze, is_estimate, delivery, draft, estimates)
+      select ${utilityId}, ${runId}, x.contract_id, x.customer_id, x.position, x.status, x.hold_code, x.hold_reason, x.warnings,
+             x.net, x.vat, x.gross, x.is_estimate, x.delivery, x.draft, x.estimates
+      from jsonb_to_recordset(${json(rows)}::jsonb) as x(contract_id bigint, customer_id bigint, position int, status text, hold_code text,
+           hold_reason jsonb, warnings jsonb, net bigint, vat bigint, gross bigint, is_estimate boolean, delivery text, draft jsonb, estimates jsonb)`.execute(tx);
+  }
+  await tx
+    .updateTable('billing_runs')
+    .set({ contracts: contracts.length, billed: totals.billed, held: totals.held, net_grosze: totals.net, vat_grosze: totals.vat, gross_grosze: totals.gross })
+    .where('utility_id', '=', utilityId)
+    .where('id', '=', runId)
+    .execute();
+  return runId;
+}
+
+const runNotFound = () => notFound('billing_run.not_found', 'Nie ma takiego przebiegu rozliczeń.', 'There is no such billing run.');
+
+async function lockRun(tx: Tx, utilityId: number, runId: number) {
+  const run = await tx.selectFrom('billing_runs').selectAll().where('utility_id', '=', utilityId).where('id', '=', runId).forUpdate().executeTakeFirst();
+  if (!run) throw runNotFound();
+  return run;
+}
+
+export async function approveRun(tx: Tx, utilityId: number, runId: number, userId: number | null): Promise<void> {
+  const run = await lockRun(tx, utilityId, runId);
+  if (run.status !== 'preview') {
+    throw conflict('billing_run.not_preview', 'Zatwierdzić można tylko przebieg w podglądzie.', 'Only a run in preview can be approved.');
+  }
+  await tx.updateTable('billing_runs').set({ status: 'approved', approved_by: userId, approved_at: sql<Date>`now()` }).where('utility_id', '=', utilityId).where('id', '=', runId).execute();
+}
+
+/** Today in Warsaw as 'YYYY-MM-DD'. */
+export function warsawToday(now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * Marks an approved run as issuing (fixing its issue date) or finds it
+ * issuing already (a resumed run keeps its date). Refuses a run in preview.
+ */
+export async function beginIssue(tx: Tx, utilityId: number, runId: number, issueDate: string): Promise<RunStatus> {
+  const run = await lockRun(tx, utilityId, runId);
+  if (run.status === 'preview') throw conflict('billing_run.not_approved', 'Przed wystawieniem faktur przebieg trzeba zatwierdzić.', 'The run must be approved before its invoices are issued.');
+  if (run.status === 'approved') {
+    await tx.updateTable('billing_runs').set({ status: 'issuing', issue_date: issueDate, issue_started_at: sql<Date>`now()`, last_error: null }).where('utility_id', '=', utilityId).where('id', '=', runId).execute();
+    return 'issuing';
+  }
+  if (run.status === 'issuing') await tx.updateTable('billing_runs').set({ last_error: null }).where('utility_id', '=', utilityId).where('id', '=', runId).execute();
+  return run.status as RunStatus;
+}
+
+export interface IssueOptions {
+  userId?: number | null;
+  /** The issue date when the run starts issuing; default today in Warsaw. */
+  issueDate?: string;
+  /** The document's creation instant; default the clock. */
+  now?: () => Date;
+  batchSize?: number;
+  /**
+   * Called inside each batch's transaction after its invoices are stored and
+   * before the commit (tests inject a crash here; the progress display too).
+   */
+  inBatch?: (batch: number, issuedSoFar: number) => void | Promise<void>;
+}
+
+/**
+ * Issues an approved (or resumes an issuing) run to the end. Safe to run
+ * again at any time: it only ever issues items not issued yet.
+ */
+export async function issueRun(database: Database, utilityId: number, runId: number, opts: IssueOptions = {}): Promise<RunSummary> {
+  const ctx = { utilityId, userId: opts.userId ?? null };
+  const now = opts.now ?? (() => new Date());
+  const size = opts.batchSize ?? ISSUE_BATCH;
+  await withTenant(database.db, ctx, (tx) => beginIssue(tx, utilityId, runId, opts.issueDate ?? warsawToday(now())));
+  try {
+    for (let batch = 1; ; batch++) {
+      const more = await withTenant(database.db, ctx, (tx) => issueBatch(tx, utilityId, runId, size, now, batch, opts.inBatch));
+      if (!more) break;
+    }
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    await withTenant(database.db, ctx, (tx) =>
+      tx.updateTable('billing_runs').set({ last_error: message.slice(0, 1000) }).where('utility_id', '=', utilityId).where('id', '=', runId).execute(),
+    ).catch(() => {});
+    throw err;
+  }
+  return withTenant(database.db, ctx, (tx) => getRun(tx, utilityId, runId));
+}
+
+interface ItemRow {
+  contract_id: number;
+  customer_id: number;
+  draft: InvoiceDocument;
+  delivery: 'paper' | 'einvoice';
+  is_estimate: boolean;
+  estimates: { meterId: number; day: string; litres: number }[];
+  billed_to: string | null;
+}
+
+/** One batch in one transaction; false when the run is complete. */
+async function issueBatch(
+  tx: Tx,
+  utilityId: number,
+  runId: number,
+  size: number,
+  now: () => Date,
+  batch: number,
+  inBatch: IssueOptions['inBatch'],
+): Promise<boolean> {
+  // The run's row lock makes issuers of one run take turns.
+  const run = await lockRun(tx, utilityId, runId);
+  if (run.status === 'issued') return false;
+  if (run.status !== 'issuing') throw conflict('billing_run.not_issuing', 'Przebieg nie jest w trakcie wystawiania.', 'The run is not being issued.');
+  const issueDate = String(run.issue_date);
+  const { rows: items } = await sql<ItemRow>`
+    select bi.contract_id, bi.customer_id, bi.draft, bi.delivery, bi.is_estimate, bi.estimates,
+           (select max(i.period_to)::text from invoices i where i.utility_id = bi.utility_id and i.contract_id = bi.contract_id and i.kind = 'invoice'
+              and i.period_to >= ${run.period_from}::date and i.period_from <= ${run.period_to}::date) as billed_to
+    from billing_run_items bi
+    where bi.utility_id = ${utilityId} and bi.run_id = ${runId} and bi.status = 'billable'
+    order by bi.position limit ${size}`.execute(tx);
+  if (items.length === 0) {
+    await finishRun(tx, utilityId, runId);
+    return false;
+  }
+  // The seller is the utility as it is on the day of issue (the stored draft leaves it out: one copy, not one per contract).
+  const seller = await sellerOf(tx, utilityId);
+  const createdAt = now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const dueDate = addDays(issueDate, PAYMENT_DAYS);
+  const held: { contract_id: number; code: string; reason: { pl: string; en: string } }[] = [];
+  const ready: { item: ItemRow; doc: InvoiceDocument }[] = [];
+  for (const item of items) {
+    if (item.billed_to !== null) {
+      // Billed by another run since this one was previewed: never twice.
+      held.push({ contract_id: item.contract_id, code: 'contract.already_billed', reason: { pl: `Umowa ma już fakturę za okres do ${item.billed_to}.`, en: `The contract already has an invoice for a period up to ${item.billed_to}.` } });
+      continue;
+    }
+    const doc: InvoiceDocument = { ...item.draft, seller, issueDate, createdAt, dueDate };
+    try {
+      checkInvoiceDocument(doc);
+      ready.push({ item, doc });
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      held.push({ contract_id: item.contract_id, code: e.code, reason: e.messages });
+    }
+  }
+  if (ready.length > 0) {
+    const first = await takeNumbers(tx, utilityId, 'FV', issueDate, ready.length);
+    const invoices = ready.map(({ item, doc }, i) => {
+      doc.number = formatInvoiceNumber('FV', issueDate, first + i);
+      return {
+        number: doc.number,
+        customer_id: item.customer_id,
+        contract_id: item.contract_id,
+        period_from: doc.period.from,
+        period_to: doc.period.to,
+        net: doc.totals.net,
+        vat: doc.totals.vat,
+        gross: doc.totals.gross,
+        is_estimate: doc.estimated,
+        delivery: item.delivery,
+        seller: doc.seller,
+        buyer: doc.buyer,
+        buyer_kind: doc.buyer.kind,
+        document: doc,
+        xml: Buffer.from(buildFa3(doc)).toString('base64'),
+      };
+    });
+    const { rows: stored } = await sql<{ id: number; contract_id: number }>`
+      insert into invoices (utility_id, invoice_number, kind, customer_id, contract_id, issue_date, sale_date, period_from, period_to, due_date,
+                            net_grosze, vat_grosze, gross_grosze, is_estimate, delivery, seller, buyer, document, xml, series, buyer_kind, billing_run_id)
+      select ${utilityId}, x.number, 'invoice', x.customer_id, x.contract_id, ${issueDate}::date, x.period_to, x.period_from, x.period_to, ${dueDate}::date,
+             x.net, x.vat, x.gross, x.is_estimate, x.delivery, x.seller, x.buyer, x.document, decode(x.xml, 'base64'), 'FV', x.buyer_kind, ${runId}
+      from jsonb_to_recordset(${json(invoices)}::jsonb) as x(number text, customer_id bigint, contract_id bigint, period_from date, period_to date,
+           net bigint, vat bigint, gross bigint, is_estimate boolean, delivery text, seller jsonb, buyer jsonb, buyer_kind text, document jsonb, xml text)
+      returning id, contract_id`.execute(tx);
+    const idOf = new Map(stored.map((r) => [Number(r.contract_id), Number(r.id)]));
+    const lines = ready.flatMap(({ item, doc }) =>
+      doc.lines.map((l, p) => ({
+        invoice_id: idOf.get(Number(item.contract_id)),
+        position: p + 1,
+        description: l.name,
+        quantity: formatThousandths(l.quantity),
+        unit: l.unit,
+        price: l.unitPrice,
+        net: l.net,
+        rate: l.vatRate,
+      })),
+    );
+    await sql`
+      insert into invoice_lines (utility_id, invoice_id, position, description, quantity, unit, unit_price_net_grosze, net_grosze, vat_rate_percent)
+      select ${utilityId}, x.invoice_id, x.position, x.description, x.quantity::numeric, x.unit, x.price, x.net, x.rate
+      from jsonb_to_recordset(${json(lines)}::jsonb) as x(invoice_id bigint, position int, description text, quantity text, unit text, price bigint, net bigint, rate int)`.execute(tx);
+    const estimates = ready.flatMap(({ item }) =>
+      item.estimates.map((e) => ({ meter_id: e.meterId, day: e.day, value: formatThousandths(e.litres), invoice_id: idOf.get(Number(item.contract_id)) })),
+    );
+    if (estimates.length > 0) {
+      // The estimated closing register opens the next period, whose actual reading then settles it.
+      await sql`
+        insert into estimated_readings (utility_id, meter_id, day, value_m3, invoice_id)
+        select ${utilityId}, x.meter_id, x.day::date, x.value::numeric, x.invoice_id
+        from jsonb_to_recordset(${json(estimates)}::jsonb) as x(meter_id bigint, day text, value text, invoice_id bigint)
+        on conflict (utility_id, meter_id, day) do update set value_m3 = excluded.value_m3, invoice_id = excluded.invoice_id`.execute(tx);
+    }
+    await sql`
+      update billing_run_items bi set status = 'issued', invoice_id = x.invoice_id
+      from jsonb_to_recordset(${json(stored.map((r) => ({ contract_id: r.contract_id, invoice_id: r.id })))}::jsonb) as x(contract_id bigint, invoice_id bigint)
+      where bi.utility_id = ${utilityId} and bi.run_id = ${runId} and bi.contract_id = x.contract_id`.execute(tx);
+  }
+  if (held.length > 0) {
+    await sql`
+      update billing_run_items bi set status = 'held', hold_code = x.code, hold_reason = x.reason
+      from jsonb_to_recordset(${json(held)}::jsonb) as x(contract_id bigint, code text, reason jsonb)
+      where bi.utility_id = ${utilityId} and bi.run_id = ${runId} and bi.contract_id = x.contract_id`.execute(tx);
+  }
+  await sql`update billing_runs set issued = issued + ${ready.length}, held = held + ${held.length}, billed = billed - ${held.length}
+            where utility_id = ${utilityId} and id = ${runId}`.execute(tx);
+  await inBatch?.(batch, Number(run.issued) + ready.length);
+  // A short batch took every item left: the run ends in the same transaction.
+  if (items.length < size) {
+    await finishRun(tx, utilityId, runId);
+    return false;
+  }
+  return true;
+}
+
+/** Marks a run issued, its counts and totals from its items. */
+async function finishRun(tx: Tx, utilityId: number, runId: number): Promise<void> {
+  await sql`
+    update billing_runs r set status = 'issued', issued_at = now(),
+      billed = s.billed, held = s.held, issued = s.issued, net_grosze = s.net, vat_grosze = s.vat, gross_grosze = s.gross
+    from (select count(*) filter (where status <> 'held')::int as billed, count(*) filter (where status = 'held')::int as held,
+                 count(*) filter (where status = 'issued')::int as issued,
+                 coalesce(sum(net_grosze) filter (where status <> 'held'), 0) as net, coalesce(sum(vat_grosze) filter (where status <> 'held'), 0) as vat,
+                 coalesce(sum(gross_grosze) filter (where status <> 'held'), 0) as gross
+          from billing_run_items where utility_id = ${utilityId} and run_id = ${runId}) s
+    where r.utility_id = ${utilityId} and r.id = ${runId}`.execute(tx);
+}
+
+function summary(r: Record<string, unknown>): RunSummary {
+  const iso = (v: unknown) => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
+  return {
+    id: Number(r.id),
+    periodFrom: String(r.period_from),
+    periodTo: String(r.period_to),
+    selection: (typeof r.selection === 'string' ? JSON.parse(r.selection) : r.selection) as Selection,
+    status: r.status as RunStatus,
+    issueDate: r.issue_date === null ? null : String(r.issue_date),
+    contracts: Number(r.contracts),
+    billed: Number(r.billed),
+    held: Number(r.held),
+    issued: Number(r.issued),
+    net: Number(r.net_grosze),
+    vat: Number(r.vat_grosze),
+    gross: Number(r.gross_grosze),
+    lastError: (r.last_error as string | null) ?? null,
+    createdAt: iso(r.created_at)!,
+    approvedAt: iso(r.approved_at),
+    issuedAt: iso(r.issued_at),
+  };
+}
+
+export async function getRun(tx: Tx, utilityId: number, runId: number): Promise<RunSummary> {
+  const r = await tx.selectFrom('billing_runs').selectAll().where('utility_id', '=', utilityId).where('id', '=', runId).executeTakeFirst();
+  if (!r) throw runNotFound();
+  return summary(r);
+}
+
+export async function listRuns(tx: Tx, utilityId: number, limit = 50): Promise<RunSummary[]> {
+  const rows = await tx.selectFrom('billing_runs').selectAll().where('utility_id', '=', utilityId).orderBy('id', 'desc').limit(limit).execute();
+  return rows.map(summary);
+}
+
+export interface RunLine {
+  contractId: number;
+  contractNumber: string;
+  customerId: number;
+  customerNumber: string;
+  customerName: string;
+  status: 'billable' | 'held' | 'issued';
+  holdCode: string | null;
+  holdReason: { pl: string; en: string } | null;
+  warnings: { code: string; pl: string; en: string; meter?: string }[];
+  net: number;
+  vat: number;
+  gross: number;
+  estimated: boolean;
+  delivery: 'paper' | 'einvoice';
+  invoiceNumber: string | null;
+}
+
+/** A page of a run's lines in issuing order; `status` narrows them (e.g. the held ones). */
+export async function runLines(tx: Tx, utilityId: number, runId: number, q: { status?: string; offset?: number; limit?: number }): Promise<{ total: number; items: RunLine[] }> {
+  await getRun(tx, utilityId, runId);
+  const where = sql`bi.utility_id = ${utilityId} and bi.run_id = ${runId} ${q.status ? sql`and bi.status = ${q.status}` : sql``}`;
+  const { rows: count } = await sql<{ n: number }>`select count(*)::int as n from billing_run_items bi where ${where}`.execute(tx);
+  const { rows } = await sql<Record<string, unknown>>`
+    select bi.contract_id, c.contract_number, bi.customer_id, cu.customer_number, cu.name, bi.status, bi.hold_code, bi.hold_reason, bi.warnings,
+           bi.net_grosze, bi.vat_grosze, bi.gross_grosze, bi.is_estimate, bi.delivery, i.invoice_number
+    from billing_run_items bi
+    join contracts c on c.utility_id = bi.utility_id and c.id = bi.contract_id
+    join customers cu on cu.utility_id = bi.utility_id and cu.id = bi.customer_id
+    left join invoices i on i.utility_id = bi.utility_id and i.id = bi.invoice_id
+    where ${where} order by bi.position offset ${q.offset ?? 0} limit ${q.limit ?? 100}`.execute(tx);
+  const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+  return {
+    total: Number(count[0].n),
+    items: rows.map((r) => ({
+      contractId: Number(r.contract_id),
+      contractNumber: String(r.contract_number),
+      customerId: Number(r.customer_id),
+      customerNumber: String(r.customer_number),
+      customerName: String(r.name),
+      status: r.status as RunLine['status'],
+      holdCode: (r.hold_code as string | null) ?? null,
+      holdReason: (parse(r.hold_reason) as RunLine['holdReason']) ?? null,
+      warnings: parse(r.warnings) as RunLine['warnings'],
+      net: Number(r.net_grosze),
+      vat: Number(r.vat_grosze),
+      gross: Number(r.gross_grosze),
+      estimated: Boolean(r.is_estimate),
+      delivery: r.delivery as 'paper' | 'einvoice',
+      invoiceNumber: (r.invoice_number as string | null) ?? null,
+    })),
+  };
+}
+
+/** Counts of held contracts and warnings by code: the preview's warnings panel. */
+export async function runWarnings(tx: Tx, utilityId: number, runId: number): Promise<{ held: { code: string; count: number }[]; warnings: { code: string; count: number }[] }> {
+  await getRun(tx, utilityId, runId);
+  const { rows: held } = await sql<{ code: string; count: number }>`
+    select hold_code as code, count(*)::int as count from billing_run_items
+    where utility_id = ${utilityId} and run_id = ${runId} and status = 'held' group by hold_code order by count(*) desc, hold_code`.execute(tx);
+  const { rows: warnings } = await sql<{ code: string; count: number }>`
+    select w->>'code' as code, count(*)::int as count from billing_run_items bi, jsonb_array_elements(bi.warnings) w
+    where bi.utility_id = ${utilityId} and bi.run_id = ${runId} group by w->>'code' order by count(*) desc, w->>'code'`.execute(tx);
+  return { held, warnings };
+}
+
+/** An unfinished run (approved or issuing) for the same period and selection: what `--issue` resumes. */
+export async function unfinishedRun(tx: Tx, utilityId: number, period: { from: string; to: string }, selection: Selection): Promise<number | null> {
+  const { rows } = await sql<{ id: number }>`
+    select id from billing_runs where utility_id = ${utilityId} and period_from = ${period.from}::date and period_to = ${period.to}::date
+      and selection = ${json(selection)}::jsonb and status in ('approved', 'issuing') order by id limit 1`.execute(tx);
+  return rows.length ? Number(rows[0].id) : null;
+}

@@ -1,0 +1,176 @@
+/**
+ * Billing runs on the database: preview (totals, held contracts with their
+ * codes, warnings), approve, issue; the invoices as stored (document, lines,
+ * XML valid against FA(3)); and issuing that crashes between and inside
+ * batches, rerun to the end: the same invoices, numbers without gaps.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../src/db/connection.ts';
+import { withTenant } from '../src/db/tenant.ts';
+import { validateFa3 } from '../src/modules/billing/fa3/index.ts';
+import { checkInvoiceDocument, type InvoiceDocument } from '../src/modules/billing/invoice-document.ts';
+import { approveRun, createPreviewRun, getRun, issueRun, runLines, runWarnings } from '../src/modules/billing/runs/service.ts';
+import { PERIOD, buildBillingWorld, type World } from './support/billing-world.ts';
+import { createTestDatabase } from './support/db.ts';
+
+let database: Database;
+beforeAll(async () => {
+  database = await createTestDatabase();
+}, 60_000);
+afterAll(() => database?.close());
+
+const NOW = () => new Date('2026-11-03T09:00:00Z');
+const tenant = <T,>(w: World, fn: Parameters<typeof withTenant<T>>[2]) => withTenant(database.db, { utilityId: w.utilityId }, fn);
+
+async function previewAndApprove(w: World) {
+  const runId = await tenant(w, (tx) => createPreviewRun(tx, w.utilityId, { period: PERIOD, selection: {} }));
+  await tenant(w, (tx) => approveRun(tx, w.utilityId, runId, null));
+  return runId;
+}
+
+async function invoicesOf(w: World) {
+  const { rows } = await sql<{ invoice_number: string; contract_number: string; gross_grosze: number; document: InvoiceDocument; xml: Uint8Array; lines: number }>`
+    select i.invoice_number, c.contract_number, i.gross_grosze, i.document, i.xml,
+           (select count(*)::int from invoice_lines l where l.utility_id = i.utility_id and l.invoice_id = i.id) as lines
+    from invoices i join contracts c on c.utility_id = i.utility_id and c.id = i.contract_id
+    where i.utility_id = ${w.utilityId} order by i.invoice_number`.execute(database.db);
+  return rows;
+}
+
+/** Numbers 1..n in the run's series, each contract once. */
+function expectGapless(rows: { invoice_number: string; contract_number: string }[], n: number) {
+  expect(rows.map((r) => r.invoice_number)).toEqual(Array.from({ length: n }, (_, i) => `FV/2026/11/${String(i + 1).padStart(6, '0')}`));
+  expect(new Set(rows.map((r) => r.contract_number)).size).toBe(n);
+}
+
+describe('a billing run', () => {
+  let w: World;
+  let runId: number;
+  beforeAll(async () => {
+    w = await buildBillingWorld(database);
+    runId = await tenant(w, (tx) => createPreviewRun(tx, w.utilityId, { period: PERIOD, selection: {} }));
+  }, 60_000);
+
+  it('previews every contract: totals, the held ones with their codes, warnings', async () => {
+    const run = await tenant(w, (tx) => getRun(tx, w.utilityId, runId));
+    const heldCount = Object.values(w.held).reduce((a, b) => a + b, 0);
+    expect(run).toMatchObject({ status: 'preview', contracts: w.billable + heldCount, billed: w.billable, held: heldCount, issued: 0 });
+    const warnings = await tenant(w, (tx) => runWarnings(tx, w.utilityId, runId));
+    expect(Object.fromEntries(warnings.held.map((h) => [h.code, h.count]))).toEqual(w.held);
+    const lines = await tenant(w, (tx) => runLines(tx, w.utilityId, runId, { limit: 100 }));
+    const billable = lines.items.filter((l) => l.status === 'billable');
+    expect(run.gross).toBe(billable.reduce((s, l) => s + l.gross, 0));
+    expect(run.net + run.vat).toBe(run.gross);
+    const held = lines.items.find((l) => l.holdCode === 'customer.no_address')!;
+    expect(held.holdReason?.pl).toMatch(/adresu/);
+  });
+
+  it('works out the first household by hand: tariff change on 1 October, paper then e-invoice fee', async () => {
+    // Customer 1: 12.345 m³ over 61 days (Sep 30, Oct 31); e-invoice from 1 September.
+    // water: 12.345 × 30/61 = 6.071 (6.0713…) at 5.00 → 30.36 (30.355 half up); the rest 6.274 at 5.40 → 33.88 (33.8796)
+    // sewage: same quantities at 9.00 → 54.64 (54.639) and 9.40 → 58.98 (58.9756)
+    // fee: the old tariff's e-invoice fee 5.40 × 1 month = 5.40; the new one 3.60 × 1 = 3.60
+    // net 30.36 + 33.88 + 54.64 + 58.98 + 5.40 + 3.60 = 186.86; VAT 8 % = 14.9488 → 14.95; gross 201.81
+    const lines = await tenant(w, (tx) => runLines(tx, w.utilityId, runId, { limit: 1 }));
+    expect(lines.items[0]).toMatchObject({ contractNumber: 'UM/1', net: 18686, vat: 1495, gross: 20181, delivery: 'einvoice' });
+  });
+
+  it('is issued only once approved; the invoices carry the document, lines and valid FA(3) XML', async () => {
+    await expect(issueRun(database, w.utilityId, runId, { now: NOW })).rejects.toMatchObject({ code: 'billing_run.not_approved' });
+    await tenant(w, (tx) => approveRun(tx, w.utilityId, runId, null));
+    await expect(tenant(w, (tx) => approveRun(tx, w.utilityId, runId, null))).rejects.toMatchObject({ code: 'billing_run.not_preview' });
+    const done = await issueRun(database, w.utilityId, runId, { now: NOW, batchSize: 5 });
+    expect(done).toMatchObject({ status: 'issued', issued: w.billable, issueDate: '2026-11-03' });
+    const rows = await invoicesOf(w);
+    expectGapless(rows, w.billable);
+    for (const r of rows) {
+      const doc = r.document;
+      expect(() => checkInvoiceDocument(doc)).not.toThrow();
+      expect(doc.number).toBe(r.invoice_number);
+      expect(doc.dueDate).toBe('2026-11-17');
+      expect(r.lines).toBe(doc.lines.length);
+      expect(validateFa3(r.xml)).toEqual({ valid: true });
+      expect(Buffer.from(r.xml).toString('utf8')).toContain(`<P_2>${r.invoice_number}</P_2>`);
+    }
+    const kinds = rows.map((r) => r.document.buyer.kind);
+    expect(kinds).toContain('business');
+    expect(kinds).toContain('community');
+    // A second run of the same period bills nobody twice.
+    const again = await tenant(w, (tx) => createPreviewRun(tx, w.utilityId, { period: PERIOD, selection: {} }));
+    const run2 = await tenant(w, (tx) => getRun(tx, w.utilityId, again));
+    expect(run2.billed).toBe(0);
+    const codes = await tenant(w, (tx) => runWarnings(tx, w.utilityId, again));
+    expect(codes.held.find((h) => h.code === 'contract.already_billed')?.count).toBe(w.billable);
+  });
+});
+
+describe('issuing that crashes', () => {
+  it('inside a batch rolls that batch back whole, and a rerun gives the same invoices with no gap', async () => {
+    // The reference: the same world issued without a crash.
+    const ref = await buildBillingWorld(database);
+    await issueRun(database, ref.utilityId, await previewAndApprove(ref), { now: NOW, batchSize: 4 });
+    const expected = (await invoicesOf(ref)).map((r) => [r.invoice_number, r.contract_number, r.gross_grosze]);
+
+    const w = await buildBillingWorld(database);
+    const runId = await previewAndApprove(w);
+    // Batch 2 stores its invoices, then the process "dies" before the commit.
+    await expect(
+      issueRun(database, w.utilityId, runId, {
+        now: NOW,
+        batchSize: 4,
+        inBatch: (batch) => {
+          if (batch === 2) throw new Error('crash');
+        },
+      }),
+    ).rejects.toThrow('crash');
+    const half = await invoicesOf(w);
+    expectGapless(half, 4);
+    expect((await tenant(w, (tx) => getRun(tx, w.utilityId, runId))).status).toBe('issuing');
+    // A second crash in the first batch of the rerun, then the rerun to the end.
+    await expect(issueRun(database, w.utilityId, runId, { now: NOW, batchSize: 4, inBatch: () => Promise.reject(new Error('crash again')) })).rejects.toThrow('crash again');
+    expectGapless(await invoicesOf(w), 4);
+    const done = await issueRun(database, w.utilityId, runId, { now: NOW, batchSize: 4 });
+    expect(done).toMatchObject({ status: 'issued', issued: w.billable });
+    const rows = await invoicesOf(w);
+    expectGapless(rows, w.billable);
+    expect(rows.map((r) => [r.invoice_number, r.contract_number, r.gross_grosze])).toEqual(expected);
+    // Run again after the end: nothing more.
+    await issueRun(database, w.utilityId, runId, { now: NOW });
+    expect((await invoicesOf(w)).length).toBe(w.billable);
+  }, 60_000);
+});
+
+describe('an estimate, then the actual reading that settles it', () => {
+  it('bills an estimated closing register, keeps it, and opens the next period from it', async () => {
+    const w = await buildBillingWorld(database, 1);
+    const db = database.db;
+    const c = await db.insertInto('customers').values({ utility_id: w.utilityId, customer_number: 'K-EST', kind: 'person', name: 'Ewa Szacowana', street: 'ul. Polna', building: '1', postal_code: '05-800', city: 'Pruszków', payment_account: '61109010140000071219812874' }).returning('id').executeTakeFirstOrThrow();
+    const sp = await db.insertInto('service_points').values({ utility_id: w.utilityId, code: 'PP-EST', street: 'ul. Polna', building: '1', postal_code: '05-800', locality: 'Pruszków' }).returning('id').executeTakeFirstOrThrow();
+    const contract = await db.insertInto('contracts').values({ utility_id: w.utilityId, contract_number: 'UM/EST', customer_id: c.id, service_point_id: sp.id, kind: 'water', tariff_group_code: 'G1', valid_from: '2025-01-01' }).returning('id').executeTakeFirstOrThrow();
+    const m = await db.insertInto('meters').values({ utility_id: w.utilityId, service_point_id: sp.id, role: 'main', serial_number: 'SN-EST', installed_on: '2025-01-01' }).returning('id').executeTakeFirstOrThrow();
+    const read = (day: string, m3: string) => db.insertInto('readings').values({ utility_id: w.utilityId, meter_id: m.id, read_at: `${day}T12:00:00+02:00`, value_m3: m3, source: 'reader' }).execute();
+    for (const [day, v] of [['2026-02-27', '100.000'], ['2026-04-30', '106.000'], ['2026-06-30', '112.000'], ['2026-08-31', '118.000']]) await read(day, v);
+    const waterOf = async (period: { from: string; to: string }) => {
+      const runId = await tenant(w, (tx) => createPreviewRun(tx, w.utilityId, { period, selection: { customerId: c.id } }));
+      await tenant(w, (tx) => approveRun(tx, w.utilityId, runId, null));
+      await issueRun(database, w.utilityId, runId, { now: NOW });
+      const { rows } = await sql<{ document: InvoiceDocument }>`select document from invoices where utility_id = ${w.utilityId} and contract_id = ${contract.id} and period_to = ${period.to}`.execute(db);
+      return rows[0].document;
+    };
+    // Six months before 1 September: 106.000 (30 April) → 118.000 (31 August), 12 m³ in 123 days;
+    // × 61 days from the last reading to 31 October = 5.9512… → 5.951 m³, estimated.
+    const first = await waterOf(PERIOD);
+    expect(first.estimated).toBe(true);
+    expect(first.lines.filter((l) => l.unit === 'm3').reduce((s, l) => s + l.quantity, 0)).toBe(5951);
+    expect(first.readings[0]).toMatchObject({ opening: { date: '2026-08-31', value: 118000 }, closing: { date: '2026-10-31', value: 123951, source: 'estimated' } });
+    const kept = await sql<{ value_m3: string }>`select value_m3::text from estimated_readings where utility_id = ${w.utilityId} and meter_id = ${m.id} and day = '2026-10-31'`.execute(db);
+    expect(kept.rows).toEqual([{ value_m3: '123.951' }]);
+    // The actual reading of 31 December, 125.000: the next invoice bills 125.000 − 123.951 = 1.049 m³.
+    await read('2026-12-31', '125.000');
+    const second = await waterOf({ from: '2026-11-01', to: '2026-12-31' });
+    expect(second.estimated).toBe(false);
+    expect(second.lines.filter((l) => l.unit === 'm3').reduce((s, l) => s + l.quantity, 0)).toBe(1049);
+    expect(second.readings[0]).toMatchObject({ opening: { date: '2026-10-31', value: 123951, source: 'estimated' }, closing: { date: '2026-12-31', value: 125000 } });
+  }, 60_000);
+});
