@@ -30,8 +30,8 @@ async function previewAndApprove(w: World) {
 }
 
 async function invoicesOf(w: World) {
-  const { rows } = await sql<{ invoice_number: string; contract_number: string; gross_grosze: number; document: InvoiceDocument; xml: Uint8Array; lines: number }>`
-    select i.invoice_number, c.contract_number, i.gross_grosze, i.document, i.xml,
+  const { rows } = await sql<{ id: number; invoice_number: string; contract_number: string; gross_grosze: number; document: InvoiceDocument; xml: Uint8Array; lines: number }>`
+    select i.id, i.invoice_number, c.contract_number, i.gross_grosze, i.document, i.xml,
            (select count(*)::int from invoice_lines l where l.utility_id = i.utility_id and l.invoice_id = i.id) as lines
     from invoices i join contracts c on c.utility_id = i.utility_id and c.id = i.contract_id
     where i.utility_id = ${w.utilityId} order by i.invoice_number`.execute(database.db);
@@ -96,6 +96,9 @@ describe('a billing run', () => {
     const kinds = rows.map((r) => r.document.buyer.kind);
     expect(kinds).toContain('business');
     expect(kinds).toContain('community');
+    // Each invoice's PDF (and then its delivery) is queued with it, once.
+    const jobs = await sql<{ key: string }>`select key from jobs where utility_id = ${w.utilityId} and kind = 'invoice.pdf' order by id`.execute(database.db);
+    expect(jobs.rows.map((j) => j.key).sort()).toEqual(rows.map((r) => `${w.utilityId}:invoice.pdf:${r.id}`).sort());
     // A second run of the same period bills nobody twice.
     const again = await tenant(w, (tx) => createPreviewRun(tx, w.utilityId, { period: PERIOD, selection: {} }));
     const run2 = await tenant(w, (tx) => getRun(tx, w.utilityId, again));

@@ -253,7 +253,7 @@ describe.skipIf(noChromium)('web app', () => {
     await page.goto(at('/login'));
     await logIn(page, data.forcedEmail);
     await arrive(page, 'Zmiana hasła', 'forced-password-change');
-    await seeText(page.getByRole('status'), 'ustaw własne hasło');
+    await seeText(page.getByRole('status'), 'prosimy ustawić własne hasło');
     await page.getByLabel('Obecne hasło').fill(TEST_PASSWORD);
     await page.getByLabel('Nowe hasło').fill('NoweHaslo2026!');
     await page.getByLabel('Powtórz hasło').fill('NoweHaslo2026!');
@@ -273,7 +273,7 @@ describe.skipIf(noChromium)('web app', () => {
     expect(await isFocused(number)).toBe(true);
     expect(await number.getAttribute('aria-invalid')).toBe('true');
     expect(await description(number)).toMatch(/To pole jest wymagane\./);
-    expect(await description(page.getByLabel('Adres e-mail'))).toMatch(/Wpisz poprawny adres e-mail/);
+    expect(await description(page.getByLabel('Adres e-mail'))).toMatch(/Prosimy wpisać poprawny adres e-mail/);
     expect(await description(page.getByLabel('Hasło', { exact: true }))).toMatch(/co najmniej 10 znaków.*To pole jest wymagane\./);
     expect(await description(page.getByRole('checkbox', { name: /Regulamin e-BOK/ }))).toBe('Do założenia konta potrzebna jest akceptacja regulaminu.');
 

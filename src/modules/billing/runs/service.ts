@@ -12,6 +12,7 @@
  * item is issued once, and invoices are unique per run and contract), none
  * missing (the run ends only when no item is left), no gap in the numbers.
  */
+import { enqueueInvoiceDocuments } from '../pdf/jobs.ts';
 import { sql } from 'kysely';
 import type { Database } from '../../../db/connection.ts';
 import { withTenant, type Tx } from '../../../db/tenant.ts';
@@ -188,6 +189,13 @@ export interface IssueOptions {
   now?: () => Date;
   batchSize?: number;
   /**
+   * Queue each invoice's PDF and its delivery (e-mail or print batch) in the
+   * batch's own transaction (default). The demo's history of past years says
+   * no: nobody is sent three years of invoices at once; their PDFs are made
+   * when first opened.
+   */
+  documents?: boolean;
+  /**
    * Called inside each batch's transaction after its invoices are stored and
    * before the commit (tests inject a crash here; the progress display too).
    */
@@ -205,7 +213,7 @@ export async function issueRun(database: Database, utilityId: number, runId: num
   await withTenant(database.db, ctx, (tx) => beginIssue(tx, utilityId, runId, opts.issueDate ?? warsawToday(now())));
   try {
     for (let batch = 1; ; batch++) {
-      const more = await withTenant(database.db, ctx, (tx) => issueBatch(tx, utilityId, runId, size, now, batch, opts.inBatch));
+      const more = await withTenant(database.db, ctx, (tx) => issueBatch(tx, utilityId, runId, size, now, batch, opts.inBatch, opts.documents ?? true));
       if (!more) break;
     }
   } catch (err) {
@@ -237,6 +245,7 @@ async function issueBatch(
   now: () => Date,
   batch: number,
   inBatch: IssueOptions['inBatch'],
+  documents: boolean,
 ): Promise<boolean> {
   // The run's row lock makes issuers of one run take turns.
   const run = await lockRun(tx, utilityId, runId);
@@ -306,6 +315,8 @@ async function issueBatch(
            net bigint, vat bigint, gross bigint, is_estimate boolean, delivery text, seller jsonb, buyer jsonb, buyer_kind text, document jsonb, xml text)
       returning id, contract_id`.execute(tx);
     const idOf = new Map(stored.map((r) => [Number(r.contract_id), Number(r.id)]));
+    // The PDF and the delivery follow as jobs, committed with the invoices or not at all.
+    if (documents) await enqueueInvoiceDocuments(tx, utilityId, stored.map((r) => Number(r.id)));
     const lines = ready.flatMap(({ item, doc }) =>
       doc.lines.map((l, p) => ({
         invoice_id: idOf.get(Number(item.contract_id)),
