@@ -148,7 +148,8 @@ describe('wodnik command', () => {
       expect(first?.status).toBe(200);
       const jar = new Map<string, string>();
       const keep = (r: Response) => r.headers.getSetCookie().forEach((c) => jar.set(c.split('=')[0], c.split(';')[0].slice(c.indexOf('=') + 1)));
-      keep(first!);
+      // The CSRF cookie comes with any page or API answer (not with the health probe).
+      keep(await fetch(`${base}/api/auth/session`));
       const headers = () => ({ cookie: [...jar].map(([a, b]) => `${a}=${b}`).join('; '), 'x-csrf-token': jar.get('wodnik_csrf') ?? '' });
       const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { ...headers(), 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@log.example', password: TEST_PASSWORD }) });
       expect(login.status).toBe(200);

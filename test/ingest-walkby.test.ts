@@ -170,8 +170,8 @@ describe('walk-by upload', () => {
     f.responses.push(r.body);
     expect(r.statusCode, r.body).toBe(200);
     expect(r.json().items).toEqual([
-      { id: expect.any(Number), meterId: meterA, serialNumber: 'WM-A-001', readAt: '2026-11-24T07:00:00.000Z', valueM3: '124.001', source: 'remote', status: 'accepted' },
-      { id: expect.any(Number), meterId: meterA, serialNumber: 'WM-A-001', readAt: '2026-11-20T07:00:00.000Z', valueM3: '123.456', source: 'remote', status: 'accepted' },
+      { id: expect.any(Number), meterId: meterA, serialNumber: 'WM-A-001', readAt: '2026-11-24T07:00:00.000Z', valueM3: '124.001', source: 'remote', status: 'accepted', statusReason: null, verifiedAt: null },
+      { id: expect.any(Number), meterId: meterA, serialNumber: 'WM-A-001', readAt: '2026-11-20T07:00:00.000Z', valueM3: '123.456', source: 'remote', status: 'accepted', statusReason: null, verifiedAt: null },
     ]);
     const staffView = await f.staff.get(`/api/staff/meters/${meterA}/readings?from=2026-11-21`);
     f.responses.push(staffView.body);
