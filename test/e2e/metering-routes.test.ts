@@ -182,6 +182,8 @@ describe.skipIf(noChromium)('reading routes in the browser', { timeout: 120_000 
 
     await ctx.setOffline(false);
     await seeText(page.getByTestId('waiting-count'), 'Wszystkie odczyty wysłane');
+    // Once sent, the stop shows what the server stored: read (the list asks the server again).
+    await seeText(cards.nth(0), 'Odczytany');
     await screenshot(page, 'metering-reader-sent');
     const stored = await server.database.db
       .selectFrom('readings')

@@ -5,7 +5,7 @@ import { useLang } from '../../../i18n/index.ts';
 import { Link } from '../../../router.tsx';
 import { address, type ReaderRoute as Route } from '../types.ts';
 import { useCachedApi } from './cached.ts';
-import { OfflineNote, StateBadge, stopState, useReaderScope } from './common.tsx';
+import { OfflineNote, StateBadge, stopState, useReaderScope, useReloadWhenSent } from './common.tsx';
 import { useOutbox } from './outbox.ts';
 import { SyncBar } from './SyncBar.tsx';
 import '../metering.css';
@@ -15,6 +15,7 @@ export default function ReaderRoute({ params }: PageProps) {
   const { scope } = useReaderScope();
   const route = useCachedApi<Route>(`/api/reader/routes/${params.routeId}`, `${scope}|route|${params.routeId}`);
   const { items: queued } = useOutbox(scope);
+  useReloadWhenSent(Number(params.routeId), queued, route.reload);
   const r = route.data;
   const left = r ? r.stops.filter((s) => stopState(s, queued) === 'toRead').length : 0;
   return (

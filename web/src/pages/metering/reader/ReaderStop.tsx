@@ -12,7 +12,7 @@ import { formatDateTime, formatVolume } from '../../../lib/format.ts';
 import { Link } from '../../../router.tsx';
 import { address, type ReaderRoute, type StopMeter } from '../types.ts';
 import { useCachedApi } from './cached.ts';
-import { OfflineNote, StateBadge, meterState, useReaderScope } from './common.tsx';
+import { OfflineNote, StateBadge, meterState, useReaderScope, useReloadWhenSent } from './common.tsx';
 import { enqueue, newClientId, useOnline, useOutbox } from './outbox.ts';
 import { normaliseVolume, preparePhoto } from './photo.ts';
 import { SyncBar } from './SyncBar.tsx';
@@ -23,6 +23,7 @@ export default function ReaderStop({ params }: PageProps) {
   const { scope } = useReaderScope();
   const route = useCachedApi<ReaderRoute>(`/api/reader/routes/${params.routeId}`, `${scope}|route|${params.routeId}`);
   const { items: queued } = useOutbox(scope);
+  useReloadWhenSent(Number(params.routeId), queued, route.reload);
   const r = route.data;
   const position = Number(params.position);
   const stop = r?.stops.find((s) => s.position === position);

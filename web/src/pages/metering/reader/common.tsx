@@ -1,12 +1,12 @@
 /** Pieces shared by the reader's pages: the user's scope, background sending, the offline note, status badges. */
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { basePrefix } from '../../../api/client.ts';
 import { useLang } from '../../../i18n/index.ts';
 import { formatDateTime } from '../../../lib/format.ts';
 import { useSession } from '../../../session.tsx';
-import type { Stop, StopMeter } from '../types.ts';
 import { scopeOf, startSync } from './outbox.ts';
 import type { QueuedReading } from './store.ts';
+import type { MeterState } from './state.ts';
 
 /** The user's scope on this phone, with sending running in the background while a reader's page is open. */
 export function useReaderScope(): { scope: string; userId: number } {
@@ -39,25 +39,26 @@ export function OfflineNote({ savedAt }: { savedAt?: string }) {
   );
 }
 
-export type MeterState = 'alarm' | 'queued' | 'heard' | 'read' | 'toRead';
-
-export function meterState(m: StopMeter, queued: readonly QueuedReading[]): MeterState {
-  if (m.alarm) return 'alarm';
-  if (queued.some((q) => q.meterId === m.id && q.state === 'queued')) return 'queued';
-  if (m.heard) return 'heard';
-  if (m.read) return 'read';
-  return 'toRead';
+/**
+ * Reloads the route from the server when readings of it have just been sent
+ * (fewer wait on the phone than before), so that a stop shows the reading as
+ * the server stored it: read, or held for verification.
+ */
+export function useReloadWhenSent(routeId: number, queued: readonly QueuedReading[], reload: () => void): void {
+  const waiting = queued.filter((q) => q.routeId === routeId && q.state === 'queued').length;
+  const before = useRef(waiting);
+  useEffect(() => {
+    if (waiting < before.current) reload();
+    before.current = waiting;
+  }, [waiting, reload]);
 }
 
-export function stopState(s: Stop, queued: readonly QueuedReading[]): MeterState {
-  const states = s.meters.map((m) => meterState(m, queued));
-  for (const st of ['alarm', 'toRead', 'queued', 'read', 'heard'] as const) if (states.includes(st)) return st;
-  return 'toRead';
-}
+export { meterState, stopState, type MeterState } from './state.ts';
 
 const badgeClass: Record<MeterState, string> = {
   alarm: 'badge badge-danger',
   queued: 'badge badge-warning',
+  held: 'badge badge-warning',
   heard: 'badge badge-radio',
   read: 'badge badge-active',
   toRead: 'badge badge-todo',
