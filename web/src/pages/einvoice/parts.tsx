@@ -125,7 +125,8 @@ export function InvoiceTable({ items, base, showCustomer, numberCell }: { items:
           <td data-label={k('ksef')}>{i.ksefNumber ?? '—'}</td>
           <td data-label={k('documents')}>
             <span className="doc-links">
-              {i.hasPdf ? (
+              {/* An issued document's PDF is made on its first download if the job has not made it yet. */}
+              {i.hasPdf || i.hasXml ? (
                 <a href={api.url(`${base}/${i.id}/pdf`)} download aria-label={t('einvoice.invoices.download', { kind: 'PDF', number: i.number })}>
                   {k('pdf')}
                 </a>

@@ -28,12 +28,12 @@ export default function Overview() {
                 {LISTS[k] ? (
                   <Link to={LISTS[k]!} className="stat-link">
                     <span className="stat-value">{formatNumber(o[k], lang)}</span>
-                    <span className="stat-label">{t(`staffOverview.${k}`)}</span>
+                    <span className="stat-label">{t(`staffOverview.${k}`, { count: o[k] })}</span>
                   </Link>
                 ) : (
                   <>
                     <span className="stat-value">{formatNumber(o[k], lang)}</span>
-                    <span className="stat-label">{t(`staffOverview.${k}`)}</span>
+                    <span className="stat-label">{t(`staffOverview.${k}`, { count: o[k] })}</span>
                   </>
                 )}
               </li>
