@@ -320,6 +320,17 @@ export interface Gateways {
   utility_id: Int8;
 }
 
+export interface InterestRates {
+  created_at: Generated<Timestamp>;
+  created_by: Int8 | null;
+  id: Generated<Int8>;
+  kind: string;
+  rate_percent: Numeric;
+  source: Generated<string>;
+  utility_id: Int8 | null;
+  valid_from: string;
+}
+
 export interface InvoiceLines {
   description: string;
   id: Generated<Int8>;
@@ -732,6 +743,7 @@ export interface DB {
   estimated_readings: EstimatedReadings;
   files: Files;
   gateways: Gateways;
+  interest_rates: InterestRates;
   invoice_lines: InvoiceLines;
   invoices: Invoices;
   jobs: Jobs;
