@@ -192,6 +192,36 @@ describe('generated MT940 in every dialect and encoding', () => {
   });
 });
 
+describe('bank variants seen in real exports', () => {
+  it('reads the SWIFT envelope, :25: with a currency after the account, a :NS: field, ? sub-fields and a one-sub-field fee line', () => {
+    const text = [
+      '{1:F01BREXPLPWAXXX0000000000}{2:O9400000000000BREXPLPWAXXX00000000000000000000N}{4:',
+      ':20:940/1',
+      ':25:/PL27105014451000009031435789PLN',
+      ':28C:7/1',
+      ':60F:C261201PLN100,00',
+      ':61:2612011201CN250,00NTRFNONREF//B1',
+      ':86:020?00PRZELEW?20Woda 11/2026 klient 0000215?32JAN KOWALSKI?38PL03194010760000765432100011',
+      ':NS:22Nr dokumentu 123',
+      ':61:261201DN1,50NCHGNONREF//B2',
+      ':86:076~20Prowizja',
+      ':62F:C261201PLN348,50',
+      '-}',
+    ].join('\r\n');
+    const r = parseStatementFile(encode(text, 'us-ascii'));
+    expect(r.problems).toEqual([]);
+    expect(lines(r).map((l) => [l.account, l.statement, l.amount, l.counterAccount, l.counterName, l.title, l.bankReference])).toEqual([
+      [ACCOUNT, '940/1/7/1', '250.00', PAYER, 'JAN KOWALSKI', 'Woda 11/2026 klient 0000215', 'B1'],
+      [ACCOUNT, '940/1/7/1', '-1.50', null, null, 'Prowizja', 'B2'],
+    ]);
+  });
+
+  it('does not take free text that starts with digits and a + for sub-fields', () => {
+    const text = [':20:X', ':25:' + ACCOUNT, ':28C:1', ':60F:C261102PLN0,00', ':61:261102C5,00NTRFNONREF//R1', ':86:100+20 zł zaliczki, tel. +48 600 100 200', ':62F:C261102PLN5,00', '-'].join('\n');
+    expect(lines(parseStatementFile(encode(text, 'utf-8')))[0].title).toBe('100+20 zł zaliczki, tel. +48 600 100 200');
+  });
+});
+
 describe('files that are no statement', () => {
   const good = writeMt940(sample, { kind: 'numbered', separator: '~' });
   it('a file cut off mid-statement is refused whole with the line of that statement', () => {

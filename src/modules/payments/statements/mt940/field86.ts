@@ -23,7 +23,8 @@ export interface Details86 {
   title: string;
 }
 
-export const NUMBERED_SEPARATORS = ['~', '^', '<', '+'] as const;
+/** Separators seen in Polish (and German-style, `?`) exports; `~` is the most common. */
+export const NUMBERED_SEPARATORS = ['~', '^', '<', '+', '?', '>', '|'] as const;
 export type Dialect = 'numbered' | 'mbank' | 'plain';
 
 /** Dialect names accepted as an option (a utility's bank profile); the separator of `numbered` is read from the file. */
@@ -34,14 +35,27 @@ export const DIALECT_OPTIONS: Record<string, { dialect: Dialect; separator?: str
   'numbered^': { dialect: 'numbered', separator: '^' },
   'numbered<': { dialect: 'numbered', separator: '<' },
   'numbered+': { dialect: 'numbered', separator: '+' },
+  'numbered?': { dialect: 'numbered', separator: '?' },
   mbank: { dialect: 'mbank' },
   plain: { dialect: 'plain' },
 };
 
-/** The separator a numbered :86: uses: the character before its first sub-field number (after the optional 3-digit code). */
+const KNOWN_SUBFIELD = new Set([0, 10, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 38, 60, 61, 62, 63]);
+const escape = (c: string) => c.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+
+/**
+ * The separator a numbered :86: uses: the character before its first
+ * sub-field number (after the optional 3-digit operation code). `~`, `^` and
+ * `<` are taken at once; the others, which free text uses too ("+48 600…"),
+ * only when there are at least two such marks and every one is a sub-field
+ * number the layout knows (00, 10, 20–29, 30–34, 38, 60–63).
+ */
 export function detectSeparator(text: string): string | null {
-  const m = /^\s*(?:\d{3})?([~^<+?])\d{2}/.exec(text);
-  return m ? m[1] : null;
+  const m = /^\s*(?:\d{3})?([~^<>+?|])\d{2}/.exec(text);
+  if (!m) return null;
+  if ('~^<'.includes(m[1])) return m[1];
+  const numbers = [...text.matchAll(new RegExp(`${escape(m[1])}(\\d{2})`, 'g'))].map((x) => Number(x[1]));
+  return numbers.length >= 2 && numbers.every((n) => KNOWN_SUBFIELD.has(n)) ? m[1] : null;
 }
 
 const MBANK_LABELS = /(?:^|;)\s*(Z RACH\.|NA RACH\.|OD|DLA|TYT\.)\s*:/;
@@ -61,8 +75,7 @@ const clean = (s: string) => s.trim() || null;
 
 function subFields(text: string, separator: string): Map<number, string[]> {
   const fields = new Map<number, string[]>();
-  const sep = separator.replace(/[\^+?]/g, '\\$&');
-  const re = new RegExp(`${sep}(\\d{2})`, 'g');
+  const re = new RegExp(`${escape(separator)}(\\d{2})`, 'g');
   const marks = [...text.matchAll(re)];
   marks.forEach((m, i) => {
     const start = m.index! + m[0].length;

@@ -48,9 +48,9 @@ export function parseMt940Statement(raw: RawStatement, forced: DialectChoice | n
   const t25 = firstTag(raw, '25');
   // :25: may carry a currency or a text after the account ("PL…PLN", "/PL… "): the account is its first run of letters and digits.
   const accountText = tagText(t25).replace(/^\//, '');
+  const compact = accountText.replace(/[\s-]/g, '').toUpperCase();
   const account =
-    normalizeAccount(accountText, false) ??
-    normalizeAccount(/^[A-Z]{2}\d{2}\d{24}|^\d{26}|^\d{8}\/\d{16}/.exec(accountText.replace(/\s/g, ''))?.[0], false);
+    normalizeAccount(/^(?:PL\d{26}|\d{26}|\d{8}\/\d{16})/.exec(compact)?.[0], false) ?? normalizeAccount(compact.replace(/[A-Z]{3}$/, ''), false);
   if (!account) {
     throw fail('payments.statement.bad_account', t25?.fileLine ?? raw.fileLine, `Wyciąg ${id}: brak rozpoznawalnego numeru rachunku w polu :25: („${accountText}”).`, `Statement ${id}: no account number in field :25: ("${accountText}").`);
   }

@@ -20,7 +20,8 @@ export interface RawStatement {
   closed: boolean;
 }
 
-const TAG = /^:(\d{2}[A-Z]?):(.*)$/;
+// `:NS:` (bank-specific extra fields some banks add) is a tag too, so its lines never join the :86: before it.
+const TAG = /^:(\d{2}[A-Z]?|NS):(.*)$/;
 
 /** Splits the text into statements; text outside statements (headers, envelopes, blank lines) is skipped. */
 export function splitStatements(text: string): RawStatement[] {
