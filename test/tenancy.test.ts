@@ -25,7 +25,7 @@ const NOT_TENANT: Record<string, string> = {
   auth_throttle:
     'sign-in failure counters per network and per address, counted across all utilities on purpose (a network guessing at several utilities is one network); keys are SHA-256 digests, so it holds no address, IP or business data',
   interest_rates:
-    "statutory interest rates: rows with utility_id null are the law's rates, the same for every utility and readable by all; a utility's own rows are under row-level security (read own or the law's, write only own; tested in test/arrears-rates.test.ts)",
+    "statutory interest rates: rows with utility_id null are the law's rates, the same for every utility and readable by all; a utility's own rows are under row-level security (read own or the law's, write only own; tested in test/arrears-api.test.ts)",
 };
 
 let t: TestApp;

@@ -223,6 +223,15 @@ export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
   'POST /api/portal/terms/accept':                             { who: 'customer' },
 
   // --- end of that section ---
+
+  // --- Arrears (issue 15) ---
+  'GET /api/staff/arrears/report':                             { who: 'admin billing auditor' },
+  'GET /api/staff/arrears/report/csv':                         { who: 'admin billing auditor' },
+  'GET /api/staff/arrears/rates':                              { who: 'admin billing auditor' },
+  'POST /api/staff/arrears/rates':                             { who: 'admin billing' },
+  'GET /api/staff/customers/:customerId/arrears/interest-note': { who: 'admin billing auditor' },
+  'GET /api/staff/customers/:customerId/arrears/reminder':     { who: 'admin billing auditor' },
+  // --- end of that section ---
 };
 
 /** The callers a table row names, sorted; throws on a word that is not a caller. */
