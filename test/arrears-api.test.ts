@@ -69,7 +69,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t?.close());
 
-const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
+const plain = (s: string) => s.replace(/[\s\u00a0\u202f]+/g, ' ');
 
 describe('the arrears report', () => {
   it('lists the customers with overdue debts in ageing buckets, with the accrued interest', async () => {
@@ -117,7 +117,7 @@ describe('interest notes and reminders', () => {
     expect(text).toContain('FV/B/1');
     expect(text).toContain('14,00%');
     expect(text).toContain('207,12 zł');
-    expect(text).toContain('70 EUR');
+    expect(text).toContain('Rekompensata 70 EUR');
     expect(text).toContain('298,85 zł');
     expect(text).toContain('505,97 zł'); // 207.12 + 298.85
     // The customer's individual account: the utility's prefix and the customer number.

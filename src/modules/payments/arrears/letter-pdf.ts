@@ -93,13 +93,13 @@ class Letter {
   payment(amount: number, account: string, title: string, payBy: string) {
     const qr = paymentQrText({ nip: this.b.nip, account, amount, name: this.b.shortName || this.b.name, title });
     const textWidth = qr ? W - 110 : W;
+    this.ensure(qr ? 110 : 50);
     const top = this.y;
-    this.ensure(qr ? 100 : 40);
     this.text(`Proszę o wpłatę kwoty ${money(amount)} do dnia ${date(payBy)} na rachunek:`, { width: textWidth });
     this.text(formatAccount(account), { bold: true, size: 11, width: textWidth });
     this.text(`W tytule przelewu proszę podać: ${title}.`, { width: textWidth, gap: 8 });
     if (qr) {
-      this.doc.image(qrPng(qr), M + W - 95, Math.max(top, this.y - 100), { width: 95 });
+      this.doc.image(qrPng(qr), M + W - 95, top, { width: 95 });
       this.y = Math.max(this.y, top + 105);
     }
   }
@@ -149,24 +149,30 @@ export function renderInterestNote(note: InterestNote, b: Branding): Promise<Buf
           money(p.interest),
         ]),
       );
-      if (inv.compensation) rows.push(['', '', '', `Rekompensata za koszty odzyskiwania należności (art. 10 ustawy): ${inv.compensation.eur} EUR`, '', '', '', money(inv.compensation.grosze)]);
+      if (inv.compensation) rows.push(['', '', '', `Rekompensata ${inv.compensation.eur} EUR`, '', '', '', money(inv.compensation.grosze)]);
     }
     rows.push(['Razem', '', '', '', '', '', '', money(note.total)]);
     l.table(
       [
-        { title: 'Faktura', width: 78 },
+        { title: 'Faktura', width: 90 },
         { title: 'Kwota faktury', width: 58, align: 'right' },
-        { title: 'Termin płatności', width: 52 },
+        { title: 'Termin płatności', width: 54 },
         { title: 'Okres opóźnienia', width: 92 },
         { title: 'Kwota zaległa', width: 58, align: 'right' },
-        { title: 'Dni', width: 28, align: 'right' },
-        { title: 'Stopa roczna', width: 45, align: 'right' },
-        { title: 'Odsetki', width: W - 411, align: 'right' },
+        { title: 'Dni', width: 24, align: 'right' },
+        { title: 'Stopa roczna', width: 40, align: 'right' },
+        { title: 'Odsetki', width: W - 416, align: 'right' },
       ],
       rows,
       { boldLast: true },
     );
-    l.text(`Odsetki: ${money(note.interest)}${note.compensation ? `, rekompensaty: ${money(note.compensation)}` : ''}. Odsetki liczone są za każdy dzień opóźnienia według stawki obowiązującej w danym dniu (rok = 365 dni).`, { gap: 10 });
+    l.text(`Odsetki: ${money(note.interest)}. Odsetki liczone są za każdy dzień opóźnienia według stawki obowiązującej w danym dniu (rok = 365 dni).`, { gap: note.compensation ? 4 : 10 });
+    if (note.compensation && note.eurRate) {
+      l.text(
+        `Rekompensata za koszty odzyskiwania należności (art. 10 ustawy o przeciwdziałaniu nadmiernym opóźnieniom w transakcjach handlowych): ${money(note.compensation)}, przeliczona po średnim kursie euro NBP ${note.eurRate.replace('.', ',')} zł.`,
+        { gap: 10 },
+      );
+    }
     l.payment(note.total, note.debtor.account, note.number, note.payBy);
     l.text('W razie pytań proszę o kontakt z Biurem Obsługi Klienta.', { color: GREY, gap: 24 });
     l.text(`${b.name}`, { align: 'right', color: GREY });

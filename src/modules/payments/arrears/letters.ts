@@ -46,6 +46,8 @@ export interface InterestNote {
   invoices: NoteInvoice[];
   interest: number;
   compensation: number;
+  /** The EUR rate the compensation was converted at, as given. */
+  eurRate: string | null;
   total: number;
 }
 
@@ -95,6 +97,7 @@ export function interestNote(input: { debtor: Debtor; debts: Debt[]; date: strin
     invoices,
     interest,
     compensation,
+    eurRate: compensation > 0 ? (input.eurRate ?? null) : null,
     total: interest + compensation,
   };
 }
