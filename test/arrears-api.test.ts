@@ -145,6 +145,33 @@ describe('interest notes and reminders', () => {
   });
 });
 
+describe('the reminders run', () => {
+  it('reminds each customer past due by minDays once: the PDF stored, e-mailed with it attached; run again, nothing more', async () => {
+    expect((await auditor.post('/api/staff/arrears/reminders/run', { asOf: '2026-04-10' })).statusCode).toBe(403);
+    const run = await billing.post('/api/staff/arrears/reminders/run', { asOf: '2026-04-10', minDays: 30 });
+    expect(run.statusCode, run.body).toBe(200);
+    const items = run.json().items;
+    // Both are past due by 30 days or more (90 and 49); the business first (more overdue).
+    expect(items.map((i: { number: string; open: number; interest: number }) => [i.number, i.open, i.interest])).toEqual([
+      [`WZ/20260410/${business.customer_number}`, 600_000, 20_712],
+      [`WZ/20260410/${person.customer_number}`, 150_000, 2_234],
+    ]);
+    const mails = await t.database.db.selectFrom('email_outbox').select(['to_address', 'subject', 'template', 'attachments']).where('template', '=', 'payment_reminder').orderBy('id').execute();
+    expect(mails.map((m) => [m.subject, m.to_address])).toEqual(items.map((i: { number: string; emailedTo: string }) => [`Wezwanie do zapłaty ${i.number}`, i.emailedTo]));
+    const list = (await auditor.get('/api/staff/arrears/reminders')).json().items;
+    expect(list).toHaveLength(2);
+    const pdf = await auditor.get(`/api/staff/arrears/reminders/${list[1].id}/pdf`);
+    expect(pdf.statusCode).toBe(200);
+    expect(plain(await pdfText(pdf.rawPayload))).toContain(`WEZWANIE DO ZAPŁATY nr ${list[1].number}`);
+    const attached = (mails[0].attachments as unknown as Array<{ fileId: number; filename: string }>)[0];
+    expect(attached.filename).toBe(`WZ_20260410_${business.customer_number}.pdf`);
+    // Again the same day, and a week later (within the 14 days): nothing new.
+    expect((await billing.post('/api/staff/arrears/reminders/run', { asOf: '2026-04-10', minDays: 30 })).json()).toEqual({ asOf: '2026-04-10', items: [], skipped: 2 });
+    expect((await billing.post('/api/staff/arrears/reminders/run', { asOf: '2026-04-17', minDays: 30 })).json().items).toEqual([]);
+    expect(await t.database.db.selectFrom('email_outbox').select('id').where('template', '=', 'payment_reminder').execute()).toHaveLength(2);
+  });
+});
+
 describe('the rate table', () => {
   it("billing adds the utility's own rate; the auditor reads the table and may not add", async () => {
     expect((await auditor.post('/api/staff/arrears/rates', { kind: 'consumer', validFrom: '2026-12-10', ratePercent: '9.00' })).statusCode).toBe(403);

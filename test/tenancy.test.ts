@@ -85,6 +85,7 @@ async function seedUtility(database: Database, u: number, tag: string) {
   await sql`insert into gateways (utility_id, name, token_hash, created_by) values (${u}, 'Koncentrator', ${`gw-${tag}`}, ${staff.id})`.execute(db);
   await sql`insert into alarm_states (utility_id, meter_id, kind, active, changed_at) values (${u}, ${meter.id}, 'leak', true, now())`.execute(db);
   await sql`insert into staff_tasks (utility_id, kind, meter_id, customer_id, title) values (${u}, 'leak', ${meter.id}, ${c.id}, 'Wyciek')`.execute(db);
+  await sql`insert into payment_reminders (utility_id, customer_id, number, as_of, open_grosze, interest_grosze, file_id) values (${u}, ${c.id}, ${`WZ/${tag}`}, '2026-11-20', 10800, 12, ${file.id})`.execute(db);
   await sql`insert into data_change_requests (utility_id, customer_id, requested_by, field, old_value, new_value, patch, attachment_file_id) values (${u}, ${c.id}, ${portal.id}, 'phone', '', '500 600 700', '{"phone": "500 600 700"}', ${file.id})`.execute(db);
   return { customer: c, staff };
 }

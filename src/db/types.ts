@@ -453,6 +453,20 @@ export interface PaymentAllocations {
   utility_id: Int8;
 }
 
+export interface PaymentReminders {
+  as_of: string;
+  created_at: Generated<Timestamp>;
+  created_by: Int8 | null;
+  customer_id: Int8;
+  email_to: string | null;
+  file_id: Int8;
+  id: Generated<Int8>;
+  interest_grosze: Int8;
+  number: string;
+  open_grosze: Int8;
+  utility_id: Int8;
+}
+
 export interface Payments {
   amount_grosze: Int8;
   booked_on: string;
@@ -752,6 +766,7 @@ export interface DB {
   notices: Notices;
   number_series: NumberSeries;
   payment_allocations: PaymentAllocations;
+  payment_reminders: PaymentReminders;
   payments: Payments;
   quarantine: Quarantine;
   radio_modules: RadioModules;

@@ -229,6 +229,9 @@ export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
   'GET /api/staff/arrears/report/csv':                         { who: 'admin billing auditor' },
   'GET /api/staff/arrears/rates':                              { who: 'admin billing auditor' },
   'POST /api/staff/arrears/rates':                             { who: 'admin billing' },
+  'POST /api/staff/arrears/reminders/run':                     { who: 'admin billing' },
+  'GET /api/staff/arrears/reminders':                          { who: 'admin billing auditor' },
+  'GET /api/staff/arrears/reminders/:reminderId/pdf':          { who: 'admin billing auditor' },
   'GET /api/staff/customers/:customerId/arrears/interest-note': { who: 'admin billing auditor' },
   'GET /api/staff/customers/:customerId/arrears/reminder':     { who: 'admin billing auditor' },
   // --- end of that section ---

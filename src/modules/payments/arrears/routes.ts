@@ -8,12 +8,13 @@
 import { Type } from 'typebox';
 import { inTenant, userOf, utilityOf, type App, type AppDeps } from '../../../http/context.ts';
 import { isCivilDate } from '../../../lib/date-formats.ts';
-import { badRequest } from '../../../lib/errors.ts';
+import { badRequest, notFound } from '../../../lib/errors.ts';
 import { warsawToday } from '../../billing/runs/service.ts';
 import { recordAudit } from '../../identity/audit.ts';
 import { DEFAULT_BUCKETS } from './ageing.ts';
 import { arrearsCsv, arrearsReport } from './report.ts';
 import { addRate } from './rates-repo.ts';
+import { runReminders } from './reminders-run.ts';
 import { interestNotePdf, reminderPdf, type PdfDocument } from './service.ts';
 
 const READ = 'staff:billing,auditor' as const;
@@ -54,6 +55,18 @@ const RateBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+const RunBody = Type.Object(
+  {
+    asOf: Type.Optional(DateParam),
+    minDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650, description: 'remind debts past due by at least this many days (default 14)' })),
+    repeatAfterDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365, description: 'skip customers reminded within this many days (default 14)' })),
+  },
+  { additionalProperties: false },
+);
+const RunItem = Type.Object({ customerId: Type.Integer(), customerNumber: Type.String(), number: Type.String(), open: Type.Integer(), interest: Type.Integer(), emailedTo: Type.Union([Type.String(), Type.Null()]) });
+const ReminderRow = Type.Object({ id: Type.Integer(), customerId: Type.Integer(), number: Type.String(), asOf: Type.String(), open: Type.Integer(), interest: Type.Integer(), emailedTo: Type.Union([Type.String(), Type.Null()]), createdAt: Type.String() });
+const ReminderParams = Type.Object({ reminderId: Type.String({ pattern: '^[1-9][0-9]{0,17}$' }) }, { additionalProperties: false });
 
 /** The report day: given (a real date) or today in Warsaw. */
 function asOfOf(q: { asOf?: string }): string {
@@ -116,6 +129,59 @@ export async function routes(app: App, _deps: AppDeps) {
         return r;
       });
       return reply.status(201).send(created);
+    },
+  );
+
+  app.post(
+    '/api/staff/arrears/reminders/run',
+    { config: { access: WRITE }, schema: { tags, summary: 'Send payment reminders (PDF, e-mailed where there is an address) to customers with debts past due by minDays; repeated the same day, it sends nothing twice', body: RunBody, response: { 200: Type.Object({ asOf: Type.String(), items: Type.Array(RunItem), skipped: Type.Integer() }) } } },
+    async (req) => {
+      const user = userOf(req);
+      const utilityId = utilityOf(req).id;
+      const asOf = asOfOf(req.body);
+      return inTenant(app, req, async (tx) => {
+        const r = await runReminders(tx, utilityId, { asOf, minDaysOverdue: req.body.minDays ?? 14, repeatAfterDays: req.body.repeatAfterDays ?? 14, actorId: user.id });
+        await recordAudit(tx, { utilityId, actorId: user.id, actorKind: 'staff', action: 'arrears.reminders_run', entity: 'payment_reminder', ip: req.ip, data: { asOf, sent: r.items.length, skipped: r.skipped } });
+        return { asOf, ...r };
+      });
+    },
+  );
+
+  app.get(
+    '/api/staff/arrears/reminders',
+    { config: { access: READ }, schema: { tags, summary: 'Payment reminders sent, newest first (the last 500)', response: { 200: Type.Object({ items: Type.Array(ReminderRow) }) } } },
+    async (req) =>
+      inTenant(app, req, async (tx) => {
+        const rows = await tx
+          .selectFrom('payment_reminders')
+          .select(['id', 'customer_id', 'number', 'as_of', 'open_grosze', 'interest_grosze', 'email_to', 'created_at'])
+          .orderBy('id', 'desc')
+          .limit(500)
+          .execute();
+        return {
+          items: rows.map((r) => ({ id: Number(r.id), customerId: Number(r.customer_id), number: r.number, asOf: String(r.as_of).slice(0, 10), open: Number(r.open_grosze), interest: Number(r.interest_grosze), emailedTo: r.email_to, createdAt: new Date(r.created_at as unknown as string).toISOString() })),
+        };
+      }),
+  );
+
+  app.get(
+    '/api/staff/arrears/reminders/:reminderId/pdf',
+    { config: { access: READ }, schema: { tags, summary: 'A sent payment reminder as PDF, the bytes as sent', params: ReminderParams } },
+    async (req, reply) => {
+      const user = userOf(req);
+      const utilityId = utilityOf(req).id;
+      const doc = await inTenant(app, req, async (tx) => {
+        const r = await tx
+          .selectFrom('payment_reminders as r')
+          .innerJoin('files as f', (j) => j.onRef('f.utility_id', '=', 'r.utility_id').onRef('f.id', '=', 'r.file_id'))
+          .select(['r.customer_id', 'f.name', 'f.data'])
+          .where('r.id', '=', Number(req.params.reminderId))
+          .executeTakeFirst();
+        if (!r) throw notFound('arrears.reminder_not_found', 'Nie ma takiego wezwania.', 'No such reminder.');
+        await recordAudit(tx, { utilityId, actorId: user.id, actorKind: 'staff', action: 'arrears.reminder_pdf', entity: 'payment_reminder', entityId: req.params.reminderId, customerId: Number(r.customer_id), ip: req.ip });
+        return { bytes: Buffer.from(r.data), fileName: r.name };
+      });
+      return sendPdf(reply, doc);
     },
   );
 

@@ -22,7 +22,7 @@ export const NOTE_LOOKBACK_DAYS = 365;
 async function customerContext(tx: Tx, utilityId: number, customerId: number, asOf: string, paidSince?: string) {
   const c = await tx
     .selectFrom('customers')
-    .select(['id', 'customer_number', 'name', 'kind', 'street', 'building', 'apartment', 'postal_code', 'city', 'nip', 'payment_account'])
+    .select(['id', 'customer_number', 'name', 'kind', 'street', 'building', 'apartment', 'postal_code', 'city', 'nip', 'payment_account', 'email'])
     .where('utility_id', '=', utilityId)
     .where('id', '=', customerId)
     .executeTakeFirst();
@@ -39,7 +39,7 @@ async function customerContext(tx: Tx, utilityId: number, customerId: number, as
   const debtor: Debtor = { customerNumber: c.customer_number, name: c.name, street, postalCode: c.postal_code, city: c.city, nip: c.nip, account };
   const kind = interestKindOf(c.kind);
   const [debts, rates] = [await loadDebts(tx, utilityId, asOf, { customerId, paidSince }), await loadRates(tx, utilityId, kind)];
-  return { debtor, kind, debts, rates };
+  return { debtor, kind, debts, rates, email: c.email };
 }
 
 export interface PdfDocument {
@@ -70,11 +70,17 @@ export async function interestNotePdf(tx: Tx, utilityId: number, customerId: num
   return { bytes: await renderInterestNote(note, await loadBranding(tx, utilityId)), fileName: fileName(note.number) };
 }
 
-export async function reminderPdf(tx: Tx, utilityId: number, customerId: number, asOf: string, minDaysOverdue: number): Promise<PdfDocument> {
+/** The customer's reminder on a day and their e-mail address; null when nothing is overdue by `minDaysOverdue` days. */
+export async function buildReminder(tx: Tx, utilityId: number, customerId: number, asOf: string, minDaysOverdue: number) {
   const ctx = await customerContext(tx, utilityId, customerId, asOf);
   const rem = counted(() => reminder({ debtor: ctx.debtor, debts: ctx.debts, date: asOf, interestKind: ctx.kind, rates: ctx.rates, minDaysOverdue }));
-  if (!rem) {
+  return rem ? { reminder: rem, email: ctx.email } : null;
+}
+
+export async function reminderPdf(tx: Tx, utilityId: number, customerId: number, asOf: string, minDaysOverdue: number): Promise<PdfDocument> {
+  const made = await buildReminder(tx, utilityId, customerId, asOf, minDaysOverdue);
+  if (!made) {
     throw conflict('arrears.nothing_overdue', `Klient nie ma należności przeterminowanych o co najmniej ${minDaysOverdue} dni.`, `The customer has nothing overdue by ${minDaysOverdue} days or more.`);
   }
-  return { bytes: await renderReminder(rem, await loadBranding(tx, utilityId)), fileName: fileName(rem.number) };
+  return { bytes: await renderReminder(made.reminder, await loadBranding(tx, utilityId)), fileName: fileName(made.reminder.number) };
 }
