@@ -126,6 +126,7 @@ beforeAll(async () => {
     .executeTakeFirstOrThrow();
   const run2 = await db.db.insertInto('billing_runs').values({ utility_id: a.id, period_from: '2026-09-01', period_to: '2026-10-31' }).returning('id').executeTakeFirstOrThrow();
   const tariff2 = await db.db.insertInto('tariffs').values({ utility_id: a.id, name: 'Taryfa', decision_number: 'RZT/1', valid_from: '2026-01-01' }).returning('id').executeTakeFirstOrThrow();
+  const reminder2 = await db.db.insertInto('payment_reminders').values({ utility_id: a.id, customer_id: c2.id, number: 'WZ/VICTIM', as_of: '2026-11-20', open_grosze: 100, interest_grosze: 0, file_id: photo.id }).returning('id').executeTakeFirstOrThrow();
   Object.assign(victim, {
     noticeId: notice2.id,
     documentId: document2.id,
@@ -145,6 +146,7 @@ beforeAll(async () => {
     fileId: photo.id,
     runId: run2.id,
     tariffId: tariff2.id,
+    reminderId: reminder2.id,
   });
 
   const cb = await buildCustomer(db, b.id);

@@ -56,6 +56,14 @@ const date = (v: unknown) => {
 export function parseCamt053(xml: string): { statements: ParsedStatement[]; problems: StatementProblem[] } {
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
+    // Broken XML that does not end with the root element's closing tag: the file was cut off.
+    if (!/<\/(?:[\w.-]+:)?Document>\s*$/.test(xml)) {
+      throw fileError(
+        'payments.file.truncated',
+        'Plik XML jest niekompletny (urywa się przed zamknięciem wyciągu). Proszę pobrać plik z banku ponownie.',
+        'The XML file is incomplete (it ends before the statement is closed). Please download the file from the bank again.',
+      );
+    }
     throw fileError(
       'payments.file.bad_xml',
       `Plik XML jest uszkodzony lub niekompletny (wiersz ${valid.err.line}): ${valid.err.msg}`,

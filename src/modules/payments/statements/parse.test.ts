@@ -193,7 +193,7 @@ describe('generated MT940 in every dialect and encoding', () => {
 });
 
 describe('bank variants seen in real exports', () => {
-  it('reads the SWIFT envelope, :25: with a currency after the account, a :NS: field, ? sub-fields and a one-sub-field fee line', () => {
+  it('reads the SWIFT envelope, :25: with a currency after the account, a :NS: field, ? sub-fields and a one-sub-field fee line with a letter operation code', () => {
     const text = [
       '{1:F01BREXPLPWAXXX0000000000}{2:O9400000000000BREXPLPWAXXX00000000000000000000N}{4:',
       ':20:940/1',
@@ -204,7 +204,7 @@ describe('bank variants seen in real exports', () => {
       ':86:020?00PRZELEW?20Woda 11/2026 klient 0000215?32JAN KOWALSKI?38PL03194010760000765432100011',
       ':NS:22Nr dokumentu 123',
       ':61:261201DN1,50NCHGNONREF//B2',
-      ':86:076~20Prowizja',
+      ':86:P01~20Prowizja',
       ':62F:C261201PLN348,50',
       '-}',
     ].join('\r\n');
@@ -267,10 +267,10 @@ describe('camt.053', () => {
     expect(r.problems).toEqual([expect.objectContaining({ code: 'payments.statement.unbalanced', statement: 'S2', fileLine: xml.split('\n').findIndex((l) => l.includes('<Id>S2</Id>')) + 1 })]);
   });
 
-  it('refuses a cut-off XML file as a whole', () => {
+  it('refuses a cut-off XML file as a whole, and broken XML', () => {
     const xml = doc(stmt('S1', '100.00', '599.50', credit + debit));
-    const e = fileError(() => parseStatementFile(encode(xml.slice(0, xml.length / 2), 'utf-8')));
-    expect(e.code).toBe('payments.file.bad_xml');
+    expect(fileError(() => parseStatementFile(encode(xml.slice(0, xml.length / 2), 'utf-8'))).code).toBe('payments.file.truncated');
+    expect(fileError(() => parseStatementFile(encode(xml.replace('</Acct>', '</Konto>'), 'utf-8'))).code).toBe('payments.file.bad_xml');
   });
 });
 

@@ -45,13 +45,14 @@ const escape = (c: string) => c.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 
 /**
  * The separator a numbered :86: uses: the character before its first
- * sub-field number (after the optional 3-digit operation code). `~`, `^` and
+ * sub-field number (after the optional operation code). `~`, `^` and
  * `<` are taken at once; the others, which free text uses too ("+48 600…"),
  * only when there are at least two such marks and every one is a sub-field
  * number the layout knows (00, 10, 20–29, 30–34, 38, 60–63).
  */
 export function detectSeparator(text: string): string | null {
-  const m = /^\s*(?:\d{3})?([~^<>+?|])\d{2}/.exec(text);
+  // The operation code is three digits with most banks, a few letters and digits with some ("P01", "NTRF").
+  const m = /^\s*(?:[A-Z0-9]{1,4})?([~^<>+?|])\d{2}/.exec(text);
   if (!m) return null;
   if ('~^<'.includes(m[1])) return m[1];
   const numbers = [...text.matchAll(new RegExp(`${escape(m[1])}(\\d{2})`, 'g'))].map((x) => Number(x[1]));
