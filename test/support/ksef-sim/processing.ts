@@ -12,7 +12,8 @@ import type { Session, SessionInvoice, SimState, Status } from './state.ts';
 import { invoiceUpo, sessionUpoPages, type UpoContext, type UpoDocument } from './upo.ts';
 
 /** Today's date in Poland (the day KSeF accepts a document), YYYY-MM-DD. */
-export const polishDay = (d: Date) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Warsaw' }).format(d);
+const warsawDay = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Warsaw' });
+export const polishDay = (d: Date) => warsawDay.format(d);
 
 export const upoContext = (sim: SimState, s: Session): UpoContext => ({
   sessionReferenceNumber: s.referenceNumber,
