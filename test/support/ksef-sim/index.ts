@@ -87,7 +87,7 @@ const DEFAULTS: Omit<SimSettings, 'now'> = {
   authPendingPolls: 1,
   invoicePendingPolls: 1,
   sessionPendingPolls: 1,
-  rateLimitScale: 1,
+  rateLimitScale: 10,
   checkNip: true,
   validateSchema: true,
   maxInvoicesPerSession: 10_000,
@@ -102,6 +102,16 @@ export async function startKsefSimulator(opts: KsefSimulatorOptions = {}): Promi
   let limiter = new RateLimiter(sim.settings.rateLimitScale);
 
   const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 200 * 1024 * 1024 });
+  // JSON as KSeF takes it: an empty body (a close with a JSON content type) is no body, bad JSON is 21405.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    if (String(body).trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(String(body)));
+    } catch (e) {
+      done(badRequest(21405, `Nieczytelna treść JSON: ${(e as Error).message}`), undefined);
+    }
+  });
   app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   // A PUT of a part may come without a content type; take the raw bytes anyway.

@@ -63,8 +63,9 @@ export function loadOpenApi(specFile: string): OpenApiChecker {
   const ajv = new Ajv(ajvOptions);
   addFormats(ajv);
   ajv.addSchema({ $id: 'openapi.json', components: rebase(spec.components) } as Json);
-  // Query strings arrive as text: a second instance coerces numbers and booleans like an ASP.NET binder.
-  const ajvQuery = new Ajv({ ...ajvOptions, coerceTypes: true });
+  // Query strings arrive as text (and a repeated key as a list): a second instance coerces numbers,
+  // booleans and single values to lists, like an ASP.NET binder.
+  const ajvQuery = new Ajv({ ...ajvOptions, coerceTypes: 'array' });
   addFormats(ajvQuery);
   ajvQuery.addSchema({ $id: 'openapi.json', components: rebase(spec.components) } as Json);
 

@@ -78,7 +78,7 @@ function sendXml(reply: FastifyReply, xml: string) {
   return reply.type('application/xml; charset=utf-8').header('x-ms-meta-hash', sha256b64(Buffer.from(xml, 'utf8'))).send(xml);
 }
 
-function page(req: FastifyRequest, list: SessionInvoice[]) {
+function page<T>(req: FastifyRequest, list: T[]) {
   const size = Number((req.query as { pageSize?: number }).pageSize ?? 10);
   const token = req.headers['x-continuation-token'];
   let offset = 0;
@@ -147,6 +147,38 @@ export function registerSessionRoutes(app: FastifyInstance, sim: SimState, origi
     s.pendingPolls = sim.settings.sessionPendingPolls;
     finishSession(sim, s);
     return reply.code(204).send();
+  });
+
+  app.get('/v2/sessions', { config: { spec: '/sessions' } }, async (req) => {
+    const { op } = requireToken(sim, req, 'access');
+    const q = req.query as { sessionType: Session['type']; referenceNumber?: string; statuses?: string[]; dateCreatedFrom?: string; dateCreatedTo?: string; pageSize?: number };
+    const common = (s: Session) => {
+      const st = s.closed && s.finalStatus && s.pendingPolls === 0 ? s.finalStatus : s.status;
+      return st.code < 200 ? 'InProgress' : st.code === 200 ? 'Succeeded' : st.code === 440 ? 'Cancelled' : 'Failed';
+    };
+    const list = [...sim.sessions.values()].filter(
+      (s) =>
+        s.contextNip === op.contextNip &&
+        s.type === q.sessionType &&
+        (!q.referenceNumber || s.referenceNumber === q.referenceNumber) &&
+        (!q.statuses?.length || q.statuses.includes(common(s))) &&
+        (!q.dateCreatedFrom || s.dateCreated >= new Date(q.dateCreatedFrom)) &&
+        (!q.dateCreatedTo || s.dateCreated <= new Date(q.dateCreatedTo)),
+    );
+    const { items, next } = page(req, list);
+    return {
+      ...(next ? { continuationToken: next } : {}),
+      sessions: items.map((s) => ({
+        referenceNumber: s.referenceNumber,
+        status: s.closed && s.finalStatus && s.pendingPolls === 0 ? s.finalStatus : s.status,
+        dateCreated: s.dateCreated.toISOString(),
+        dateUpdated: s.dateUpdated.toISOString(),
+        ...(s.type === 'Online' ? { validUntil: s.validUntil.toISOString() } : {}),
+        totalInvoiceCount: s.invoices.length,
+        successfulInvoiceCount: s.invoices.filter((i) => i.status.code === 200).length,
+        failedInvoiceCount: s.invoices.filter((i) => i.status.code >= 400).length,
+      })),
+    };
   });
 
   app.get('/v2/sessions/:referenceNumber', { config: { spec: '/sessions/{referenceNumber}' } }, async (req) => {
