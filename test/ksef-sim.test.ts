@@ -7,6 +7,7 @@
  */
 import { constants, createCipheriv, createHash, publicEncrypt, randomBytes, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { XmlDocument, XsdValidator } from 'libxml2-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -318,6 +319,30 @@ describe.skipIf(!specFile)('KSeF simulator', () => {
     await sessionStatus(sim, token, open2.json.referenceNumber);
     const list2 = (await call(sim, 'GET', `/sessions/${open2.json.referenceNumber}/invoices?pageSize=10`, { token })).json.invoices as Json[];
     expect(list2.slice(0, 2).map((i) => i.status.extensions.originalKsefNumber)).toEqual(list.slice(0, 2).map((i) => i.ksefNumber));
+  });
+
+  it('reads a tar.gz package too (compressionType TarGz)', async () => {
+    // A minimal ustar writer: 512-byte header (name, octal size, type '0', checksum), data padded to 512.
+    const tar = (files: Array<[string, Buffer]>) => Buffer.concat([
+      ...files.flatMap(([name, data]) => {
+        const h = Buffer.alloc(512);
+        h.write(name, 0);
+        h.write('0000644\0', 100); h.write('0000000\0', 108); h.write('0000000\0', 116);
+        h.write(data.length.toString(8).padStart(11, '0') + '\0', 124);
+        h.write('00000000000\0', 136); h.write('        ', 148); h.write('0', 156); h.write('ustar\0', 257); h.write('00', 263);
+        h.write(h.reduce((a, b) => a + b, 0).toString(8).padStart(6, '0') + '\0 ', 148);
+        return [h, data, Buffer.alloc((512 - (data.length % 512)) % 512)];
+      }),
+      Buffer.alloc(1024),
+    ]);
+    const pkg = gzipSync(tar([['a.xml', invoiceXml('FV/TGZ/1')], ['b.xml', invoiceXml('FV/TGZ/2')]]));
+    const enc = encryption(sim);
+    const part = aes(enc.key, enc.iv, pkg);
+    const open = await call(sim, 'POST', '/sessions/batch', { token, body: { formCode: FA3, encryption: enc.info, batchFile: { fileSize: pkg.length, fileHash: sha(pkg), compressionType: 'TarGz', fileParts: [{ ordinalNumber: 1, fileSize: part.length, fileHash: sha(part) }] } } });
+    await fetch(open.json.partUploadRequests[0].url, { method: 'PUT', body: part });
+    await call(sim, 'POST', `/sessions/batch/${open.json.referenceNumber}/close`, { token });
+    expect(await sessionStatus(sim, token, open.json.referenceNumber)).toMatchObject({ status: { code: 200 }, successfulInvoiceCount: 2 });
+    expect(sim.control.sessions().find((x) => x.referenceNumber === open.json.referenceNumber)).toMatchObject({ type: 'Batch', invoiceCount: 2, successfulInvoiceCount: 2 });
   });
 
   it('fails on command: 429 with Retry-After, 5xx, 503, connection refused, a session closed with errors', async () => {

@@ -66,6 +66,8 @@ export interface KsefSimControl {
   set(settings: Partial<Omit<SimSettings, 'now'>>): void;
   /** Invoices KSeF holds (accepted, with their numbers), in acceptance order. */
   accepted(): RegisteredInvoice[];
+  /** The sessions as KSeF holds them: type, context, status now, invoice counts. */
+  sessions(): Array<{ referenceNumber: string; type: 'Online' | 'Batch'; contextNip: string; status: Status; invoiceCount: number; successfulInvoiceCount: number }>;
   /** Every request the simulator answered: method, path (without query) and status. */
   requests(): Array<{ method: string; path: string; status: number }>;
 }
@@ -241,6 +243,15 @@ export async function startKsefSimulator(opts: KsefSimulatorOptions = {}): Promi
       if (s.rateLimitScale !== undefined) limiter = new RateLimiter(s.rateLimitScale);
     },
     accepted: () => [...sim.register.values()],
+    sessions: () =>
+      [...sim.sessions.values()].map((s) => ({
+        referenceNumber: s.referenceNumber,
+        type: s.type,
+        contextNip: s.contextNip,
+        status: s.closed && s.finalStatus ? s.finalStatus : s.status,
+        invoiceCount: s.invoices.length,
+        successfulInvoiceCount: s.invoices.filter((i) => i.status.code === 200).length,
+      })),
     requests: () => [...sim.requestLog],
   };
 

@@ -11,7 +11,7 @@ import { STATUS } from './invoice-check.ts';
 import { aesDecrypt, rsaOaepDecrypt } from './keys.ts';
 import { makeReferenceNumber } from './ksef-number.ts';
 import { finishSession, newInvoice, processInvoice, SESSION, sessionStatusNow } from './processing.ts';
-import type { Session, SessionInvoice, SimState } from './state.ts';
+import type { AuthOperation, BatchInfo, Session, SessionInvoice, SimState } from './state.ts';
 
 const ONLINE_LIFETIME_MS = 12 * 3_600_000;
 const DOWNLOAD_LIFETIME_MS = 3_600_000;
@@ -33,6 +33,36 @@ export function unwrapKey(sim: SimState, e: EncryptionInfo): { key: Buffer | nul
   if (iv.length !== 16) throw badRequest(21405, 'Wektor inicjalizujący musi mieć 16 bajtów.');
   const key = rsaOaepDecrypt(k, Buffer.from(e.encryptedSymmetricKey, 'base64'));
   return { key: key && key.length === 32 ? key : null, iv };
+}
+
+/**
+ * A new session of the caller's context with the unwrapped key; a key that does
+ * not unwrap gives a session already ended with 415 "Błąd odszyfrowania dostarczonego klucza".
+ */
+export function openSession(sim: SimState, op: AuthOperation, type: Session['type'], encryption: EncryptionInfo, offlineMode: boolean, lifetimeMs: number, batch?: BatchInfo): Session {
+  const { key, iv } = unwrapKey(sim, encryption);
+  const now = sim.settings.now();
+  const s: Session = {
+    referenceNumber: makeReferenceNumber(type === 'Online' ? 'SO' : 'SB', now),
+    type,
+    contextNip: op.contextNip,
+    authRef: op.referenceNumber,
+    key,
+    iv,
+    offlineMode,
+    dateCreated: now,
+    dateUpdated: now,
+    validUntil: new Date(now.getTime() + lifetimeMs),
+    status: key ? (type === 'Online' ? SESSION.onlineOpen : SESSION.batchOpen) : SESSION.badKey,
+    closed: key === null,
+    invoices: [],
+    upoPages: [],
+    pendingPolls: 0,
+    ...(key ? {} : { finalStatus: SESSION.badKey }),
+    ...(batch ? { batch } : {}),
+  };
+  sim.sessions.set(s.referenceNumber, s);
+  return s;
 }
 
 /** The caller's session (same context), else 21173. */
@@ -96,26 +126,7 @@ export function registerSessionRoutes(app: FastifyInstance, sim: SimState, origi
     const { op } = requireToken(sim, req, 'access');
     const body = req.body as { formCode: FormCode; encryption: EncryptionInfo };
     checkFormCode(body.formCode);
-    const { key, iv } = unwrapKey(sim, body.encryption);
-    const now = sim.settings.now();
-    const s: Session = {
-      referenceNumber: makeReferenceNumber('SO', now),
-      type: 'Online',
-      contextNip: op.contextNip,
-      authRef: op.referenceNumber,
-      key,
-      iv,
-      offlineMode: false,
-      dateCreated: now,
-      dateUpdated: now,
-      validUntil: new Date(now.getTime() + ONLINE_LIFETIME_MS),
-      status: key ? SESSION.onlineOpen : SESSION.badKey,
-      closed: key === null,
-      invoices: [],
-      upoPages: [],
-      pendingPolls: 0,
-    };
-    sim.sessions.set(s.referenceNumber, s);
+    const s = openSession(sim, op, 'Online', body.encryption, false, ONLINE_LIFETIME_MS);
     return reply.code(201).send({ referenceNumber: s.referenceNumber, validUntil: s.validUntil.toISOString() });
   });
 
