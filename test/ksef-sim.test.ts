@@ -107,9 +107,9 @@ async function openOnline(sim: KsefSimulator, token: string) {
   return { ref: r.json.referenceNumber as string, ...enc };
 }
 
-async function sendInvoice(sim: KsefSimulator, token: string, s: { ref: string; key: Buffer; iv: Buffer }, xml: Buffer, tamper?: 'hash') {
+async function sendInvoice(sim: KsefSimulator, token: string, s: { ref: string; key: Buffer; iv: Buffer }, xml: Buffer, tamper?: 'hash', extra: Json = {}) {
   const encrypted = aes(s.key, s.iv, xml);
-  const body = { invoiceHash: tamper === 'hash' ? sha(Buffer.from('x')) : sha(xml), invoiceSize: xml.length, encryptedInvoiceHash: sha(encrypted), encryptedInvoiceSize: encrypted.length, encryptedInvoiceContent: encrypted.toString('base64') };
+  const body = { ...extra, invoiceHash: tamper === 'hash' ? sha(Buffer.from('x')) : sha(xml), invoiceSize: xml.length, encryptedInvoiceHash: sha(encrypted), encryptedInvoiceSize: encrypted.length, encryptedInvoiceContent: encrypted.toString('base64') };
   return call(sim, 'POST', `/sessions/online/${s.ref}/invoices`, { token, body });
 }
 
@@ -277,6 +277,26 @@ describe.skipIf(!specFile)('KSeF simulator', () => {
     const firstPage = await call(sim, 'GET', `/sessions/${s.ref}/invoices?pageSize=10`, { token });
     expect(firstPage.json.invoices).toHaveLength(7);
     expect(firstPage.json.continuationToken).toBeUndefined();
+  });
+
+  it('takes a technical correction of a rejected offline invoice once (korekta-techniczna.md)', async () => {
+    const s = await openOnline(sim, token);
+    const broken = invoiceXml('FV/OFF/1', (x) => x.replace('<KodWaluty>PLN</KodWaluty>', ''));
+    const first = await invoiceStatus(sim, token, s.ref, (await sendInvoice(sim, token, s, broken, undefined, { offlineMode: true })).json.referenceNumber);
+    expect(first).toMatchObject({ status: { code: 450 }, invoicingMode: 'Offline' });
+    const fixed = invoiceXml('FV/OFF/1');
+    const notOffline = await sendInvoice(sim, token, s, fixed, undefined, { hashOfCorrectedInvoice: sha(broken) });
+    expect(notOffline.json.exception.exceptionDetailList[0].exceptionCode).toBe(21405);
+    const corr = await invoiceStatus(sim, token, s.ref, (await sendInvoice(sim, token, s, fixed, undefined, { offlineMode: true, hashOfCorrectedInvoice: sha(broken) })).json.referenceNumber);
+    expect(corr.status.code).toBe(200);
+    expect(isValidKsefNumber(corr.ksefNumber)).toBe(true);
+    const twice = await sendInvoice(sim, token, s, fixed, undefined, { offlineMode: true, hashOfCorrectedInvoice: sha(broken) });
+    expect(twice.json.exception.exceptionDetailList[0].exceptionCode).toBe(21166);
+    const ofAccepted = await sendInvoice(sim, token, s, invoiceXml('FV/OFF/2'), undefined, { offlineMode: true, hashOfCorrectedInvoice: sha(fixed) });
+    expect(ofAccepted.json.exception.exceptionDetailList[0].exceptionCode).toBe(21167);
+    const upo = await call(sim, 'GET', `/sessions/${s.ref}/invoices/${corr.referenceNumber}/upo`, { token });
+    expect(upo.text).toContain('<TrybWysylki>Offline</TrybWysylki>');
+    expect(upoProblems(upo.text)).toBeNull();
   });
 
   it('the UPO check can fail: MF’s TEST-environment example breaks the fixed NazwaPodmiotuPrzyjmujacego', () => {

@@ -42,7 +42,8 @@ export function processInvoice(sim: SimState, s: Session, inv: SessionInvoice, b
   const r = checkInvoice(bytes, {
     acceptanceDay: polishDay(inv.invoicingDate),
     contextNip: s.contextNip,
-    interactive: s.type === 'Online',
+    // A technical correction may carry attachments in an interactive session (weryfikacja-faktury.md).
+    interactive: s.type === 'Online' && inv.hashOfCorrectedInvoice === undefined,
     checkNip: sim.settings.checkNip,
     validateSchema: sim.settings.validateSchema,
     ...(sim.settings.fa3SchemaDir ? { fa3SchemaDir: sim.settings.fa3SchemaDir } : {}),
@@ -72,6 +73,11 @@ export function processInvoice(sim: SimState, s: Session, inv: SessionInvoice, b
   inv.acquisitionDate = now;
   inv.status = { ...STATUS.success };
   inv.upo = invoiceUpo(upoContext(sim, s), upoDocumentOf(inv));
+  if (inv.hashOfCorrectedInvoice) {
+    for (const other of sim.sessions.values()) {
+      for (const o of other.invoices) if (o.invoiceHash === inv.hashOfCorrectedInvoice && o.mode === 'Offline' && o.status.code >= 400) o.correctedBy = inv.ksefNumber;
+    }
+  }
   sim.register.set(key, { ksefNumber: inv.ksefNumber, sessionReferenceNumber: s.referenceNumber, invoiceReferenceNumber: inv.referenceNumber, sellerNip: f.sellerNip, invoiceNumber: f.invoiceNumber, kind: f.kind, xml: bytes });
 }
 

@@ -65,6 +65,19 @@ export function openSession(sim: SimState, op: AuthOperation, type: Session['typ
   return s;
 }
 
+/**
+ * A technical correction (docs/offline/korekta-techniczna.md): offline mode, and the
+ * corrected invoice is an offline invoice of this context that KSeF rejected and
+ * that has no accepted correction yet (21166 / 21167 otherwise).
+ */
+function checkTechnicalCorrection(sim: SimState, contextNip: string, hash: string, offline: boolean): void {
+  if (!offline) throw badRequest(21405, 'Korekta techniczna wymaga offlineMode = true.');
+  const originals = [...sim.sessions.values()].filter((x) => x.contextNip === contextNip).flatMap((x) => x.invoices).filter((i) => i.invoiceHash === hash);
+  if (originals.some((i) => i.status.code === 200)) throw badRequest(21167, 'Nie można wysłać korekty technicznej do prawidłowo przetworzonej faktury.');
+  if (originals.some((i) => i.correctedBy)) throw badRequest(21166, 'Faktura posiada już przetworzoną prawidłowo korektę techniczną.');
+  if (!originals.some((i) => i.mode === 'Offline' && i.status.code >= 400)) throw badRequest(21167, 'Nie znaleziono odrzuconej faktury offline o wskazanym skrócie.');
+}
+
 /** The caller's session (same context), else 21173. */
 export function sessionOf(sim: SimState, req: FastifyRequest, type?: Session['type']): Session {
   const { op } = requireToken(sim, req, 'access');
@@ -134,7 +147,8 @@ export function registerSessionRoutes(app: FastifyInstance, sim: SimState, origi
     const s = sessionOf(sim, req, 'Online');
     if (s.closed || s.status.code !== 100) throw badRequest(21180, `Status sesji ${s.status.code} uniemożliwia wysyłkę faktur.`);
     if (s.invoices.length >= sim.settings.maxInvoicesPerSession) throw badRequest(21155, `Sesja o numerze referencyjnym ${s.referenceNumber} osiągnęła dozwolony limit liczby faktur ${sim.settings.maxInvoicesPerSession}.`);
-    const b = req.body as { invoiceHash: string; invoiceSize: number; encryptedInvoiceHash: string; encryptedInvoiceSize: number; encryptedInvoiceContent: string; offlineMode?: boolean };
+    const b = req.body as { invoiceHash: string; invoiceSize: number; encryptedInvoiceHash: string; encryptedInvoiceSize: number; encryptedInvoiceContent: string; offlineMode?: boolean; hashOfCorrectedInvoice?: string | null };
+    if (b.hashOfCorrectedInvoice) checkTechnicalCorrection(sim, s.contextNip, b.hashOfCorrectedInvoice, b.offlineMode === true);
     const encrypted = Buffer.from(b.encryptedInvoiceContent, 'base64');
     if (encrypted.length !== b.encryptedInvoiceSize) throw badRequest(21402, 'Długość treści nie zgadza się z rozmiarem pliku.');
     if (sha256b64(encrypted) !== b.encryptedInvoiceHash) throw badRequest(21403, 'Skrót treści nie zgadza się ze skrótem pliku.');
@@ -144,6 +158,7 @@ export function registerSessionRoutes(app: FastifyInstance, sim: SimState, origi
     s.dateUpdated = sim.settings.now();
     const inv = newInvoice(sim, s, b.invoiceHash);
     if (b.offlineMode) inv.mode = 'Offline';
+    if (b.hashOfCorrectedInvoice) inv.hashOfCorrectedInvoice = b.hashOfCorrectedInvoice;
     if (!plain) inv.status = { ...STATUS.decrypt };
     else processInvoice(sim, s, inv, plain);
     return reply.code(202).send({ referenceNumber: inv.referenceNumber });

@@ -45,6 +45,10 @@ export interface SessionInvoice {
   mode: 'Online' | 'Offline';
   upo?: string;
   pendingPolls: number;
+  /** A technical correction: the SHA-256 of the rejected offline invoice it replaces. */
+  hashOfCorrectedInvoice?: string;
+  /** Set on a rejected offline invoice once a technical correction of it is accepted. */
+  correctedBy?: string;
 }
 
 export interface BatchInfo {
