@@ -223,6 +223,12 @@ describe.skipIf(!specFile)('KSeF simulator', () => {
     const signed = signXadesForTest(authTokenRequestXml(ch.challenge, NIP), seal);
     const tampered = await call(sim, 'POST', '/auth/xades-signature', { xml: signed.replace(`<Nip>${NIP}</Nip>`, `<Nip>${BUSINESS_NIP}</Nip>`) });
     expect(tampered.json.exception.exceptionDetailList[0].exceptionCode).toBe(9105);
+    // A private key that is not the certificate's: the signature does not verify.
+    const ecA = await makeSealCertificate({ nip: NIP, keyType: 'EC' });
+    const ecB = await makeSealCertificate({ nip: NIP, keyType: 'EC' });
+    const ch2 = (await call(sim, 'POST', '/auth/challenge')).json;
+    const wrongKey = await call(sim, 'POST', '/auth/xades-signature', { xml: signXadesForTest(authTokenRequestXml(ch2.challenge, NIP), { ...ecA, privateKeyPem: ecB.privateKeyPem }) });
+    expect(wrongKey.json.exception.exceptionDetailList[0].exceptionCode).toBe(9105);
     const unsigned = await call(sim, 'POST', '/auth/xades-signature', { xml: authTokenRequestXml(ch.challenge, NIP) });
     expect(unsigned.json.exception.exceptionDetailList[0].exceptionCode).toBe(9102);
     const expired = await signInWithCertificate(sim, await makeSealCertificate({ nip: NIP, keyType: 'EC', notBefore: new Date(Date.now() - 3e10), notAfter: new Date(Date.now() - 1e10) }));
@@ -326,6 +332,7 @@ describe.skipIf(!specFile)('KSeF simulator', () => {
     const list = (await call(sim, 'GET', `/sessions/${ref}/invoices?pageSize=10`, { token })).json.invoices as Json[];
     expect(list.map((i) => [i.invoiceFileName, i.status.code])).toEqual([['faktura-1.xml', 200], ['faktura-2.xml', 200], ['faktura-3.xml', 450]]);
     expect(list.filter((i) => i.ksefNumber).every((i) => isValidKsefNumber(i.ksefNumber))).toBe(true);
+    expect(sim.control.accepted().filter((a) => a.invoiceNumber.startsWith('FV/B/')).map((a) => [a.ksefNumber, a.invoiceHash])).toEqual(list.slice(0, 2).map((i) => [i.ksefNumber, i.invoiceHash]));
     const upo = await fetch(done.upo.pages[0].downloadUrl);
     const upoText = await upo.text();
     expect(upoProblems(upoText)).toBeNull();

@@ -78,7 +78,7 @@ export function processInvoice(sim: SimState, s: Session, inv: SessionInvoice, b
       for (const o of other.invoices) if (o.invoiceHash === inv.hashOfCorrectedInvoice && o.mode === 'Offline' && o.status.code >= 400) o.correctedBy = inv.ksefNumber;
     }
   }
-  sim.register.set(key, { ksefNumber: inv.ksefNumber, sessionReferenceNumber: s.referenceNumber, invoiceReferenceNumber: inv.referenceNumber, sellerNip: f.sellerNip, invoiceNumber: f.invoiceNumber, kind: f.kind, xml: bytes });
+  sim.register.set(key, { ksefNumber: inv.ksefNumber, sessionReferenceNumber: s.referenceNumber, invoiceReferenceNumber: inv.referenceNumber, sellerNip: f.sellerNip, invoiceNumber: f.invoiceNumber, kind: f.kind, invoiceHash: inv.invoiceHash });
 }
 
 function upoDocumentOf(inv: SessionInvoice): UpoDocument {

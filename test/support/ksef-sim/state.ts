@@ -84,7 +84,7 @@ export interface Session {
   batch?: BatchInfo;
 }
 
-export interface RegisteredInvoice { ksefNumber: string; sessionReferenceNumber: string; invoiceReferenceNumber: string; sellerNip: string; invoiceNumber: string; kind: string; xml: Buffer }
+export interface RegisteredInvoice { ksefNumber: string; sessionReferenceNumber: string; invoiceReferenceNumber: string; sellerNip: string; invoiceNumber: string; kind: string; /** SHA-256 (Base64) of the invoice file, as in the UPO (the bytes are not kept: memory stays small in a 10,000-invoice run). */ invoiceHash: string }
 
 export interface Faults {
   unavailable: false | '503';
