@@ -176,6 +176,8 @@ describe.skipIf(!specFile)('KSeF simulator', () => {
     const unsupportedForm = await call(sim, 'POST', '/sessions/online', { token, body: { formCode: { ...FA3, systemCode: 'FA (2)' }, encryption: encryption(sim).info } });
     expect(unsupportedForm.json.exception.exceptionDetailList[0]).toMatchObject({ exceptionCode: 21405, details: ['Wskazany kod formularza nie jest wspierany.'] });
     expect((await call(sim, 'POST', '/sessions/online', { body: { formCode: FA3, encryption: encryption(sim).info } })).status).toBe(401);
+    // No credentials is 401 before the content is looked at.
+    expect((await call(sim, 'POST', '/sessions/online', { body: {} })).status).toBe(401);
   });
 
   it('signs in with a KSeF token: in progress once, then success; tokens redeemed once; refresh', async () => {

@@ -12,7 +12,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { sharedPath } from '../shared.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
 import { registerBatchRoutes } from './batch-routes.ts';
-import { badRequest, KsefHttpError, sendError, sendTooMany, type ApiError } from './errors.ts';
+import { badRequest, KsefHttpError, sendError, sendTooMany, unauthorized, type ApiError } from './errors.ts';
 import type { InvoiceStatus } from './invoice-check.ts';
 import { makeReferenceNumber } from './ksef-number.ts';
 import { simKeys, type KeyUsage, type PublicKeyCertificate } from './keys.ts';
@@ -150,6 +150,8 @@ export async function startKsefSimulator(opts: KsefSimulatorOptions = {}): Promi
     if (!spec) return;
     const op = sim.openapi.operation(req.method, spec);
     if (!op) return;
+    // As the API does: no credentials is 401 before any look at the content (which token kind is the handler's check).
+    if (op.secured && !/^Bearer\s+\S/i.test(req.headers.authorization ?? '')) throw unauthorized('Wymagane jest uwierzytelnienie.');
     const errors: ApiError[] = [];
     for (const [v, data] of [[op.params, req.params], [op.query, req.query], [op.body, req.body]] as const) {
       if (v && !v(data ?? {})) errors.push({ code: 21405, description: 'Błąd walidacji danych wejściowych.', details: sim.openapi.describe(v) });
