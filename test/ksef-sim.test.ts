@@ -390,6 +390,11 @@ describe.skipIf(!specFile)('KSeF simulator', () => {
     await expect(call(sim, 'POST', '/auth/challenge')).rejects.toThrow();
     await sim.control.setUnavailable(false);
     expect((await call(sim, 'POST', '/auth/challenge')).status).toBe(200);
+    sim.control.slow(300);
+    const t0 = Date.now();
+    expect((await call(sim, 'POST', '/auth/challenge')).status).toBe(200);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(300);
+    sim.control.slow(0);
 
     const s = await openOnline(sim, token);
     await sendInvoice(sim, token, s, invoiceXml('FV/SIM/FAIL/1'));
