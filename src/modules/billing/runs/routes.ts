@@ -66,6 +66,7 @@ const Line = Type.Object({
   estimated: Type.Boolean(),
   delivery: Type.String(),
   invoiceNumber: Type.Union([Type.String(), Type.Null()]),
+  invoiceId: Type.Union([Type.Integer(), Type.Null()]),
 });
 
 const CreateBody = Type.Object(
