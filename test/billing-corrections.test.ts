@@ -42,7 +42,7 @@ beforeAll(async () => {
   original = { document: rows[0].document, xml: new Uint8Array(rows[0].xml) };
   // The KSeF issue's part: the invoice was accepted there.
   await sql`update invoices set ksef_number = ${KSEF} where id = ${invoiceId}`.execute(database.db);
-}, 120_000);
+}, 180_000);
 afterAll(() => database?.close());
 
 function tenant<T>(fn: Parameters<typeof withTenant<T>>[2]) {

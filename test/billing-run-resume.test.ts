@@ -18,7 +18,7 @@ import { createTestDatabase } from './support/db.ts';
 let database: Database;
 beforeAll(async () => {
   database = await createTestDatabase();
-}, 60_000);
+}, 180_000);
 afterAll(() => database?.close());
 
 const NOW = () => new Date('2026-11-03T09:00:00Z');
