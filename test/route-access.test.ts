@@ -205,6 +205,7 @@ const VALID_BODIES: Record<string, unknown> = {
   'PATCH /api/portal/customers/:customerId/einvoice': { byEmail: false },
   'POST /api/staff/customers/:customerId/einvoice': { termsVersionId: 1, byEmail: false, signedOn: '2026-11-02', scan: Buffer.from('%PDF-1.4 formularz').toString('base64') },
   'POST /api/staff/invoices/:invoiceId/corrections': { reason: 'wrong_reading', note: 'Błędny odczyt', lines: [{ name: 'Dostawa wody', quantity: '1.000', unit: 'm3', unitPrice: '4.50', vatRate: 8 }] },
+  'POST /api/staff/invoices/:invoiceId/corrections/preview': { reason: 'wrong_reading', note: 'Błędny odczyt' },
   'POST /api/staff/cases/:caseId/assign': { assigneeId: null },
   'POST /api/staff/cases/:caseId/status': { status: 'closed' },
   'POST /api/staff/cases/:caseId/messages': { body: 'Przejęte' },

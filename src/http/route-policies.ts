@@ -235,6 +235,10 @@ export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
   'GET /api/staff/customers/:customerId/arrears/interest-note': { who: 'admin billing auditor' },
   'GET /api/staff/customers/:customerId/arrears/reminder':     { who: 'admin billing auditor' },
   // --- end of that section ---
+
+  // --- Billing runs pages, run resume, corrections from the engine (issue 14) ---
+  'POST /api/staff/invoices/:invoiceId/corrections/preview':   { who: 'admin billing' },
+  // --- end of that section ---
 };
 
 /** The callers a table row names, sorted; throws on a word that is not a caller. */

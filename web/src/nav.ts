@@ -69,7 +69,10 @@ export const staffNav: NavGroup[] = [
   },
   {
     label: 'runs.nav.group',
-    items: [{ to: '/staff/tariffs', label: 'runs.nav.tariffs', access: 'staff' }],
+    items: [
+      { to: '/staff/tariffs', label: 'runs.nav.tariffs', access: 'staff' },
+      { to: '/staff/billing-runs', label: 'runs.nav.runs', access: 'staff' },
+    ],
   },
   {
     label: 'nav.groupAdmin',

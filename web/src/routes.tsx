@@ -83,6 +83,9 @@ export const routes: RouteDef[] = [
   { path: '/staff/jobs', access: 'staff:billing', page: page(() => import('./pages/jobs/FailedJobs.tsx')) },
   // Billing: tariffs (pages/billing)
   { path: '/staff/tariffs', access: 'staff', page: page(() => import('./pages/billing/Tariffs.tsx')) },
+  // Billing runs: list, new run, preview, approve, issue (pages/billing)
+  { path: '/staff/billing-runs', access: 'staff', page: page(() => import('./pages/billing/Runs.tsx')) },
+  { path: '/staff/billing-runs/:runId', access: 'staff', page: page(() => import('./pages/billing/RunDetail.tsx')) },
 
   // Remote reading and reading routes (pages/metering)
   { path: '/staff/routes', access: 'staff', page: page(() => import('./pages/metering/RoutesList.tsx')) },

@@ -32,6 +32,7 @@ import {
 import { formatInvoiceNumber, SERIES, takeNumbers } from '../billing/numbering.ts';
 import { recordAudit } from '../identity/audit.ts';
 import { localDate } from './billing-period.ts';
+import { recomputeInvoice } from './recompute.ts';
 
 export const CORRECTION_REASONS = ['wrong_reading', 'wrong_tariff', 'complaint_upheld'] as const;
 export type CorrectionReason = (typeof CORRECTION_REASONS)[number];
@@ -57,7 +58,12 @@ export interface CorrectionInput {
   reason: CorrectionReason;
   /** What was wrong, in the staff's words (part of the printed reason). */
   note: string;
-  lines: LineInput[];
+  /**
+   * The lines as they should have been, typed by hand. Absent: the default,
+   * the engine bills the contract again for the invoice's period from the
+   * readings and tariffs as they are now (recompute.ts).
+   */
+  lines?: LineInput[];
   /** Corrected closing readings of meters of the reading basis ("135.000"). */
   readings?: { meterSerial: string; closing: string }[];
 }
@@ -109,23 +115,17 @@ export interface Before {
   readings: ReadingBasis[];
 }
 
-/**
- * The corrective document (pure): the corrected invoice, the state before,
- * the staff's input, its number and dates. Refuses a correction that changes
- * nothing.
- */
-export function makeCorrection(
-  original: InvoiceDocument,
-  ksefNumber: string | null,
-  before: Before,
-  input: CorrectionInput,
-  meta: { number: string; issueDate: string; createdAt: string },
-): CorrectionDocument {
-  const note = input.note.trim();
-  if (note === '') throw badRequest('correction.note_required', 'Prosimy opisać, co było błędne.', 'Please describe what was wrong.', { field: 'body.note' });
-  const reason = `${REASON_TEXT[input.reason]}: ${note}`.slice(0, 256);
-  if (input.lines.length === 0) throw badRequest('correction.no_lines', 'Korekta musi mieć co najmniej jedną pozycję po korekcie.', 'A correction needs at least one line after correction.', { field: 'body.lines' });
-  const lines = input.lines.map(lineOf);
+/** What the invoice should have been: the lines and the reading basis after correction. */
+export interface After {
+  lines: InvoiceLine[];
+  readings: ReadingBasis[];
+}
+
+/** The lines and readings staff typed by hand (the "manual" correction), checked. */
+export function manualAfter(before: Before, input: Pick<CorrectionInput, 'lines' | 'readings'>): After {
+  const given = input.lines ?? [];
+  if (given.length === 0) throw badRequest('correction.no_lines', 'Korekta musi mieć co najmniej jedną pozycję po korekcie.', 'A correction needs at least one line after correction.', { field: 'body.lines' });
+  const lines = given.map(lineOf);
   const readings = before.readings.map((r) => ({ ...r, opening: { ...r.opening }, closing: { ...r.closing } }));
   for (const [i, c] of (input.readings ?? []).entries()) {
     const r = readings.find((x) => x.meterSerial === c.meterSerial);
@@ -141,6 +141,26 @@ export function makeCorrection(
     }
     r.closing = { ...r.closing, value, source: 'actual' };
   }
+  return { lines, readings };
+}
+
+/**
+ * The corrective document (pure): the corrected invoice, the state before,
+ * the state after (typed by staff or recomputed by the engine), its reason,
+ * number and dates. Refuses a correction that changes nothing.
+ */
+export function correctionDocument(
+  original: InvoiceDocument,
+  ksefNumber: string | null,
+  before: Before,
+  after: After,
+  why: Pick<CorrectionInput, 'reason' | 'note'>,
+  meta: { number: string; issueDate: string; createdAt: string },
+): CorrectionDocument {
+  const note = why.note.trim();
+  if (note === '') throw badRequest('correction.note_required', 'Prosimy opisać, co było błędne.', 'Please describe what was wrong.', { field: 'body.note' });
+  const reason = `${REASON_TEXT[why.reason]}: ${note}`.slice(0, 256);
+  const { lines, readings } = after;
   // Compared field by field: a document read back from jsonb has its keys in another order.
   const lineKey = (ls: InvoiceLine[]) => JSON.stringify(ls.map((l) => [l.name, l.quantity, l.unit, l.unitPrice, l.net, l.vatRate]));
   const readingKey = (rs: ReadingBasis[]) => JSON.stringify(rs.map((r) => [r.meterSerial, r.opening.date, r.opening.value, r.closing.date, r.closing.value]));
@@ -170,16 +190,25 @@ export function makeCorrection(
   };
 }
 
-/** Issues and stores a correction of invoice `invoiceId`; returns its id and number. */
-export async function issueCorrection(
-  tx: Tx,
-  c: { utilityId: number; invoiceId: number; staffId: number; ip: string; now: Date; input: CorrectionInput },
-): Promise<{ id: number; number: string }> {
+/** The corrective document from lines typed by hand (pure; see correctionDocument). */
+export function makeCorrection(
+  original: InvoiceDocument,
+  ksefNumber: string | null,
+  before: Before,
+  input: CorrectionInput,
+  meta: { number: string; issueDate: string; createdAt: string },
+): CorrectionDocument {
+  if (input.note.trim() === '') throw badRequest('correction.note_required', 'Prosimy opisać, co było błędne.', 'Please describe what was wrong.', { field: 'body.note' });
+  return correctionDocument(original, ksefNumber, before, manualAfter(before, input), input, meta);
+}
+
+/** The invoice being corrected, locked, and the state its next correction starts from. */
+async function correctable(tx: Tx, invoiceId: number) {
   // The row lock makes two corrections of one invoice at once take turns, so each sees the other's "after".
   const row = await tx
     .selectFrom('invoices')
     .select(['id', 'kind', 'customer_id', 'contract_id', 'document', 'ksef_number', 'delivery', 'seller', 'buyer', 'buyer_kind', 'sale_date'])
-    .where('id', '=', c.invoiceId)
+    .where('id', '=', invoiceId)
     .forUpdate()
     .executeTakeFirst();
   if (!row) throw notFound('invoice.not_found', 'Nie znaleziono faktury.', 'Invoice not found.');
@@ -198,13 +227,39 @@ export async function issueCorrection(
     .executeTakeFirst();
   const prev = previous?.document as unknown as CorrectionDocument | undefined;
   const before: Before = prev ? { lines: prev.after.lines, totals: prev.after.totals, readings: prev.readings } : { lines: original.lines, totals: original.totals, readings: original.readings };
+  return { row, original, before };
+}
 
+/** After: typed lines when given, else the engine's bill from the inputs as they are now. */
+async function afterOf(tx: Tx, utilityId: number, c: Awaited<ReturnType<typeof correctable>>, input: CorrectionInput): Promise<After> {
+  if (input.lines !== undefined) return manualAfter(c.before, input);
+  const r = await recomputeInvoice(tx, utilityId, { customerId: c.row.customer_id, contractId: c.row.contract_id, document: c.original }, input.readings ?? []);
+  return { lines: r.lines, readings: r.readings };
+}
+
+const PLACEHOLDER = 'KOR/0000/01/000000';
+
+/** The correction as it would be issued now, without a number (staff check before / after / difference first). */
+export async function previewCorrection(tx: Tx, c: { utilityId: number; invoiceId: number; now: Date; input: CorrectionInput }): Promise<CorrectionDocument> {
+  const k = await correctable(tx, c.invoiceId);
+  const after = await afterOf(tx, c.utilityId, k, c.input);
+  return correctionDocument(k.original, k.row.ksef_number, k.before, after, c.input, { number: PLACEHOLDER, issueDate: localDate(c.now), createdAt: c.now.toISOString() });
+}
+
+/** Issues and stores a correction of invoice `invoiceId`; returns its id and number. */
+export async function issueCorrection(
+  tx: Tx,
+  c: { utilityId: number; invoiceId: number; staffId: number; ip: string; now: Date; input: CorrectionInput },
+): Promise<{ id: number; number: string }> {
+  const k = await correctable(tx, c.invoiceId);
+  const { row, original, before } = k;
+  const after = await afterOf(tx, c.utilityId, k, c.input);
   const issueDate = localDate(c.now);
   // Checked before the number is taken too; a refusal below rolls the number back with everything else.
-  makeCorrection(original, row.ksef_number, before, c.input, { number: 'KOR/0000/01/000000', issueDate, createdAt: c.now.toISOString() });
+  correctionDocument(original, row.ksef_number, before, after, c.input, { number: PLACEHOLDER, issueDate, createdAt: c.now.toISOString() });
   const n = await takeNumbers(tx, c.utilityId, SERIES.correction, issueDate);
   const number = formatInvoiceNumber(SERIES.correction, issueDate, n);
-  const doc = makeCorrection(original, row.ksef_number, before, c.input, { number, issueDate, createdAt: c.now.toISOString() });
+  const doc = correctionDocument(original, row.ksef_number, before, after, c.input, { number, issueDate, createdAt: c.now.toISOString() });
   const xml = buildFa3(doc as BillingDocument);
   const stored = await tx
     .insertInto('invoices')
@@ -245,7 +300,7 @@ export async function issueCorrection(
     entityId: stored.id,
     customerId: row.customer_id,
     ip: c.ip,
-    data: { corrects: original.number, number, reason: c.input.reason, difference: doc.difference.gross },
+    data: { corrects: original.number, number, reason: c.input.reason, difference: doc.difference.gross, recomputed: c.input.lines === undefined },
   });
   return { id: stored.id, number };
 }

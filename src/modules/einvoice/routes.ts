@@ -11,7 +11,7 @@ import { asBuffer } from '../../db/bytea.ts';
 import { recordAudit } from '../identity/audit.ts';
 import { localDate } from './billing-period.ts';
 import { consentHistory, einvoiceStatus, grantConsent, setByEmail, withdrawConsent } from './consent.ts';
-import { invoiceForCorrection, issueCorrection, type CorrectionInput } from './correction.ts';
+import { invoiceForCorrection, issueCorrection, previewCorrection, type CorrectionInput } from './correction.ts';
 import { invoicePdf, invoiceXml, listInvoices, type StoredDocument } from './invoices.ts';
 import { decodeScan, storeScan } from './scan.ts';
 import * as S from './schema.ts';
@@ -271,12 +271,27 @@ export async function routes(app: App, _deps: AppDeps) {
     '/api/staff/invoices/:invoiceId/corrections',
     {
       config: { access: BILLING },
-      schema: { tags, summary: 'Issue a corrective invoice (KOR): the lines as they should have been, the reason', params: S.InvoiceParams, body: S.CorrectionBody, response: { 200: S.CorrectionResult } },
+      schema: { tags, summary: 'Issue a corrective invoice (KOR) with its reason: by default the engine recomputes the bill from the readings and tariffs as they are now (and corrected closing readings, if given); or the lines as they should have been, typed', params: S.InvoiceParams, body: S.CorrectionBody, response: { 200: S.CorrectionResult } },
     },
     async (req) => {
       const invoiceId = Number(req.params.invoiceId);
       const user = userOf(req);
       return inTenant(app, req, (tx) => issueCorrection(tx, { utilityId: utilityOf(req).id, invoiceId, staffId: user.id, ip: req.ip, now: new Date(), input: req.body as CorrectionInput }));
+    },
+  );
+
+  app.post(
+    '/api/staff/invoices/:invoiceId/corrections/preview',
+    {
+      config: { access: BILLING },
+      schema: { tags, summary: 'A corrective invoice as it would be issued now (before, after, difference), nothing stored; without lines the engine recomputes the bill', params: S.InvoiceParams, body: S.CorrectionBody, response: { 200: S.CorrectionPreview } },
+    },
+    async (req) => {
+      const invoiceId = Number(req.params.invoiceId);
+      return inTenant(app, req, async (tx) => {
+        const d = await previewCorrection(tx, { utilityId: utilityOf(req).id, invoiceId, now: new Date(), input: req.body as CorrectionInput });
+        return { reason: d.reason, readings: d.readings, before: d.before, after: d.after, difference: d.difference };
+      });
     },
   );
 }

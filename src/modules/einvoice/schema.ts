@@ -152,7 +152,8 @@ export const CorrectionBody = Type.Object(
   {
     reason: Type.Union([Type.Literal('wrong_reading'), Type.Literal('wrong_tariff'), Type.Literal('complaint_upheld')]),
     note: Type.String({ minLength: 1, maxLength: 200 }),
-    lines: Type.Array(
+    // Absent: the engine recomputes the bill from the readings and tariffs as they are now (the default).
+    lines: Type.Optional(Type.Array(
       Type.Object(
         {
           name: Type.String({ minLength: 1, maxLength: 256 }),
@@ -164,11 +165,19 @@ export const CorrectionBody = Type.Object(
         { additionalProperties: false },
       ),
       { minItems: 1, maxItems: 50 },
-    ),
+    )),
     readings: Type.Optional(
       Type.Array(Type.Object({ meterSerial: Type.String({ minLength: 1, maxLength: 50 }), closing: Type.String({ maxLength: 16 }) }, { additionalProperties: false }), { maxItems: 20 }),
     ),
   },
   { additionalProperties: false },
 );
+/** A correction as it would be issued now: before, after, difference (no number taken). */
+export const CorrectionPreview = Type.Object({
+  reason: Type.String(),
+  readings: Type.Array(Basis),
+  before: Type.Object({ lines: Type.Array(Line), totals: Totals }),
+  after: Type.Object({ lines: Type.Array(Line), totals: Totals }),
+  difference: Totals,
+});
 export const CorrectionResult = Type.Object({ id: Type.Integer(), number: Type.String() });

@@ -9,7 +9,8 @@ import { Type } from 'typebox';
 import { inTenant, userOf, utilityOf, type App, type AppDeps } from '../../../http/context.ts';
 import { badRequest } from '../../../lib/errors.ts';
 import { parsePeriod } from './period.ts';
-import { approveRun, beginIssue, createPreviewRun, getRun, issueRun, listRuns, runLines, runWarnings, warsawToday } from './service.ts';
+import { issueInBackground } from './resume.ts';
+import { approveRun, beginIssue, createPreviewRun, getRun, listRuns, runLines, runWarnings, warsawToday } from './service.ts';
 
 const WRITE = 'staff:billing' as const;
 const Id = Type.String({ pattern: '^[1-9][0-9]{0,17}$' });
@@ -65,6 +66,7 @@ const Line = Type.Object({
   estimated: Type.Boolean(),
   delivery: Type.String(),
   invoiceNumber: Type.Union([Type.String(), Type.Null()]),
+  invoiceId: Type.Union([Type.Integer(), Type.Null()]),
 });
 
 const CreateBody = Type.Object(
@@ -79,9 +81,6 @@ const LinesQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-
-/** Runs being issued by this process (one loop per run). */
-const issuing = new Set<string>();
 
 export async function routes(app: App, deps: AppDeps) {
   const tags = ['billing runs'];
@@ -153,14 +152,8 @@ export async function routes(app: App, deps: AppDeps) {
         await beginIssue(tx, utilityId, runId, warsawToday());
         return getRun(tx, utilityId, runId);
       });
-      const key = `${utilityId}:${runId}`;
-      if (run.status === 'issuing' && !issuing.has(key)) {
-        issuing.add(key);
-        // Errors are kept on the run (lastError); issuing again resumes.
-        void issueRun(deps.database, utilityId, runId, { userId })
-          .catch((err) => req.log.error({ err, runId }, 'billing run issue failed'))
-          .finally(() => issuing.delete(key));
-      }
+      // One loop per run in this process (resume.ts, which also picks up runs left issuing); errors are kept on the run (lastError).
+      if (run.status === 'issuing') void issueInBackground(deps.database, utilityId, runId, { userId, onError: (err) => req.log.error({ err, runId }, 'billing run issue failed') });
       return reply.status(202).send(run);
     },
   );

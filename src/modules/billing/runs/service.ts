@@ -429,6 +429,7 @@ export interface RunLine {
   estimated: boolean;
   delivery: 'paper' | 'einvoice';
   invoiceNumber: string | null;
+  invoiceId: number | null;
 }
 
 /** A page of a run's lines in issuing order; `status` narrows them (e.g. the held ones). */
@@ -438,7 +439,7 @@ export async function runLines(tx: Tx, utilityId: number, runId: number, q: { st
   const { rows: count } = await sql<{ n: number }>`select count(*)::int as n from billing_run_items bi where ${where}`.execute(tx);
   const { rows } = await sql<Record<string, unknown>>`
     select bi.contract_id, c.contract_number, bi.customer_id, cu.customer_number, cu.name, bi.status, bi.hold_code, bi.hold_reason, bi.warnings,
-           bi.net_grosze, bi.vat_grosze, bi.gross_grosze, bi.is_estimate, bi.delivery, i.invoice_number
+           bi.net_grosze, bi.vat_grosze, bi.gross_grosze, bi.is_estimate, bi.delivery, i.invoice_number, bi.invoice_id
     from billing_run_items bi
     join contracts c on c.utility_id = bi.utility_id and c.id = bi.contract_id
     join customers cu on cu.utility_id = bi.utility_id and cu.id = bi.customer_id
@@ -463,6 +464,7 @@ export async function runLines(tx: Tx, utilityId: number, runId: number, q: { st
       estimated: Boolean(r.is_estimate),
       delivery: r.delivery as 'paper' | 'einvoice',
       invoiceNumber: (r.invoice_number as string | null) ?? null,
+      invoiceId: r.invoice_id === null ? null : Number(r.invoice_id),
     })),
   };
 }

@@ -18,6 +18,7 @@ import { Link } from '../../router.tsx';
 import type { PageProps } from '../../routes.tsx';
 import { useSession } from '../../session.tsx';
 import type { Basis, Line, StaffInvoice, Totals } from './types.ts';
+import { CorrectionRecompute } from '../billing/CorrectionRecompute.tsx';
 import './einvoice.css';
 
 const REASONS = ['wrong_reading', 'wrong_tariff', 'complaint_upheld'] as const;
@@ -122,6 +123,7 @@ export default function StaffInvoiceView({ params }: PageProps) {
               </>
             )}
             {i.kind === 'correction' && <p className="muted">{t('einvoice.staff.isCorrection')}</p>}
+            {mayCorrect && i.kind === 'invoice' && i.current && <CorrectionRecompute invoice={i} onIssued={inv.reload} />}
             {mayCorrect && i.kind === 'invoice' && i.current && <CorrectionForm invoice={i} onIssued={inv.reload} lang={lang} />}
           </>
         )}
