@@ -5,12 +5,14 @@
  * batch; this pins the text format on its edges.)
  */
 import { PGlite } from '@electric-sql/pglite';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CopyBuffer } from '../../../db/copy-buffer.ts';
 import { householdInvoice, SELLER } from '../fa3/testing/sample-documents.ts';
 import { lineRows, invoiceRows, type ReadyInvoice } from './issue-write.ts';
 
 const pg = new PGlite();
+// The WebAssembly database starts slowly on a busy machine: wait for it here, not in the first test.
+beforeAll(() => pg.waitReady, 180_000);
 afterAll(() => pg.close());
 
 it('writes bytes of every value as bytea hex that reads back unchanged', async () => {
