@@ -134,6 +134,24 @@ export class CopyBuffer {
     return this;
   }
 
+  /** Bytes as a bytea value in COPY text ("\\x" and lower-case hex), and a separator. */
+  bytea(bytes: Uint8Array, sep = 9): this {
+    this.room(bytes.length * 2 + 4);
+    const b = this.buf;
+    let p = this.length;
+    b[p++] = 92;
+    b[p++] = 92;
+    b[p++] = 120;
+    for (let i = 0; i < bytes.length; i++) {
+      const v = bytes[i];
+      b[p++] = HEX[v >> 4];
+      b[p++] = HEX[v & 15];
+    }
+    b[p++] = sep;
+    this.length = p;
+    return this;
+  }
+
   /** Bytes as they are (a prefix formatted once), without a separator. */
   raw(bytes: Uint8Array): this {
     this.room(bytes.length);
@@ -160,6 +178,8 @@ export class CopyBuffer {
     this.rows = 0;
   }
 }
+
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
 
 /** Writes n (0–99) as two digits at p; returns the next position. */
 function two(b: Buffer, p: number, n: number): number {

@@ -185,10 +185,16 @@ const fail = (code: string, pl: string, en: string, details?: Record<string, unk
   throw badRequest(code, pl, en, details);
 };
 
+/** Dates already found valid: a billing run checks the same few dates of 100,000 documents (bounded, so never a leak). */
+const validDates = new Set<string>();
+
 function checkDate(value: string, field: string) {
-  if (!isCivilDate(value)) {
-    fail('invoice.bad_date', `Nieprawidłowa data w polu ${field}: oczekiwano RRRR-MM-DD.`, `Invalid date in ${field}: expected YYYY-MM-DD.`, { field, value });
+  if (validDates.has(value)) return;
+  if (isCivilDate(value)) {
+    if (validDates.size < 10_000) validDates.add(value);
+    return;
   }
+  fail('invoice.bad_date', `Nieprawidłowa data w polu ${field}: oczekiwano RRRR-MM-DD.`, `Invalid date in ${field}: expected YYYY-MM-DD.`, { field, value });
 }
 
 function checkText(value: string | undefined, field: string, max: number) {

@@ -17,18 +17,19 @@ import { sql } from 'kysely';
 import type { Database } from '../../../db/connection.ts';
 import { withTenant, type Tx } from '../../../db/tenant.ts';
 import { conflict, notFound } from '../../../lib/errors.ts';
-import { buildFa3 } from '../fa3/build.ts';
+import { fa3Text } from '../fa3/build.ts';
+import { withCopyTx, type CopyFn } from '../../../db/bulk.ts';
+import { storeIssuedBatch, type ReadyInvoice } from './issue-write.ts';
 import { checkInvoiceDocument, type InvoiceDocument, type Seller } from '../invoice-document.ts';
 import { formatInvoiceNumber, takeNumbers } from '../numbering.ts';
-import { formatThousandths } from '../fa3/build.ts';
 import { AppError } from '../../../lib/errors.ts';
 import { billContract, type ContractOutcome } from './contract-bill.ts';
 import { chunkData, selectedContracts, tariffsByGroup, type ReadingRow, type Selection } from './load.ts';
 
 /** Contracts billed per round of loading (bounds memory). */
-export const PREVIEW_CHUNK = 2_000;
+export const PREVIEW_CHUNK = 5_000;
 /** Invoices per issuing transaction. */
-export const ISSUE_BATCH = 500;
+export const ISSUE_BATCH = 5_000;
 /** Days from the issue date to the due date (no utility setting for it yet). */
 export const PAYMENT_DAYS = 14;
 
@@ -95,9 +96,20 @@ export async function createPreviewRun(
     .returning('id')
     .executeTakeFirstOrThrow();
   const totals = { billed: 0, held: 0, net: 0, vat: 0, gross: 0 };
+  // A pipeline on the one connection: the server loads the next chunk and stores the last one's bills
+  // while this process bills the current one (the statements queue on the connection in this order).
+  const chunkAt = (start: number) => contracts.slice(start, start + PREVIEW_CHUNK);
+  const handled = <T,>(p: Promise<T>) => (p.catch(() => {}), p); // awaited later; never an unhandled rejection meanwhile
+  let loading = handled(chunkData(tx, utilityId, chunkAt(0), period));
+  let storing: Promise<unknown> = Promise.resolve();
   for (let start = 0; start < contracts.length; start += PREVIEW_CHUNK) {
-    const chunk = contracts.slice(start, start + PREVIEW_CHUNK);
-    const data = await chunkData(tx, utilityId, chunk, period);
+    const chunk = chunkAt(start);
+    // A failed insert aborts the transaction, and the load queued after it fails too: report the insert's error.
+    const data = await loading.catch(async (e) => {
+      await storing;
+      throw e;
+    });
+    if (start + PREVIEW_CHUNK < contracts.length) loading = handled(chunkData(tx, utilityId, chunkAt(start + PREVIEW_CHUNK), period));
     const metersByPoint = group(data.meters, (m) => m.service_point_id);
     const readingsByMeter = group<ReadingRow>(data.readings, (r) => r.meter_id);
     const consentsByCustomer = group(data.consents, (k) => k.customer_id);
@@ -122,14 +134,16 @@ export async function createPreviewRun(
       totals.gross += out.draft.totals.gross;
       return { ...base, status: 'billable', hold_code: null, hold_reason: null, net: out.draft.totals.net, vat: out.draft.totals.vat, gross: out.draft.totals.gross, is_estimate: out.draft.estimated, delivery: out.delivery, draft: { ...out.draft, seller: undefined }, estimates: out.estimates };
     });
-    await sql`
+    await storing;
+    storing = handled(sql`
       insert into billing_run_items (utility_id, run_id, contract_id, customer_id, position, status, hold_code, hold_reason, warnings,
                                      net_grosze, vat_grosze, gross_grosze, is_estimate, delivery, draft, estimates)
       select ${utilityId}, ${runId}, x.contract_id, x.customer_id, x.position, x.status, x.hold_code, x.hold_reason, x.warnings,
              x.net, x.vat, x.gross, x.is_estimate, x.delivery, x.draft, x.estimates
-      from jsonb_to_recordset(${json(rows)}::jsonb) as x(contract_id bigint, customer_id bigint, position int, status text, hold_code text,
-           hold_reason jsonb, warnings jsonb, net bigint, vat bigint, gross bigint, is_estimate boolean, delivery text, draft jsonb, estimates jsonb)`.execute(tx);
+      from json_to_recordset(${json(rows)}::json) as x(contract_id bigint, customer_id bigint, position int, status text, hold_code text,
+           hold_reason jsonb, warnings jsonb, net bigint, vat bigint, gross bigint, is_estimate boolean, delivery text, draft jsonb, estimates jsonb)`.execute(tx));
   }
+  await storing;
   await tx
     .updateTable('billing_runs')
     .set({ contracts: contracts.length, billed: totals.billed, held: totals.held, net_grosze: totals.net, vat_grosze: totals.vat, gross_grosze: totals.gross })
@@ -213,7 +227,7 @@ export async function issueRun(database: Database, utilityId: number, runId: num
   await withTenant(database.db, ctx, (tx) => beginIssue(tx, utilityId, runId, opts.issueDate ?? warsawToday(now())));
   try {
     for (let batch = 1; ; batch++) {
-      const more = await withTenant(database.db, ctx, (tx) => issueBatch(tx, utilityId, runId, size, now, batch, opts.inBatch, opts.documents ?? true));
+      const more = await withCopyTx(database, ctx, (tx, copy) => issueBatch(tx, copy, utilityId, runId, size, now, batch, opts.inBatch, opts.documents ?? true));
       if (!more) break;
     }
   } catch (err) {
@@ -239,6 +253,7 @@ interface ItemRow {
 /** One batch in one transaction; false when the run is complete. */
 async function issueBatch(
   tx: Tx,
+  copy: CopyFn,
   utilityId: number,
   runId: number,
   size: number,
@@ -268,7 +283,7 @@ async function issueBatch(
   const createdAt = now().toISOString().replace(/\.\d{3}Z$/, 'Z');
   const dueDate = addDays(issueDate, PAYMENT_DAYS);
   const held: { contract_id: number; code: string; reason: { pl: string; en: string } }[] = [];
-  const ready: { item: ItemRow; doc: InvoiceDocument }[] = [];
+  const ready: { item: ItemRow; doc: InvoiceDocument; nips: ReturnType<typeof checkInvoiceDocument> }[] = [];
   for (const item of items) {
     if (item.billed_to !== null) {
       // Billed by another run since this one was previewed: never twice.
@@ -277,8 +292,7 @@ async function issueBatch(
     }
     const doc: InvoiceDocument = { ...item.draft, seller, issueDate, createdAt, dueDate };
     try {
-      checkInvoiceDocument(doc);
-      ready.push({ item, doc });
+      ready.push({ item, doc, nips: checkInvoiceDocument(doc) });
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
       held.push({ contract_id: item.contract_id, code: e.code, reason: e.messages });
@@ -286,68 +300,14 @@ async function issueBatch(
   }
   if (ready.length > 0) {
     const first = await takeNumbers(tx, utilityId, 'FV', issueDate, ready.length);
-    const invoices = ready.map(({ item, doc }, i) => {
+    const invoices: ReadyInvoice[] = ready.map(({ item, doc, nips }, i) => {
       doc.number = formatInvoiceNumber('FV', issueDate, first + i);
-      return {
-        number: doc.number,
-        customer_id: item.customer_id,
-        contract_id: item.contract_id,
-        period_from: doc.period.from,
-        period_to: doc.period.to,
-        net: doc.totals.net,
-        vat: doc.totals.vat,
-        gross: doc.totals.gross,
-        is_estimate: doc.estimated,
-        delivery: item.delivery,
-        seller: doc.seller,
-        buyer: doc.buyer,
-        buyer_kind: doc.buyer.kind,
-        document: doc,
-        xml: Buffer.from(buildFa3(doc)).toString('base64'),
-      };
+      const xml = Buffer.from(fa3Text(doc, nips), 'utf8');
+      return { contractId: Number(item.contract_id), customerId: Number(item.customer_id), delivery: item.delivery, estimates: item.estimates, doc, xml };
     });
-    const { rows: stored } = await sql<{ id: number; contract_id: number }>`
-      insert into invoices (utility_id, invoice_number, kind, customer_id, contract_id, issue_date, sale_date, period_from, period_to, due_date,
-                            net_grosze, vat_grosze, gross_grosze, is_estimate, delivery, seller, buyer, document, xml, series, buyer_kind, billing_run_id)
-      select ${utilityId}, x.number, 'invoice', x.customer_id, x.contract_id, ${issueDate}::date, x.period_to, x.period_from, x.period_to, ${dueDate}::date,
-             x.net, x.vat, x.gross, x.is_estimate, x.delivery, x.seller, x.buyer, x.document, decode(x.xml, 'base64'), 'FV', x.buyer_kind, ${runId}
-      from jsonb_to_recordset(${json(invoices)}::jsonb) as x(number text, customer_id bigint, contract_id bigint, period_from date, period_to date,
-           net bigint, vat bigint, gross bigint, is_estimate boolean, delivery text, seller jsonb, buyer jsonb, buyer_kind text, document jsonb, xml text)
-      returning id, contract_id`.execute(tx);
-    const idOf = new Map(stored.map((r) => [Number(r.contract_id), Number(r.id)]));
+    const ids = await storeIssuedBatch(tx, copy, utilityId, runId, issueDate, dueDate, seller, invoices);
     // The PDF and the delivery follow as jobs, committed with the invoices or not at all.
-    if (documents) await enqueueInvoiceDocuments(tx, utilityId, stored.map((r) => Number(r.id)));
-    const lines = ready.flatMap(({ item, doc }) =>
-      doc.lines.map((l, p) => ({
-        invoice_id: idOf.get(Number(item.contract_id)),
-        position: p + 1,
-        description: l.name,
-        quantity: formatThousandths(l.quantity),
-        unit: l.unit,
-        price: l.unitPrice,
-        net: l.net,
-        rate: l.vatRate,
-      })),
-    );
-    await sql`
-      insert into invoice_lines (utility_id, invoice_id, position, description, quantity, unit, unit_price_net_grosze, net_grosze, vat_rate_percent)
-      select ${utilityId}, x.invoice_id, x.position, x.description, x.quantity::numeric, x.unit, x.price, x.net, x.rate
-      from jsonb_to_recordset(${json(lines)}::jsonb) as x(invoice_id bigint, position int, description text, quantity text, unit text, price bigint, net bigint, rate int)`.execute(tx);
-    const estimates = ready.flatMap(({ item }) =>
-      item.estimates.map((e) => ({ meter_id: e.meterId, day: e.day, value: formatThousandths(e.litres), invoice_id: idOf.get(Number(item.contract_id)) })),
-    );
-    if (estimates.length > 0) {
-      // The estimated closing register opens the next period, whose actual reading then settles it.
-      await sql`
-        insert into estimated_readings (utility_id, meter_id, day, value_m3, invoice_id)
-        select ${utilityId}, x.meter_id, x.day::date, x.value::numeric, x.invoice_id
-        from jsonb_to_recordset(${json(estimates)}::jsonb) as x(meter_id bigint, day text, value text, invoice_id bigint)
-        on conflict (utility_id, meter_id, day) do update set value_m3 = excluded.value_m3, invoice_id = excluded.invoice_id`.execute(tx);
-    }
-    await sql`
-      update billing_run_items bi set status = 'issued', invoice_id = x.invoice_id
-      from jsonb_to_recordset(${json(stored.map((r) => ({ contract_id: r.contract_id, invoice_id: r.id })))}::jsonb) as x(contract_id bigint, invoice_id bigint)
-      where bi.utility_id = ${utilityId} and bi.run_id = ${runId} and bi.contract_id = x.contract_id`.execute(tx);
+    if (documents) await enqueueInvoiceDocuments(tx, utilityId, ids);
   }
   if (held.length > 0) {
     await sql`
