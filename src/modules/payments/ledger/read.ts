@@ -66,8 +66,8 @@ export interface LedgerFilter {
  */
 export async function customerLedger(tx: Tx, customerId: number, f: LedgerFilter = {}): Promise<LedgerEntry[]> {
   const { rows } = await sql<{ kind: EntryKind; source_id: number; entry_date: string; reference: string; contract_id: number | null; due_date: string | null; amount_grosze: number; balance: number }>`
-    select * from (
-      select kind, source_id, entry_date::text, reference, contract_id, due_date::text, amount_grosze::int8,
+    select kind, source_id, entry_date::text, reference, contract_id, due_date::text, amount_grosze, balance from (
+      select kind, source_id, entry_date, reference, contract_id, due_date, amount_grosze::int8,
              (sum(amount_grosze) over (order by entry_date, created_at, kind, source_id rows unbounded preceding))::int8 as balance,
              created_at
         from ledger_entries where customer_id = ${customerId}) e
