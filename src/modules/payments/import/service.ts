@@ -168,8 +168,8 @@ export async function importStatement(tx: Tx, utilityId: number, importId: numbe
 
 /** Looks every key of a statement up in one query per kind. */
 async function lookupsFor(tx: Tx, keys: readonly MatchKeys[]): Promise<Lookups> {
-  // Stored as 26 digits; an account stored in its IBAN form ("PL…") is found too.
-  const accounts = [...new Set(keys.flatMap((k) => k.accounts.flatMap((a) => [a, `PL${a}`])))];
+  // Individual accounts are stored as 26 digits (payments/accounts.ts), as keysOf gives them.
+  const accounts = [...new Set(keys.flatMap((k) => k.accounts))];
   const invoiceNumbers = [...new Set(keys.flatMap((k) => [...k.invoiceNumbers, ...(k.split?.invoices ?? [])]))];
   const ksef = [...new Set(keys.flatMap((k) => [...k.ksefNumbers, ...(k.split?.invoices ?? [])]))];
   const numbers = [...new Set(keys.flatMap((k) => [...k.customerNumbers, ...k.looseTokens]))];
