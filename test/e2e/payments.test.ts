@@ -103,11 +103,11 @@ describe.skipIf(noChromium)('payments in the browser', () => {
     await customer.getByRole('link', { name: 'Faktury i saldo', exact: true }).first().click();
     await arrive(customer, 'Faktury i saldo', 'payments-portal-balance-1280');
     const main = customer.locator('main');
-    await expect(customer.getByTestId('balance-due').first().textContent()).resolves.toBe('23,45 zł');
+    await expect(customer.getByTestId('balance-due').first().textContent()).resolves.toBe('23,45\u00a0zł');
     const history = customer.locator('section', { has: customer.getByRole('heading', { level: 2, name: 'Historia rozliczeń' }) });
     await seeText(history.getByRole('row'), 'Wpłata za wodę');
     await seeText(history.getByRole('row'), '100,00 zł');
     const invoices = main.locator('section', { has: customer.getByRole('heading', { level: 2, name: 'Stan płatności faktur' }) });
     await seeText(invoices.getByRole('row'), 'Zapłacona częściowo');
-  });
+  }, 240_000);
 });
