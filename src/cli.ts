@@ -112,6 +112,13 @@ payments
   .option('--dialect <dialect>', "the bank profile's :86: dialect where the file does not tell: numbered, numbered~, numbered^, numbered<, numbered+, mbank, plain")
   .option('--encoding <encoding>', 'the encoding instead of detecting it: windows-1250, cp852, iso-8859-2, utf-8')
   .action(async (file: string, opts) => (await import('./modules/payments/statements/cli.ts')).parseCommand(file, opts));
+payments
+  .command('import')
+  .description('import a bank statement file (MT940 or camt.053) into a utility: match, allocate, report per statement')
+  .argument('<file>', 'the statement file')
+  .requiredOption('--utility <slug>', 'the utility whose statement it is')
+  .option('--dialect <dialect>', "the bank profile's :86: dialect where the file does not tell")
+  .action(async (file: string, opts) => (await import('./modules/payments/import/cli.ts')).importCommand(file, opts));
 
 try {
   await program.parseAsync(process.argv);

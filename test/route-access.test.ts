@@ -127,6 +127,14 @@ beforeAll(async () => {
   const run2 = await db.db.insertInto('billing_runs').values({ utility_id: a.id, period_from: '2026-09-01', period_to: '2026-10-31' }).returning('id').executeTakeFirstOrThrow();
   const tariff2 = await db.db.insertInto('tariffs').values({ utility_id: a.id, name: 'Taryfa', decision_number: 'RZT/1', valid_from: '2026-01-01' }).returning('id').executeTakeFirstOrThrow();
   const reminder2 = await db.db.insertInto('payment_reminders').values({ utility_id: a.id, customer_id: c2.id, number: 'WZ/VICTIM', as_of: '2026-11-20', open_grosze: 100, interest_grosze: 0, file_id: photo.id }).returning('id').executeTakeFirstOrThrow();
+  // An unmatched statement line of A (payments, issue 15): B's staff must neither see nor assign it.
+  const import2 = await db.db.insertInto('payment_imports').values({ utility_id: a.id, file_name: 'wyciag.sta', file_sha256: 'x' }).returning('id').executeTakeFirstOrThrow();
+  const line2 = await db.db
+    .insertInto('bank_statement_lines')
+    .values({ utility_id: a.id, line_key: 'victim', import_id: import2.id, account: 'PL', statement: 'S', booking_date: '2026-11-02', value_date: '2026-11-02', amount_grosze: 100, title: 'Alarm Ofiary', status: 'unmatched' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  victim.lineId = line2.id;
   Object.assign(victim, {
     noticeId: notice2.id,
     documentId: document2.id,
@@ -206,6 +214,10 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /api/staff/customers/:customerId/einvoice': { termsVersionId: 1, byEmail: false, signedOn: '2026-11-02', scan: Buffer.from('%PDF-1.4 formularz').toString('base64') },
   'POST /api/staff/invoices/:invoiceId/corrections': { reason: 'wrong_reading', note: 'Błędny odczyt', lines: [{ name: 'Dostawa wody', quantity: '1.000', unit: 'm3', unitPrice: '4.50', vatRate: 8 }] },
   'POST /api/staff/invoices/:invoiceId/corrections/preview': { reason: 'wrong_reading', note: 'Błędny odczyt' },
+  'POST /api/staff/customers/:customerId/allocations': { paymentId: '1', kind: 'invoice', targetId: '1', amountGrosze: 100 },
+  'POST /api/staff/customers/:customerId/refunds': { amountGrosze: 100, note: '' },
+  'POST /api/staff/customers/:customerId/adjustments': { amountGrosze: 100, note: 'Przejęte' },
+  'POST /api/staff/payments/lines/:lineId/assign': { customerId: '1' },
   'POST /api/staff/cases/:caseId/assign': { assigneeId: null },
   'POST /api/staff/cases/:caseId/status': { status: 'closed' },
   'POST /api/staff/cases/:caseId/messages': { body: 'Przejęte' },

@@ -70,6 +70,11 @@ async function seedUtility(database: Database, u: number, tag: string) {
   await sql`insert into number_series (utility_id, series, period) values (${u}, 'FV', '2026-11')`.execute(db);
   const payment = await one(sql`insert into payments (utility_id, customer_id, amount_grosze, booked_on, channel, external_ref) values (${u}, ${c.id}, 10800, '2026-11-10', 'bank', ${`wyciąg-${tag}`}) returning id`);
   await sql`insert into payment_allocations (utility_id, payment_id, invoice_id, amount_grosze) values (${u}, ${payment.id}, ${invoice.id}, 10800)`.execute(db);
+  // Payments (issue 15): an import with its line, a refund and a charge.
+  const imported = await one(sql`insert into payment_imports (utility_id, file_name, file_sha256) values (${u}, 'wyciag.sta', ${tag}) returning id`);
+  await sql`insert into bank_statement_lines (utility_id, line_key, import_id, account, statement, booking_date, value_date, amount_grosze, status, payment_id) values (${u}, ${`linia-${tag}`}, ${imported.id}, 'PL', 'S/1', '2026-11-10', '2026-11-10', 10800, 'matched', ${payment.id})`.execute(db);
+  await sql`insert into payment_refunds (utility_id, customer_id, amount_grosze, refunded_on) values (${u}, ${c.id}, 100, '2026-11-20')`.execute(db);
+  await sql`insert into ledger_charges (utility_id, customer_id, kind, amount_grosze, entry_date, due_date) values (${u}, ${c.id}, 'interest_note', 100, '2026-11-20', '2026-12-04')`.execute(db);
   const kase = await one(sql`insert into cases (utility_id, case_number, customer_id, contract_id, invoice_id, kind, subject, created_by) values (${u}, 'SP/1', ${c.id}, ${contract.id}, ${invoice.id}, 'complaint', 'Reklamacja', ${portal.id}) returning id`);
   await sql`insert into case_messages (utility_id, case_id, author_id, author_kind, body, attachment_file_id) values (${u}, ${kase.id}, ${portal.id}, 'customer', 'Treść', ${file.id})`.execute(db);
   await sql`insert into case_events (utility_id, case_id, actor_id, event) values (${u}, ${kase.id}, ${staff.id}, 'created')`.execute(db);

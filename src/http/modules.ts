@@ -19,6 +19,7 @@ import { routes as caseRoutes } from '../modules/cases/routes.ts';
 import { routes as jobRoutes } from '../jobs/routes.ts';
 import { routes as billingRunRoutes, tariffRoutes } from '../modules/billing/runs/http.ts';
 import { routes as arrearsRoutes } from '../modules/payments/arrears/routes.ts';
+import { routes as paymentRoutes } from '../modules/payments/routes.ts';
 
 export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   await utilityRoutes(app, deps);
@@ -38,4 +39,5 @@ export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   await billingRunRoutes(app, deps);
   await tariffRoutes(app, deps);
   await arrearsRoutes(app, deps);
+  await paymentRoutes(app, deps);
 }

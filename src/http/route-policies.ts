@@ -239,6 +239,18 @@ export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
   // --- Billing runs pages, run resume, corrections from the engine (issue 14) ---
   'POST /api/staff/invoices/:invoiceId/corrections/preview':   { who: 'admin billing' },
   // --- end of that section ---
+
+  // --- Payments: statements, ledger (issue 15) ---
+  'GET /api/portal/customers/:customerId/balance':             { who: 'customer' },
+  'GET /api/staff/customers/:customerId/ledger':               { who: 'admin billing auditor customer_service' },
+  'POST /api/staff/customers/:customerId/allocations':         { who: 'admin billing' },
+  'POST /api/staff/customers/:customerId/refunds':             { who: 'admin billing' },
+  'POST /api/staff/customers/:customerId/adjustments':         { who: 'admin billing' },
+  'POST /api/staff/payments/imports':                          { who: 'admin billing' },
+  'GET /api/staff/payments/imports':                           { who: 'admin billing auditor customer_service' },
+  'GET /api/staff/payments/unmatched':                         { who: 'admin billing auditor customer_service' },
+  'POST /api/staff/payments/lines/:lineId/assign':             { who: 'admin billing' },
+  // --- end of that section ---
 };
 
 /** The callers a table row names, sorted; throws on a word that is not a caller. */

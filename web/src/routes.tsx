@@ -66,6 +66,10 @@ export const routes: RouteDef[] = [
   { path: '/staff/inbox', access: 'staff:customer_service,auditor,billing', page: page(() => import('./pages/cases/Inbox.tsx')) },
   { path: '/staff/cases/:caseId', access: 'staff:customer_service,auditor,billing', page: page(() => import('./pages/cases/StaffCase.tsx')) },
 
+  // Payments and balance (pages/payments, issue 15)
+  { path: '/portal/balance', access: 'customer', page: page(() => import('./pages/payments/CustomerBalance.tsx')) },
+  { path: '/staff/payments', access: 'staff:billing,auditor,customer_service', page: page(() => import('./pages/payments/StaffPayments.tsx')) },
+
   // Staff back office
   { path: '/staff', access: 'staff', page: page(() => import('./pages/staff/Overview.tsx')) },
   { path: '/staff/customers', access: 'staff', page: page(() => import('./pages/staff/Customers.tsx')) },

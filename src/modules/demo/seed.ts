@@ -13,6 +13,7 @@ import { serverKey } from '../../lib/secret-box.ts';
 import { hashPassword } from '../identity/passwords.ts';
 import { forgetUtilities } from '../utilities/service.ts';
 import { billDemoHistory } from '../billing/runs/history.ts';
+import { importDemoPayments } from '../payments/demo.ts';
 import { inBulkSession, nextIds, skipForeignKeyChecks, suspendIndexes, syncSequences } from './bulk.ts';
 import { insertDemoForms } from '../documents/demo-forms.ts';
 import { insertCases, insertNotices, insertTariffs, insertTerms, insertUser, insertUtility, staffFor } from './catalog.ts';
@@ -68,6 +69,7 @@ export async function seedDemoIfEmpty(
   const b = await seedUtility(database, { ...opts, slug: SECOND_DEMO_UTILITY, customers: Math.max(1, Math.round(opts.customers * 0.4)), passwordHash });
   // Three years of invoices, made by billing runs from the readings just loaded.
   for (const u of [a, b]) await billDemoHistory(database, u.utilityId, opts.now ?? new Date(), opts.log);
+  for (const u of [a, b]) await importDemoPayments(database, u.utilityId, opts.now ?? new Date(), opts.log);
   return [...a.logins, ...b.logins];
 }
 

@@ -10,6 +10,7 @@ import { MetersPanel } from './panels/MetersPanel.tsx';
 import { ChangeRequestsPanel } from './panels/ChangeRequestsPanel.tsx';
 import EinvoicePanel from './panels/EinvoicePanel.tsx';
 import CasesPanel from './panels/CasesPanel.tsx';
+import BalancePanel from '../payments/BalancePanel.tsx';
 
 export default function Dashboard() {
   const { t } = useLang();
@@ -19,6 +20,7 @@ export default function Dashboard() {
     <Page title={t('dashboard.title')}>
       <p className="lead">{t('dashboard.welcome', { name: user?.name || user?.email })}</p>
       <NoticesPanel />
+      <BalancePanel />
       <MetersPanel />
       <ChangeRequestsPanel />
       <CasesPanel />

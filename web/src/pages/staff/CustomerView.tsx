@@ -9,6 +9,7 @@ import { ContractCard, CustomerFacts } from '../shared/CustomerDetails.tsx';
 import { CustomerAccountSection } from './sections/CustomerAccountSection.tsx';
 import StaffEinvoiceSection from '../einvoice/StaffEinvoiceSection.tsx';
 import CasesSection from './sections/CasesSection.tsx';
+import LedgerSection from '../payments/LedgerSection.tsx';
 
 export default function CustomerView({ params }: PageProps) {
   const { t } = useLang();
@@ -40,6 +41,7 @@ export default function CustomerView({ params }: PageProps) {
             ))}
             <CustomerAccountSection customerId={params.customerId} />
             <CasesSection customerId={params.customerId} />
+            <LedgerSection customerId={params.customerId} />
           </>
         )}
       </DataState>
