@@ -26,6 +26,9 @@ export interface TenantContext {
  * than most of its queries do.
  */
 export async function withTenant<T>(db: Db, ctx: TenantContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  // Called with a transaction already open (a service used by a request or a job): the work joins it,
+  // under the tenant the transaction was opened for, instead of a second `begin` that would commit it early.
+  if (isOpenTransaction(db)) return fn(db);
   const utilityId = sqlId(ctx.utilityId);
   const userId = ctx.userId ? sqlId(ctx.userId) : '';
   return db.connection().execute(async (conn) => {
@@ -35,6 +38,7 @@ export async function withTenant<T>(db: Db, ctx: TenantContext, fn: (tx: Tx) => 
         .raw(`begin; select set_config('role', '${APP_ROLE}', true), set_config('app.utility_id', '${utilityId}', true), set_config('app.user_id', '${userId}', true)`)
         .execute(conn);
       // One connection inside begin … commit is what Kysely's Transaction is too.
+      openTransactions.add(conn);
       result = await fn(conn as unknown as Tx);
     } catch (err) {
       // The connection goes back to the pool: never with a transaction open. The first error is the one to report.
@@ -44,6 +48,20 @@ export async function withTenant<T>(db: Db, ctx: TenantContext, fn: (tx: Tx) => 
     await sql.raw('commit').execute(conn);
     return result;
   });
+}
+
+/**
+ * The connections withTenant has opened a transaction on. Kysely's own
+ * `isTransaction` is false on them (they are plain single-connection
+ * handles), so code that accepts "the database or a transaction" asks here:
+ * opening a second `begin` on such a handle would commit the caller's work
+ * early.
+ */
+const openTransactions = new WeakSet<object>();
+
+/** True for a transaction (Kysely's, or one withTenant opened): work on it joins it. */
+export function isOpenTransaction(db: Db | Tx): db is Tx {
+  return (db as Tx).isTransaction || openTransactions.has(db);
 }
 
 /** An id as SQL text: only a positive safe integer passes, so nothing else can reach the statement. */

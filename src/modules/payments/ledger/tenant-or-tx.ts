@@ -4,9 +4,9 @@
  * already holds (then the work is part of it).
  */
 import type { Db } from '../../../db/connection.ts';
-import { withTenant, type Tx } from '../../../db/tenant.ts';
+import { isOpenTransaction, withTenant, type Tx } from '../../../db/tenant.ts';
 
 export function inUtility<T>(db: Db | Tx, utilityId: number, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  if ((db as Tx).isTransaction) return fn(db as Tx);
+  if (isOpenTransaction(db)) return fn(db);
   return withTenant(db as Db, { utilityId }, fn);
 }
