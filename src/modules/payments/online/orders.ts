@@ -1,0 +1,143 @@
+/**
+ * Starting an online payment: the amount is computed here from the open
+ * amounts of the customer's invoices, never taken from the browser. One
+ * order per start; the provider's page does the rest.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Tx } from '../../../db/tenant.ts';
+import { badRequest, notFound } from '../../../lib/errors.ts';
+import type { PaymentProvider, PayMethod } from './provider.ts';
+
+export interface DueInvoice {
+  id: number;
+  number: string;
+  dueDate: string;
+  /** What is still to pay, grosze: gross plus its corrections, less what was allocated to them. */
+  openGrosze: number;
+}
+
+/**
+ * The customer's invoices with something left to pay, oldest due first.
+ * An invoice's open amount counts its corrections (a correction's gross is
+ * the difference it makes) and every allocation to it or them. The ledger
+ * (issue 15, item 5) will own this rule; this is the same sum over the same
+ * tables.
+ */
+export async function dueInvoices(tx: Tx, customerId: number): Promise<DueInvoice[]> {
+  const rows = await sql<{ id: number; invoice_number: string; due_date: string; open: string }>`
+    select i.id, i.invoice_number, i.due_date::text as due_date,
+           (i.gross_grosze
+             + coalesce((select sum(k.gross_grosze) from invoices k where k.corrects_invoice_id = i.id), 0)
+             - coalesce((select sum(a.amount_grosze) from payment_allocations a
+                          where a.invoice_id = i.id or a.invoice_id in (select k.id from invoices k where k.corrects_invoice_id = i.id)), 0))::text as open
+      from invoices i
+     where i.customer_id = ${customerId} and i.kind = 'invoice'
+     order by i.due_date, i.id`.execute(tx);
+  return rows.rows
+    .map((r) => ({ id: Number(r.id), number: r.invoice_number, dueDate: r.due_date, openGrosze: Number(r.open) }))
+    .filter((r) => r.openGrosze > 0);
+}
+
+export interface StartInput {
+  utilityId: number;
+  customerId: number;
+  /** The invoices to pay; absent: all due invoices. */
+  invoiceIds?: number[];
+  method: PayMethod;
+  userId: number;
+  email: string;
+  customerIp: string;
+  /** Builds the return page's URL for a session id. */
+  returnUrl: (sessionId: string) => string;
+  notifyUrl: string;
+}
+
+export interface Started {
+  sessionId: string;
+  amountGrosze: number;
+  redirectUrl: string;
+}
+
+/** Which due invoices an order pays: the named ones (each must be due and the customer's), or all. */
+export function chooseInvoices(due: DueInvoice[], wanted?: number[]): DueInvoice[] {
+  if (!wanted || wanted.length === 0) {
+    if (due.length === 0) throw badRequest('online_payment.nothing_due', 'Nie ma należności do zapłaty.', 'There is nothing to pay.');
+    return due;
+  }
+  const byId = new Map(due.map((d) => [d.id, d]));
+  const chosen = [...new Set(wanted)].map((id) => byId.get(id));
+  if (chosen.some((c) => !c)) {
+    throw badRequest('online_payment.invoice_not_due', 'Wybrana faktura nie istnieje albo jest już opłacona.', 'A chosen invoice does not exist or is already paid.');
+  }
+  return chosen as DueInvoice[];
+}
+
+export async function startPayment(tx: Tx, provider: PaymentProvider, input: StartInput): Promise<Started> {
+  const customer = await tx.selectFrom('customers').select(['id', 'name', 'email']).where('id', '=', input.customerId).executeTakeFirst();
+  if (!customer) throw notFound('customer.not_found', 'Nie znaleziono klienta.', 'Customer not found.');
+  const chosen = chooseInvoices(await dueInvoices(tx, input.customerId), input.invoiceIds);
+  const amountGrosze = chosen.reduce((s, d) => s + d.openGrosze, 0);
+  const sessionId = `wod-${randomUUID()}`;
+  const numbers = chosen.map((c) => c.number).join(', ');
+  const description = (chosen.length === 1 ? `Faktura ${numbers}` : `Faktury ${numbers}`).slice(0, 200);
+  // The order is written before the provider is called and in the same
+  // transaction: when the provider refuses, nothing stays behind.
+  await tx
+    .insertInto('online_payment_orders')
+    .values({
+      utility_id: input.utilityId,
+      customer_id: input.customerId,
+      session_id: sessionId,
+      provider: provider.id,
+      method: input.method,
+      amount_grosze: amountGrosze,
+      currency: 'PLN',
+      invoice_ids: chosen.map((c) => c.id),
+      created_by: input.userId,
+    })
+    .execute();
+  const registered = await provider.register({
+    sessionId,
+    amountGrosze,
+    currency: 'PLN',
+    description,
+    email: customer.email || input.email,
+    customerName: customer.name,
+    customerIp: input.customerIp,
+    method: input.method,
+    returnUrl: input.returnUrl(sessionId),
+    notifyUrl: input.notifyUrl,
+  });
+  if (registered.providerOrderId) {
+    await tx.updateTable('online_payment_orders').set({ provider_order_id: registered.providerOrderId }).where('session_id', '=', sessionId).execute();
+  }
+  return { sessionId, amountGrosze, redirectUrl: registered.redirectUrl };
+}
+
+export interface OrderStatus {
+  sessionId: string;
+  customerId: number;
+  status: 'registered' | 'confirmed' | 'failed';
+  amountGrosze: number;
+  provider: string;
+  invoiceNumbers: string[];
+  createdAt: string;
+  confirmedAt: string | null;
+}
+
+export async function findOrderStatus(tx: Tx, sessionId: string): Promise<OrderStatus | null> {
+  const o = await tx.selectFrom('online_payment_orders').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
+  if (!o) return null;
+  const invoices = await tx.selectFrom('invoices').select('invoice_number').where('id', 'in', o.invoice_ids.length ? o.invoice_ids : [-1]).orderBy('id').execute();
+  return {
+    sessionId: o.session_id,
+    customerId: o.customer_id,
+    status: o.status as OrderStatus['status'],
+    amountGrosze: Number(o.amount_grosze),
+    provider: o.provider,
+    invoiceNumbers: invoices.map((i) => i.invoice_number),
+    createdAt: new Date(o.created_at as unknown as string).toISOString(),
+    confirmedAt: o.confirmed_at ? new Date(o.confirmed_at as unknown as string).toISOString() : null,
+  };
+}
