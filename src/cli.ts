@@ -104,6 +104,15 @@ invoice
   .option('--issued <date>', 'the issue date, YYYY-MM-DD')
   .action(async (opts) => (await import('./modules/billing/pdf/cli.ts')).printBatchCommand(opts));
 
+const payments = program.command('payments').description('payments: bank statements');
+payments
+  .command('parse')
+  .description('read a bank statement file (MT940 in the Polish dialects and encodings, or camt.053 XML) without a database; prints one JSON object per statement line')
+  .argument('<file>', 'the statement file ("-" for standard input)')
+  .option('--dialect <dialect>', "the bank profile's :86: dialect where the file does not tell: numbered, numbered~, numbered^, numbered<, numbered+, mbank, plain")
+  .option('--encoding <encoding>', 'the encoding instead of detecting it: windows-1250, cp852, iso-8859-2, utf-8')
+  .action(async (file: string, opts) => (await import('./modules/payments/statements/cli.ts')).parseCommand(file, opts));
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {

@@ -85,6 +85,25 @@ export interface AuthTokens {
   utility_id: Int8;
 }
 
+export interface BankStatementLines {
+  account: string;
+  amount_grosze: Int8;
+  bank_reference: string | null;
+  booking_date: string;
+  counter_account: string | null;
+  counter_name: string | null;
+  id: Generated<Int8>;
+  import_id: Int8;
+  line_key: string;
+  matched_by: string | null;
+  payment_id: Int8 | null;
+  statement: string;
+  status: string;
+  title: Generated<string>;
+  utility_id: Int8;
+  value_date: string;
+}
+
 export interface BillingRunItems {
   contract_id: Int8;
   customer_id: Int8;
@@ -389,6 +408,34 @@ export interface Jobs {
   utility_id: Int8 | null;
 }
 
+export interface LedgerCharges {
+  amount_grosze: Int8;
+  contract_id: Int8 | null;
+  created_at: Generated<Timestamp>;
+  created_by: Int8 | null;
+  customer_id: Int8;
+  due_date: string;
+  entry_date: string;
+  id: Generated<Int8>;
+  kind: string;
+  note: Generated<string>;
+  reference: Generated<string>;
+  utility_id: Int8;
+}
+
+export interface LedgerEntries {
+  amount_grosze: Int8 | null;
+  contract_id: Int8 | null;
+  created_at: Timestamp | null;
+  customer_id: Int8 | null;
+  due_date: string | null;
+  entry_date: string | null;
+  kind: string | null;
+  reference: string | null;
+  source_id: Int8 | null;
+  utility_id: Int8 | null;
+}
+
 export interface Meters {
   created_at: Generated<Timestamp>;
   diameter_mm: number | null;
@@ -487,10 +534,38 @@ export interface OnlinePaymentOrders {
 
 export interface PaymentAllocations {
   amount_grosze: Int8;
+  charge_id: Int8 | null;
   created_at: Generated<Timestamp>;
   id: Generated<Int8>;
-  invoice_id: Int8;
+  invoice_id: Int8 | null;
   payment_id: Int8;
+  refund_id: Int8 | null;
+  utility_id: Int8;
+}
+
+export interface PaymentImports {
+  created_at: Generated<Timestamp>;
+  encoding: string | null;
+  file_name: string;
+  file_sha256: string;
+  finished_at: Timestamp | null;
+  id: Generated<Int8>;
+  imported_by: Int8 | null;
+  problems: Generated<Json>;
+  results: Generated<Json>;
+  status: Generated<string>;
+  utility_id: Int8;
+}
+
+export interface PaymentRefunds {
+  amount_grosze: Int8;
+  created_at: Generated<Timestamp>;
+  created_by: Int8 | null;
+  customer_id: Int8;
+  id: Generated<Int8>;
+  note: Generated<string>;
+  refunded_on: string;
+  to_account: string | null;
   utility_id: Int8;
 }
 
@@ -500,9 +575,12 @@ export interface Payments {
   channel: string;
   counter_account: string | null;
   created_at: Generated<Timestamp>;
+  created_by: Int8 | null;
   customer_id: Int8 | null;
   external_ref: string | null;
   id: Generated<Int8>;
+  ledger_kind: Generated<string>;
+  note: string | null;
   payer_name: string | null;
   title: string | null;
   utility_id: Int8;
@@ -769,6 +847,7 @@ export interface DB {
   auth_attempts: AuthAttempts;
   auth_throttle: AuthThrottle;
   auth_tokens: AuthTokens;
+  bank_statement_lines: BankStatementLines;
   billing_run_items: BillingRunItems;
   billing_runs: BillingRuns;
   case_events: CaseEvents;
@@ -787,6 +866,8 @@ export interface DB {
   invoice_lines: InvoiceLines;
   invoices: Invoices;
   jobs: Jobs;
+  ledger_charges: LedgerCharges;
+  ledger_entries: LedgerEntries;
   meters: Meters;
   notice_areas: NoticeAreas;
   notices: Notices;
@@ -795,6 +876,8 @@ export interface DB {
   online_payment_notifications: OnlinePaymentNotifications;
   online_payment_orders: OnlinePaymentOrders;
   payment_allocations: PaymentAllocations;
+  payment_imports: PaymentImports;
+  payment_refunds: PaymentRefunds;
   payments: Payments;
   quarantine: Quarantine;
   radio_modules: RadioModules;

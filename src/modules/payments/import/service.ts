@@ -1,0 +1,192 @@
+/**
+ * Importing parsed bank statements: each statement in one transaction (all
+ * its lines, their payments, matches and allocations, and its result in the
+ * import record), so an import killed mid-way leaves whole statements only,
+ * and running the file again adds what is missing and nothing twice (the
+ * lines' stable identities, identity.ts). Works in sets: a statement of
+ * 100,000 lines is a handful of queries (lookups with arrays, inserts from
+ * unnest), not one per line.
+ */
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Database } from '../../../db/connection.ts';
+import { withTenant, type Tx } from '../../../db/tenant.ts';
+import type { ParsedStatement, ParseResult, StatementProblem } from '../statements/types.ts';
+import { keysOf, matchLine, normaliseAccount, type InvoiceRef, type Lookups, type MatchKeys } from '../matching/match.ts';
+import { lockLedger, settle } from '../ledger/settle.ts';
+import { lineKeys, toGrosze } from './identity.ts';
+
+export interface StatementResult {
+  statement: string;
+  account: string;
+  status: 'imported' | 'refused';
+  lines: number;
+  added: number;
+  duplicates: number;
+  matched: number;
+  unmatched: number;
+  debits: number;
+  /** Credits added, grosze. */
+  credited: number;
+  problem?: StatementProblem;
+}
+
+export interface ImportReport {
+  importId: number;
+  encoding: string;
+  statements: StatementResult[];
+  problems: StatementProblem[];
+}
+
+export interface ImportMeta {
+  fileName: string;
+  /** The file's bytes (for its hash: the same file imported again is recognised). */
+  bytes: Uint8Array;
+  userId: number | null;
+  /** Test seam: called inside each statement's transaction before it commits (a test throws here to kill the import). */
+  beforeCommit?: (index: number) => void | Promise<void>;
+}
+
+const problem = (code: string, st: ParsedStatement, pl: string, en: string): StatementProblem => ({ code, statement: st.statement, fileLine: st.fileLine, message: { pl, en } });
+
+/** Imports what the parser read; returns the per-statement results. */
+export async function importParsed(database: Database, utilityId: number, parsed: ParseResult, meta: ImportMeta): Promise<ImportReport> {
+  const sha = createHash('sha256').update(meta.bytes).digest('hex');
+  const ctx = { utilityId, userId: meta.userId };
+  const importId = await withTenant(database.db, ctx, async (tx) => {
+    // An earlier run of the same file that never finished was killed: this run completes it.
+    await sql`update payment_imports set status = 'failed', finished_at = now() where file_sha256 = ${sha} and status = 'running'`.execute(tx);
+    const { rows } = await sql<{ id: number }>`
+      insert into payment_imports (utility_id, file_name, file_sha256, encoding, problems, imported_by)
+      values (${utilityId}, ${meta.fileName.slice(0, 255)}, ${sha}, ${parsed.encoding}, ${JSON.stringify(parsed.problems)}::jsonb, ${meta.userId})
+      returning id`.execute(tx);
+    return Number(rows[0].id);
+  });
+  const results: StatementResult[] = [];
+  for (const [index, st] of parsed.statements.entries()) {
+    const result = await withTenant(database.db, ctx, async (tx) => {
+      const r = await importStatement(tx, utilityId, importId, st);
+      await sql`update payment_imports set results = results || ${JSON.stringify([r])}::jsonb where id = ${importId}`.execute(tx);
+      await meta.beforeCommit?.(index);
+      return r;
+    });
+    results.push(result);
+  }
+  await withTenant(database.db, ctx, (tx) => sql`update payment_imports set status = 'done', finished_at = now() where id = ${importId}`.execute(tx));
+  return { importId, encoding: parsed.encoding, statements: results, problems: parsed.problems };
+}
+
+/** Whether the statement's account is the utility's: its bank account or one of its individual accounts. */
+async function accountProblem(tx: Tx, utilityId: number, st: ParsedStatement): Promise<StatementProblem | null> {
+  const account = normaliseAccount(st.account);
+  const { rows } = await sql<{ bank_account: string | null; virtual_account_prefix: string | null }>`
+    select bank_account, virtual_account_prefix from utilities where id = ${utilityId}`.execute(tx);
+  const u = rows[0];
+  const own = normaliseAccount(u?.bank_account);
+  if (!own) return null; // a utility without a configured account takes any statement
+  if (account && (account === own || (u.virtual_account_prefix && account.slice(2).startsWith(u.virtual_account_prefix.replace(/\D/g, ''))))) return null;
+  return problem('payments.unknown_account', st, `Wyciąg ${st.statement} dotyczy rachunku ${st.account}, który nie jest rachunkiem przedsiębiorstwa.`, `Statement ${st.statement} is for account ${st.account}, which is not the utility's account.`);
+}
+
+const refused = (st: ParsedStatement, p: StatementProblem): StatementResult => ({
+  statement: st.statement, account: st.account, status: 'refused', lines: st.lines.length, added: 0, duplicates: 0, matched: 0, unmatched: 0, debits: 0, credited: 0, problem: p,
+});
+
+/** One statement, inside the caller's transaction. A refused statement writes nothing. */
+export async function importStatement(tx: Tx, utilityId: number, importId: number, st: ParsedStatement): Promise<StatementResult> {
+  if (st.currency !== 'PLN') {
+    return refused(st, problem('payments.currency', st, `Wyciąg ${st.statement} jest w walucie ${st.currency}; przyjmowane są tylko wyciągi w PLN.`, `Statement ${st.statement} is in ${st.currency}; only PLN statements are taken.`));
+  }
+  const amounts = st.lines.map((l) => toGrosze(l.amount));
+  const bad = amounts.findIndex((a) => a === null);
+  if (bad >= 0) {
+    return refused(st, problem('payments.bad_amount', st, `Wyciąg ${st.statement}, pozycja ${bad + 1}: nieprawidłowa kwota „${st.lines[bad].amount}”.`, `Statement ${st.statement}, line ${bad + 1}: invalid amount "${st.lines[bad].amount}".`));
+  }
+  const accountIssue = await accountProblem(tx, utilityId, st);
+  if (accountIssue) return refused(st, accountIssue);
+
+  await lockLedger(tx, utilityId);
+  const keys = lineKeys(st.lines);
+  const existing = new Set(
+    (await sql<{ line_key: string }>`select line_key from bank_statement_lines where line_key = any(${keys}::text[])`.execute(tx)).rows.map((r) => r.line_key),
+  );
+  // A key twice in one statement (a bank repeating a reference on one day) is one line, as it would be across files.
+  const fresh = st.lines.map((line, i) => ({ line, key: keys[i], amount: amounts[i] as number })).filter((x) => !existing.has(x.key) && (existing.add(x.key), true));
+  const credits = fresh.filter((x) => x.amount > 0);
+  const matchKeys = credits.map((x) => keysOf(x.line));
+  const lookups = await lookupsFor(tx, matchKeys);
+  const matches = matchKeys.map((k) => matchLine(k, lookups));
+
+  // Payments for the credits (unmatched ones wait without a customer), then every new line pointing at its payment.
+  const refs = credits.map((x) => `bank:${x.key}`);
+  const paymentIds = new Map<string, number>();
+  if (credits.length > 0) {
+    const { rows } = await sql<{ id: number; external_ref: string }>`
+      insert into payments (utility_id, customer_id, amount_grosze, booked_on, channel, title, payer_name, counter_account, external_ref)
+      select ${utilityId}::bigint, c, a, d, 'bank', t, n, ca, r
+        from unnest(${matches.map((m) => m.customerId)}::bigint[], ${credits.map((x) => x.amount)}::bigint[], ${credits.map((x) => x.line.bookingDate)}::date[],
+                    ${credits.map((x) => x.line.title)}::text[], ${credits.map((x) => x.line.counterName)}::text[], ${credits.map((x) => x.line.counterAccount)}::text[],
+                    ${refs}::text[]) as t(c, a, d, t, n, ca, r)
+      returning id, external_ref`.execute(tx);
+    for (const r of rows) paymentIds.set(r.external_ref, Number(r.id));
+  }
+  const matchOf = new Map(credits.map((x, i) => [x.key, matches[i]]));
+  const status = (x: (typeof fresh)[number]) => (x.amount <= 0 ? 'debit' : matchOf.get(x.key)?.customerId != null ? 'matched' : 'unmatched');
+  if (fresh.length > 0) {
+    await sql`
+      insert into bank_statement_lines (utility_id, line_key, import_id, account, statement, booking_date, value_date, amount_grosze, counter_account, counter_name, title, bank_reference, status, matched_by, payment_id)
+      select ${utilityId}::bigint, k, ${importId}::bigint, ${st.account}, ${st.statement}, bd, vd, a, ca, cn, t, br, s, mb, p
+        from unnest(${fresh.map((x) => x.key)}::text[], ${fresh.map((x) => x.line.bookingDate)}::date[], ${fresh.map((x) => x.line.valueDate)}::date[],
+                    ${fresh.map((x) => x.amount)}::bigint[], ${fresh.map((x) => x.line.counterAccount)}::text[], ${fresh.map((x) => x.line.counterName)}::text[],
+                    ${fresh.map((x) => x.line.title)}::text[], ${fresh.map((x) => x.line.bankReference)}::text[], ${fresh.map(status)}::text[],
+                    ${fresh.map((x) => matchOf.get(x.key)?.by ?? null)}::text[], ${fresh.map((x) => paymentIds.get(`bank:${x.key}`) ?? null)}::bigint[])
+             as t(k, bd, vd, a, ca, cn, t, br, s, mb, p)`.execute(tx);
+  }
+  const named = new Map<number, number[]>();
+  const customers: number[] = [];
+  credits.forEach((x, i) => {
+    const m = matches[i];
+    if (m.customerId === null) return;
+    customers.push(m.customerId);
+    named.set(paymentIds.get(`bank:${x.key}`) as number, m.namedInvoiceIds);
+  });
+  await settle(tx, utilityId, customers, named);
+  const matched = customers.length;
+  return {
+    statement: st.statement,
+    account: st.account,
+    status: 'imported',
+    lines: st.lines.length,
+    added: fresh.length,
+    duplicates: st.lines.length - fresh.length,
+    matched,
+    unmatched: credits.length - matched,
+    debits: fresh.length - credits.length,
+    credited: credits.reduce((s, x) => s + x.amount, 0),
+  };
+}
+
+/** Looks every key of a statement up in one query per kind. */
+async function lookupsFor(tx: Tx, keys: readonly MatchKeys[]): Promise<Lookups> {
+  // Stored as 26 digits; an account stored in its IBAN form ("PL…") is found too.
+  const accounts = [...new Set(keys.flatMap((k) => k.accounts.flatMap((a) => [a, `PL${a}`])))];
+  const invoiceNumbers = [...new Set(keys.flatMap((k) => [...k.invoiceNumbers, ...(k.split?.invoices ?? [])]))];
+  const ksef = [...new Set(keys.flatMap((k) => [...k.ksefNumbers, ...(k.split?.invoices ?? [])]))];
+  const numbers = [...new Set(keys.flatMap((k) => [...k.customerNumbers, ...k.looseTokens]))];
+  const nips = [...new Set(keys.map((k) => k.split?.nip).filter((n): n is string => !!n))];
+  // One after another: they share the transaction's one connection.
+  const pairs = async <T>(q: Promise<{ rows: T[] }>) => (await q).rows;
+  const acc = accounts.length ? await pairs(sql<{ k: string; id: number }>`select payment_account as k, id from customers where payment_account = any(${accounts}::text[])`.execute(tx)) : [];
+  const inv = invoiceNumbers.length ? await pairs(sql<{ k: string; id: number; customer_id: number }>`select invoice_number as k, id, customer_id from invoices where kind = 'invoice' and invoice_number = any(${invoiceNumbers}::text[])`.execute(tx)) : [];
+  const ks = ksef.length ? await pairs(sql<{ k: string; id: number; customer_id: number }>`select upper(ksef_number) as k, id, customer_id from invoices where kind = 'invoice' and ksef_number = any(${ksef}::text[])`.execute(tx)) : [];
+  const num = numbers.length ? await pairs(sql<{ k: string; id: number }>`select customer_number as k, id from customers where customer_number = any(${numbers}::text[])`.execute(tx)) : [];
+  const nip = nips.length ? await pairs(sql<{ k: string; id: number }>`select nip as k, min(id) as id from customers where nip = any(${nips}::text[]) group by nip having count(*) = 1`.execute(tx)) : [];
+  const ref = (r: { k: string; id: number; customer_id: number }): [string, InvoiceRef] => [r.k, { id: Number(r.id), customerId: Number(r.customer_id) }];
+  return {
+    customerByAccount: new Map(acc.map((r) => [normaliseAccount(r.k) ?? r.k, Number(r.id)])),
+    invoiceByNumber: new Map(inv.map(ref)),
+    invoiceByKsef: new Map(ks.map(ref)),
+    customerByNumber: new Map(num.map((r) => [r.k, Number(r.id)])),
+    customerByNip: new Map(nip.map((r) => [r.k, Number(r.id)])),
+  };
+}

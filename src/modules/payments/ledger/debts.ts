@@ -1,0 +1,79 @@
+/**
+ * What a customer owes item by item, and what is left of their payments, as
+ * the allocation needs them (read from the source tables: an invoice's amount
+ * is its gross plus its corrections' differences; what is paid of it is the
+ * sum of its allocations).
+ */
+import { sql } from 'kysely';
+import type { Tx } from '../../../db/tenant.ts';
+import type { Credit, Debt } from './allocate.ts';
+
+export interface DebtRow extends Debt {
+  customerId: number;
+  contractId: number | null;
+  reference: string;
+  issueDate: string;
+  /** The invoice's amount after corrections (or the charge's). */
+  amount: number;
+  /** Allocated so far (may exceed a corrected-down amount until settled again). */
+  allocated: number;
+}
+
+export interface CreditRow extends Credit {
+  customerId: number;
+  bookedOn: string;
+}
+
+/** Every invoice and charge of the customers, with its amount and what is allocated to it. */
+export async function debtsOf(tx: Tx, customerIds: readonly number[]): Promise<DebtRow[]> {
+  if (customerIds.length === 0) return [];
+  const { rows } = await sql<{ customer_id: number; contract_id: number | null; kind: 'invoice' | 'charge'; id: number; reference: string; issue_date: string; due_date: string; interest: boolean; amount: number; allocated: number }>`
+    select i.customer_id, i.contract_id, 'invoice' as kind, i.id, i.invoice_number as reference, i.issue_date::text, i.due_date::text, false as interest,
+           (i.gross_grosze + coalesce((select sum(k.gross_grosze) from invoices k where k.corrects_invoice_id = i.id and k.kind = 'correction'), 0))::int8 as amount,
+           coalesce((select sum(a.amount_grosze) from payment_allocations a where a.invoice_id = i.id), 0)::int8 as allocated
+      from invoices i
+     where i.kind = 'invoice' and i.customer_id = any(${customerIds}::bigint[])
+    union all
+    select c.customer_id, c.contract_id, 'charge', c.id, c.reference, c.entry_date::text, c.due_date::text, c.kind = 'interest_note',
+           c.amount_grosze::int8, coalesce((select sum(a.amount_grosze) from payment_allocations a where a.charge_id = c.id), 0)::int8
+      from ledger_charges c
+     where c.customer_id = any(${customerIds}::bigint[])`.execute(tx);
+  return rows.map((r) => ({
+    customerId: Number(r.customer_id),
+    contractId: r.contract_id === null ? null : Number(r.contract_id),
+    kind: r.kind,
+    id: Number(r.id),
+    reference: r.reference,
+    issueDate: r.issue_date,
+    dueDate: r.due_date,
+    interest: r.interest,
+    amount: Number(r.amount),
+    allocated: Number(r.allocated),
+    open: Math.max(0, Number(r.amount) - Number(r.allocated)),
+  }));
+}
+
+/** Payments (and credit adjustments) of the customers with something left to allocate, oldest first. */
+export async function creditsOf(tx: Tx, customerIds: readonly number[]): Promise<CreditRow[]> {
+  if (customerIds.length === 0) return [];
+  const { rows } = await sql<{ customer_id: number; id: number; booked_on: string; remaining: number }>`
+    select * from (
+      select p.customer_id, p.id, p.booked_on::text,
+             (p.amount_grosze - coalesce((select sum(a.amount_grosze) from payment_allocations a where a.payment_id = p.id), 0))::int8 as remaining
+        from payments p
+       where p.customer_id = any(${customerIds}::bigint[])) x
+     where remaining > 0
+     order by booked_on, id`.execute(tx);
+  return rows.map((r) => ({ customerId: Number(r.customer_id), paymentId: Number(r.id), bookedOn: r.booked_on, remaining: Number(r.remaining) }));
+}
+
+/** Groups rows by customer. */
+export function byCustomer<T extends { customerId: number }>(rows: readonly T[]): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const r of rows) {
+    const list = out.get(r.customerId);
+    if (list) list.push(r);
+    else out.set(r.customerId, [r]);
+  }
+  return out;
+}

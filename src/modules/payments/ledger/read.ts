@@ -1,0 +1,123 @@
+/**
+ * Reading the ledger (the view ledger_entries over the source tables): a
+ * customer's balance at a date, the summary the portal shows, and the
+ * settlement history with a running balance. The same functions serve the
+ * portal, the staff's customer view and the next invoice.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../../../db/connection.ts';
+import type { Tx } from '../../../db/tenant.ts';
+import { creditsOf, debtsOf } from './debts.ts';
+import { summarize, type BalanceSummary } from './present.ts';
+import { inUtility } from './tenant-or-tx.ts';
+
+export const ENTRY_KINDS = ['invoice', 'correction', 'payment', 'refund', 'interest_note', 'adjustment'] as const;
+export type EntryKind = (typeof ENTRY_KINDS)[number];
+
+/**
+ * The customer's balance on `asOf` (YYYY-MM-DD, inclusive) in grosze:
+ * positive what they owe, negative an overpayment to settle. The next
+ * invoice prints it as "saldo poprzednie" / "nadpłata do rozliczenia".
+ */
+export async function balanceOf(db: Db | Tx, utilityId: number, customerId: number, asOf: string): Promise<number> {
+  return inUtility(db, utilityId, async (tx) => {
+    const { rows } = await sql<{ balance: number }>`
+      select coalesce(sum(amount_grosze), 0)::int8 as balance from ledger_entries
+       where customer_id = ${customerId} and entry_date <= ${asOf}::date`.execute(tx);
+    return Number(rows[0].balance);
+  });
+}
+
+/** Due, overdue, overpaid, the next due date and each invoice's payment status (as of `today`). */
+export async function balanceSummary(tx: Tx, customerId: number, today: string): Promise<BalanceSummary> {
+  const debts = await debtsOf(tx, [customerId]);
+  const credits = await creditsOf(tx, [customerId]);
+  const excess = debts.reduce((s, d) => s + Math.max(0, d.allocated - Math.max(0, d.amount)), 0);
+  // An invoice corrected below zero is a credit too (its negative amount), beyond any allocation to it.
+  const negative = debts.reduce((s, d) => s + (d.amount < 0 ? -d.amount : 0), 0);
+  const credit = credits.reduce((s, c) => s + c.remaining, 0) + excess + negative;
+  return summarize(debts, credit, today);
+}
+
+export interface LedgerEntry {
+  kind: EntryKind;
+  id: number;
+  date: string;
+  reference: string;
+  contractId: number | null;
+  dueDate: string | null;
+  /** Debit positive, credit negative. */
+  amount: number;
+  /** The balance after this entry. */
+  balance: number;
+}
+
+export interface LedgerFilter {
+  from?: string;
+  to?: string;
+  kinds?: EntryKind[];
+  limit?: number;
+}
+
+/**
+ * The settlement history, newest first, each entry with the balance after it
+ * (the running sum over all the customer's entries in date order, so a
+ * filtered page still shows true balances).
+ */
+export async function customerLedger(tx: Tx, customerId: number, f: LedgerFilter = {}): Promise<LedgerEntry[]> {
+  const { rows } = await sql<{ kind: EntryKind; source_id: number; entry_date: string; reference: string; contract_id: number | null; due_date: string | null; amount_grosze: number; balance: number }>`
+    select * from (
+      select kind, source_id, entry_date::text, reference, contract_id, due_date::text, amount_grosze::int8,
+             (sum(amount_grosze) over (order by entry_date, created_at, kind, source_id rows unbounded preceding))::int8 as balance,
+             created_at
+        from ledger_entries where customer_id = ${customerId}) e
+     where (${f.from ?? null}::date is null or entry_date >= ${f.from ?? null}::date)
+       and (${f.to ?? null}::date is null or entry_date <= ${f.to ?? null}::date)
+       and (${f.kinds && f.kinds.length ? f.kinds : null}::text[] is null or kind = any(${f.kinds && f.kinds.length ? f.kinds : null}::text[]))
+     order by entry_date desc, created_at desc, kind desc, source_id desc
+     limit ${Math.min(f.limit ?? 500, 2000)}`.execute(tx);
+  return rows.map((r) => ({
+    kind: r.kind,
+    id: Number(r.source_id),
+    date: r.entry_date,
+    reference: r.reference,
+    contractId: r.contract_id === null ? null : Number(r.contract_id),
+    dueDate: r.due_date,
+    amount: Number(r.amount_grosze),
+    balance: Number(r.balance),
+  }));
+}
+
+/**
+ * One contract's ledger: its invoices, corrections and charges, and the parts
+ * of payments allocated to them (a payment belongs to the customer; only what
+ * it settled of this contract shows here). Its balance is what is open on
+ * the contract.
+ */
+export async function contractLedger(tx: Tx, customerId: number, contractId: number): Promise<LedgerEntry[]> {
+  const { rows } = await sql<{ kind: EntryKind; source_id: number; entry_date: string; reference: string; due_date: string | null; amount_grosze: number; balance: number }>`
+    select kind, source_id, entry_date::text, reference, due_date::text, amount_grosze::int8,
+           (sum(amount_grosze) over (order by entry_date, seq, source_id rows unbounded preceding))::int8 as balance
+      from (
+        select kind, source_id, entry_date, reference, due_date, amount_grosze, 0 as seq
+          from ledger_entries where customer_id = ${customerId} and contract_id = ${contractId}
+        union all
+        select p.ledger_kind, p.id, p.booked_on, coalesce(p.title, ''), null::date, -sum(a.amount_grosze), 1
+          from payment_allocations a
+          join payments p on p.id = a.payment_id
+          left join invoices i on i.id = a.invoice_id
+          left join ledger_charges c on c.id = a.charge_id
+         where p.customer_id = ${customerId} and coalesce(i.contract_id, c.contract_id) = ${contractId}
+         group by p.ledger_kind, p.id, p.booked_on, p.title) e
+     order by entry_date desc, seq desc, source_id desc`.execute(tx);
+  return rows.map((r) => ({
+    kind: r.kind,
+    id: Number(r.source_id),
+    date: r.entry_date,
+    reference: r.reference,
+    contractId,
+    dueDate: r.due_date,
+    amount: Number(r.amount_grosze),
+    balance: Number(r.balance),
+  }));
+}
