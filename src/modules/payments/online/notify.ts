@@ -8,10 +8,11 @@
  * signature, another merchant, an unknown session, an amount or currency
  * other than the order's, an order of another provider. A paid notice is
  * made final with the provider (P24's verify call; PayU's order read back)
- * and recorded exactly once: the order moves registered → confirmed and the
- * payment is inserted once per external_ref in one transaction, so a
- * repeated notification, a retried verify or two identical notifications at
- * the same moment add one payment.
+ * and recorded exactly once: the ledger's recordPayment inserts the payment
+ * once per external_ref ('p24:<sessionId>', 'payu:<orderId>'; unique in
+ * `payments`), then the order moves registered → confirmed, so a repeated
+ * notification, a retried verify or two identical notifications at the same
+ * moment add one payment.
  */
 import type { Db } from '../../../db/connection.ts';
 import { withTenant, type Tx } from '../../../db/tenant.ts';
@@ -19,7 +20,7 @@ import { AppError } from '../../../lib/errors.ts';
 import type { SecretBox } from '../../../lib/secret-box.ts';
 import { localDate } from '../../einvoice/billing-period.ts';
 import { NotificationRefused, type Notice, type ProviderId } from './provider.ts';
-import { recordConfirmedPayment } from './record.ts';
+import { recordPayment } from '../ledger/record.ts';
 import { findProvider } from './settings.ts';
 
 export interface NotificationContext {
@@ -98,26 +99,32 @@ export async function handleNotification(c: NotificationContext): Promise<Notifi
       // Final with the provider first: until then the money is not ours (P24 does not settle an unverified transaction).
       await provider.finalise(n, { amountGrosze: Number(order.amount_grosze), currency: order.currency });
       const now = c.now ?? new Date();
-      outcome = await withTenant(c.db, { utilityId: c.utilityId }, async (tx) => {
-        const customer = await tx.selectFrom('customers').select('name').where('id', '=', order.customer_id).executeTakeFirstOrThrow();
-        const { paymentId, created } = await recordConfirmedPayment(tx, {
-          utilityId: c.utilityId,
-          customerId: order.customer_id,
-          amountGrosze: Number(order.amount_grosze),
-          bookedOn: localDate(now),
-          title: `Płatność online ${c.provider === 'p24' ? 'Przelewy24' : 'PayU'} ${order.session_id}`,
-          payerName: customer.name,
-          externalRef: c.provider === 'p24' ? `p24:${order.session_id}` : `payu:${n.providerOrderId}`,
-          invoiceIds: order.invoice_ids.map(Number),
-        });
-        await tx
+      const customer = await withTenant(c.db, { utilityId: c.utilityId }, (tx) => tx.selectFrom('customers').select('name').where('id', '=', order.customer_id).executeTakeFirstOrThrow());
+      // The ledger stores the payment once per external_ref and allocates it
+      // to the chosen invoices first (its own transaction under the ledger's lock).
+      const paymentId = await recordPayment(c.db, c.utilityId, {
+        customerId: order.customer_id,
+        amountGrosze: Number(order.amount_grosze),
+        bookedOn: localDate(now),
+        channel: 'online',
+        title: `Płatność online ${c.provider === 'p24' ? 'Przelewy24' : 'PayU'} ${order.session_id}`,
+        payerName: customer.name,
+        externalRef: c.provider === 'p24' ? `p24:${order.session_id}` : `payu:${n.providerOrderId}`,
+        invoiceIds: order.invoice_ids.map(Number),
+      });
+      // Then the order: whichever notification moves it to confirmed says so; a
+      // concurrent twin waits for its row lock and finds it confirmed. Were the
+      // process to stop between the two, the provider's next notification
+      // finds the payment already recorded and confirms the order.
+      const updated = await withTenant(c.db, { utilityId: c.utilityId }, (tx) =>
+        tx
           .updateTable('online_payment_orders')
           .set({ status: 'confirmed', provider_order_id: n.providerOrderId, payment_id: paymentId, confirmed_at: now })
           .where('id', '=', order.id)
           .where('status', '<>', 'confirmed')
-          .execute();
-        return created ? 'confirmed' : 'already_confirmed';
-      });
+          .executeTakeFirst(),
+      );
+      outcome = Number(updated.numUpdatedRows) === 1 ? 'confirmed' : 'already_confirmed';
     }
     await log(c, { sessionId: n.sessionId, providerOrderId: n.providerOrderId, accepted: true, code: `online_payment.${outcome}`, reason: n.state });
     return outcome;

@@ -4,39 +4,29 @@
  * order per start; the provider's page does the rest.
  */
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Tx } from '../../../db/tenant.ts';
 import { badRequest, notFound } from '../../../lib/errors.ts';
+import { debtsOf } from '../ledger/debts.ts';
 import type { PaymentProvider, PayMethod } from './provider.ts';
 
 export interface DueInvoice {
   id: number;
   number: string;
   dueDate: string;
-  /** What is still to pay, grosze: gross plus its corrections, less what was allocated to them. */
+  /** What is still to pay, grosze (the ledger's open amount). */
   openGrosze: number;
 }
 
 /**
- * The customer's invoices with something left to pay, oldest due first.
- * An invoice's open amount counts its corrections (a correction's gross is
- * the difference it makes) and every allocation to it or them. The ledger
- * (issue 15, item 5) will own this rule; this is the same sum over the same
- * tables.
+ * The customer's invoices with something left to pay, oldest due first, by
+ * the ledger's own reading of debts (an invoice's amount after corrections,
+ * less its allocations).
  */
 export async function dueInvoices(tx: Tx, customerId: number): Promise<DueInvoice[]> {
-  const rows = await sql<{ id: number; invoice_number: string; due_date: string; open: string }>`
-    select i.id, i.invoice_number, i.due_date::text as due_date,
-           (i.gross_grosze
-             + coalesce((select sum(k.gross_grosze) from invoices k where k.corrects_invoice_id = i.id), 0)
-             - coalesce((select sum(a.amount_grosze) from payment_allocations a
-                          where a.invoice_id = i.id or a.invoice_id in (select k.id from invoices k where k.corrects_invoice_id = i.id)), 0))::text as open
-      from invoices i
-     where i.customer_id = ${customerId} and i.kind = 'invoice'
-     order by i.due_date, i.id`.execute(tx);
-  return rows.rows
-    .map((r) => ({ id: Number(r.id), number: r.invoice_number, dueDate: r.due_date, openGrosze: Number(r.open) }))
-    .filter((r) => r.openGrosze > 0);
+  return (await debtsOf(tx, [customerId]))
+    .filter((d) => d.kind === 'invoice' && d.open > 0)
+    .sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.id - b.id)
+    .map((d) => ({ id: d.id, number: d.reference, dueDate: d.dueDate, openGrosze: d.open }));
 }
 
 export interface StartInput {
