@@ -15,8 +15,8 @@ import { client, type Client, type TestApp } from './support/app.ts';
 import { buildCustomer, buildUser, buildUtility, TEST_PASSWORD } from './support/factories.ts';
 import { insertInvoice } from './support/invoices.ts';
 import { createListeningApp } from './support/payment-sim/app.ts';
-import { startP24, type P24Sim } from './support/payment-sim/p24.ts';
-import { startPayu, type PayuSim } from './support/payment-sim/payu.ts';
+import { p24Settings, startP24, type P24Sim } from './support/payment-sim/p24.ts';
+import { payuSettings, startPayu, type PayuSim } from './support/payment-sim/payu.ts';
 
 const P24_ACCOUNT = { merchantId: 64195, posId: 64195, apiKey: 'p24-api-key-test', crc: 'p24-crc-test-key' };
 const PAYU_ACCOUNT = { posId: '300746', clientId: '300746', clientSecret: 'payu-client-secret', secondKey: 'payu-second-key' };
@@ -84,24 +84,10 @@ beforeAll(async () => {
     await buildUser(t.database, u.id, { kind: 'staff', email: `admin-${which}@wodnik.example`, roles: ['admin'] });
   }
   const adminP24 = await login(util.p24.slug, 'admin-p24@wodnik.example');
-  const r1 = await adminP24.request('PUT', '/api/staff/online-payments/config', {
-    provider: 'p24',
-    environment: 'simulator',
-    baseUrl: p24.url,
-    merchantId: String(P24_ACCOUNT.merchantId),
-    posId: String(P24_ACCOUNT.posId),
-    secrets: { apiKey: P24_ACCOUNT.apiKey, crc: P24_ACCOUNT.crc },
-  });
+  const r1 = await adminP24.request('PUT', '/api/staff/online-payments/config', p24Settings(p24.url, P24_ACCOUNT));
   expect(r1.statusCode, r1.body).toBe(200);
   const adminPayu = await login(util.payu.slug, 'admin-payu@wodnik.example');
-  const r2 = await adminPayu.request('PUT', '/api/staff/online-payments/config', {
-    provider: 'payu',
-    environment: 'simulator',
-    baseUrl: payu.url,
-    posId: PAYU_ACCOUNT.posId,
-    clientId: PAYU_ACCOUNT.clientId,
-    secrets: { clientSecret: PAYU_ACCOUNT.clientSecret, secondKey: PAYU_ACCOUNT.secondKey },
-  });
+  const r2 = await adminPayu.request('PUT', '/api/staff/online-payments/config', payuSettings(payu.url, PAYU_ACCOUNT));
   expect(r2.statusCode, r2.body).toBe(200);
 });
 

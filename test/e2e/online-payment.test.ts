@@ -13,7 +13,7 @@ import { client, type TestApp } from '../support/app.ts';
 import { buildCustomer, buildUser, buildUtility, TEST_PASSWORD } from '../support/factories.ts';
 import { insertInvoice } from '../support/invoices.ts';
 import { createListeningApp } from '../support/payment-sim/app.ts';
-import { startP24, type P24Sim } from '../support/payment-sim/p24.ts';
+import { p24Settings, startP24, type P24Sim } from '../support/payment-sim/p24.ts';
 import { chromiumMissing, ensureWebBuilt, launchBrowser, screenshot, seriousViolations } from './support.ts';
 
 const noChromium = chromiumMissing();
@@ -41,14 +41,7 @@ beforeAll(async () => {
   await buildUser(t.database, u.id, { kind: 'staff', email: 'admin@wp.example', roles: ['admin'] });
   const admin = client(t.app, slug);
   expect((await admin.post('/api/auth/login', { email: 'admin@wp.example', password: TEST_PASSWORD })).statusCode).toBe(200);
-  const res = await admin.request('PUT', '/api/staff/online-payments/config', {
-    provider: 'p24',
-    environment: 'simulator',
-    baseUrl: p24.url,
-    merchantId: String(ACCOUNT.merchantId),
-    posId: String(ACCOUNT.posId),
-    secrets: { apiKey: ACCOUNT.apiKey, crc: ACCOUNT.crc },
-  });
+  const res = await admin.request('PUT', '/api/staff/online-payments/config', p24Settings(p24.url, ACCOUNT));
   expect(res.statusCode, res.body).toBe(200);
 });
 

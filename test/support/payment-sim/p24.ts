@@ -33,6 +33,16 @@ interface Transaction {
   verified: number;
 }
 
+/** The admin's settings (PUT /api/staff/online-payments/config) that point a utility at this simulator. */
+export const p24Settings = (url: string, a: P24Account) => ({
+  provider: 'p24',
+  environment: 'simulator',
+  baseUrl: url,
+  merchantId: String(a.merchantId),
+  posId: String(a.posId),
+  secrets: { apiKey: a.apiKey, crc: a.crc },
+});
+
 const sha384 = (o: Record<string, unknown>) => createHash('sha384').update(JSON.stringify(o)).digest('hex');
 
 export async function startP24(account: P24Account) {

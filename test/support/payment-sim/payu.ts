@@ -35,6 +35,16 @@ interface Order {
   createdAt: string;
 }
 
+/** The admin's settings (PUT /api/staff/online-payments/config) that point a utility at this simulator. */
+export const payuSettings = (url: string, a: PayuAccount) => ({
+  provider: 'payu',
+  environment: 'simulator',
+  baseUrl: url,
+  posId: a.posId,
+  clientId: a.clientId,
+  secrets: { clientSecret: a.clientSecret, secondKey: a.secondKey },
+});
+
 export async function startPayu(account: PayuAccount) {
   const algorithm = account.algorithm ?? 'MD5';
   const tokens = new Set<string>();
