@@ -25,7 +25,7 @@ const GROSS = S.householdInvoice().totals.gross;
 let t: TestApp & { url: string };
 let p24: P24Sim;
 let payu: PayuSim;
-const util: Record<'p24' | 'payu' | 'off', { id: number; slug: string }> = {} as never;
+const util: Record<'p24' | 'payu' | 'off' | 'badKey', { id: number; slug: string }> = {} as never;
 let n = 0;
 
 async function login(slug: string, email: string): Promise<Client> {
@@ -78,7 +78,7 @@ beforeAll(async () => {
   t = await createListeningApp();
   p24 = await startP24(P24_ACCOUNT);
   payu = await startPayu(PAYU_ACCOUNT);
-  for (const which of ['p24', 'payu', 'off'] as const) {
+  for (const which of ['p24', 'payu', 'off', 'badKey'] as const) {
     const u = await buildUtility(t.database);
     util[which] = { id: u.id, slug: u.slug };
     await buildUser(t.database, u.id, { kind: 'staff', email: `admin-${which}@wodnik.example`, roles: ['admin'] });
@@ -89,6 +89,10 @@ beforeAll(async () => {
   const adminPayu = await login(util.payu.slug, 'admin-payu@wodnik.example');
   const r2 = await adminPayu.request('PUT', '/api/staff/online-payments/config', payuSettings(payu.url, PAYU_ACCOUNT));
   expect(r2.statusCode, r2.body).toBe(200);
+  // A utility whose P24 API key is wrong: P24 refuses its requests.
+  const adminBad = await login(util.badKey.slug, 'admin-badKey@wodnik.example');
+  const r3 = await adminBad.request('PUT', '/api/staff/online-payments/config', p24Settings(p24.url, { ...P24_ACCOUNT, apiKey: 'not-the-key' }));
+  expect(r3.statusCode, r3.body).toBe(200);
 });
 
 afterAll(async () => {
@@ -222,6 +226,16 @@ describe('Przelewy24', () => {
     );
     expect(logged.map((l) => l.code).sort()).toEqual(['online_payment.amount_mismatch', 'online_payment.bad_signature', 'online_payment.unknown_session']);
     expect(await status(c.portal, s.sessionId)).toBe('registered');
+  });
+
+  it('a provider refusing the registration is a 503 with a code, and the order is marked failed', async () => {
+    const c = await customerWithInvoices('badKey', 1);
+    const res = await c.portal.post(`/api/portal/customers/${c.customerId}/online-payments`, {});
+    expect(res.statusCode).toBe(503);
+    expect(res.json().error.code).toBe('online_payment.provider_failed');
+    expect(p24.log.refused).toContain('Incorrect authentication');
+    const orders = await withTenant(t.database.db, { utilityId: c.utilityId }, (tx) => tx.selectFrom('online_payment_orders').select('status').where('customer_id', '=', c.customerId).execute());
+    expect(orders).toEqual([{ status: 'failed' }]);
   });
 
   it("shows a payment's status only to its own customer", async () => {

@@ -63,44 +63,61 @@ export function chooseInvoices(due: DueInvoice[], wanted?: number[]): DueInvoice
   return chosen as DueInvoice[];
 }
 
-export async function startPayment(tx: Tx, provider: PaymentProvider, input: StartInput): Promise<Started> {
-  const customer = await tx.selectFrom('customers').select(['id', 'name', 'email']).where('id', '=', input.customerId).executeTakeFirst();
-  if (!customer) throw notFound('customer.not_found', 'Nie znaleziono klienta.', 'Customer not found.');
-  const chosen = chooseInvoices(await dueInvoices(tx, input.customerId), input.invoiceIds);
-  const amountGrosze = chosen.reduce((s, d) => s + d.openGrosze, 0);
-  const sessionId = `wod-${randomUUID()}`;
-  const numbers = chosen.map((c) => c.number).join(', ');
-  const description = (chosen.length === 1 ? `Faktura ${numbers}` : `Faktury ${numbers}`).slice(0, 200);
-  // The order is written before the provider is called and in the same
-  // transaction: when the provider refuses, nothing stays behind.
-  await tx
-    .insertInto('online_payment_orders')
-    .values({
-      utility_id: input.utilityId,
-      customer_id: input.customerId,
-      session_id: sessionId,
-      provider: provider.id,
-      method: input.method,
-      amount_grosze: amountGrosze,
-      currency: 'PLN',
-      invoice_ids: chosen.map((c) => c.id),
-      created_by: input.userId,
-    })
-    .execute();
-  const registered = await provider.register({
-    sessionId,
-    amountGrosze,
-    currency: 'PLN',
-    description,
-    email: customer.email || input.email,
-    customerName: customer.name,
-    customerIp: input.customerIp,
-    method: input.method,
-    returnUrl: input.returnUrl(sessionId),
-    notifyUrl: input.notifyUrl,
+/** Runs work in one transaction of the request's utility (the route's inTenant). */
+export type InTransaction = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
+
+/**
+ * Writes the order, then asks the provider, outside any transaction: a slow
+ * provider must not hold a database connection (on the embedded database,
+ * the only one). When the provider refuses or cannot be reached, the order
+ * is marked failed and the error goes to the customer.
+ */
+export async function startPayment(run: InTransaction, provider: PaymentProvider, input: StartInput): Promise<Started> {
+  const order = await run(async (tx) => {
+    const customer = await tx.selectFrom('customers').select(['id', 'name', 'email']).where('id', '=', input.customerId).executeTakeFirst();
+    if (!customer) throw notFound('customer.not_found', 'Nie znaleziono klienta.', 'Customer not found.');
+    const chosen = chooseInvoices(await dueInvoices(tx, input.customerId), input.invoiceIds);
+    const amountGrosze = chosen.reduce((s, d) => s + d.openGrosze, 0);
+    const sessionId = `wod-${randomUUID()}`;
+    const numbers = chosen.map((c) => c.number).join(', ');
+    await tx
+      .insertInto('online_payment_orders')
+      .values({
+        utility_id: input.utilityId,
+        customer_id: input.customerId,
+        session_id: sessionId,
+        provider: provider.id,
+        method: input.method,
+        amount_grosze: amountGrosze,
+        currency: 'PLN',
+        invoice_ids: chosen.map((c) => c.id),
+        created_by: input.userId,
+      })
+      .execute();
+    return { sessionId, amountGrosze, customer, description: (chosen.length === 1 ? `Faktura ${numbers}` : `Faktury ${numbers}`).slice(0, 200) };
   });
+  const { sessionId, amountGrosze } = order;
+  let registered;
+  try {
+    registered = await provider.register({
+      sessionId,
+      amountGrosze,
+      currency: 'PLN',
+      description: order.description,
+      email: order.customer.email || input.email,
+      customerName: order.customer.name,
+      customerIp: input.customerIp,
+      method: input.method,
+      returnUrl: input.returnUrl(sessionId),
+      notifyUrl: input.notifyUrl,
+    });
+  } catch (err) {
+    await run((tx) => tx.updateTable('online_payment_orders').set({ status: 'failed' }).where('session_id', '=', sessionId).execute());
+    throw err;
+  }
   if (registered.providerOrderId) {
-    await tx.updateTable('online_payment_orders').set({ provider_order_id: registered.providerOrderId }).where('session_id', '=', sessionId).execute();
+    const providerOrderId = registered.providerOrderId;
+    await run((tx) => tx.updateTable('online_payment_orders').set({ provider_order_id: providerOrderId }).where('session_id', '=', sessionId).execute());
   }
   return { sessionId, amountGrosze, redirectUrl: registered.redirectUrl };
 }

@@ -60,21 +60,19 @@ export async function routes(app: App, deps: AppDeps) {
       const user = userOf(req);
       const utility = utilityOf(req);
       const origin = `${req.protocol}://${req.host}${prefixOf(req)}`;
-      return inTenant(app, req, async (tx) => {
-        const provider = await findProvider(tx, sealer(), production);
-        if (!provider) throw onlinePaymentOff();
-        return startPayment(tx, provider, {
-          utilityId: utility.id,
-          customerId,
-          invoiceIds: req.body.invoiceIds,
-          method: req.body.method ?? 'any',
-          userId: user.id,
-          email: user.email,
-          customerIp: req.ip,
-          returnUrl: (sessionId) => `${origin}/portal/payments/return?session=${encodeURIComponent(sessionId)}`,
-          // The provider calls the shared public address, which serves every utility under /t/<slug>.
-          notifyUrl: `${deps.config.publicUrl}/t/${utility.slug}/api/payments/online/${provider.id}/notify`,
-        });
+      const provider = await inTenant(app, req, (tx) => findProvider(tx, sealer(), production));
+      if (!provider) throw onlinePaymentOff();
+      return startPayment((fn) => inTenant(app, req, fn), provider, {
+        utilityId: utility.id,
+        customerId,
+        invoiceIds: req.body.invoiceIds,
+        method: req.body.method ?? 'any',
+        userId: user.id,
+        email: user.email,
+        customerIp: req.ip,
+        returnUrl: (sessionId) => `${origin}/portal/payments/return?session=${encodeURIComponent(sessionId)}`,
+        // The provider calls the shared public address, which serves every utility under /t/<slug>.
+        notifyUrl: `${deps.config.publicUrl}/t/${utility.slug}/api/payments/online/${provider.id}/notify`,
       });
     },
   );
