@@ -207,6 +207,18 @@ describe('Przelewy24', () => {
     ]);
   });
 
+  it('a process stopped after recording the payment but before marking the order: the next notification confirms it without paying twice or verifying again', async () => {
+    const c = await customerWithInvoices('p24', 1);
+    const s = await start(c.portal, c.customerId, {});
+    expect((await p24.pay(s.sessionId)).status).toBe(200);
+    // As if the process had stopped between the ledger's commit and the order's update.
+    await t.database.db.updateTable('online_payment_orders').set({ status: 'registered', confirmed_at: null }).where('session_id', '=', s.sessionId).execute();
+    expect((await p24.repeat(s.sessionId)).status).toBe(200);
+    expect(p24.transaction(s.sessionId)!.verified).toBe(1);
+    expect(await status(c.portal, s.sessionId)).toBe('confirmed');
+    expect((await payments(c.utilityId, c.customerId)).rows).toHaveLength(1);
+  });
+
   it('refuses and logs a forged signature, a wrong amount and an unknown session; nothing is paid', async () => {
     const c = await customerWithInvoices('p24', 1);
     const s = await start(c.portal, c.customerId, {});

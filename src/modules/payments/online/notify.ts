@@ -96,8 +96,12 @@ export async function handleNotification(c: NotificationContext): Promise<Notifi
       );
       outcome = 'failed';
     } else {
-      // Final with the provider first: until then the money is not ours (P24 does not settle an unverified transaction).
-      await provider.finalise(n, { amountGrosze: Number(order.amount_grosze), currency: order.currency });
+      const externalRef = c.provider === 'p24' ? `p24:${order.session_id}` : `payu:${n.providerOrderId}`;
+      // Final with the provider first: until then the money is not ours (P24
+      // does not settle an unverified transaction). Skipped when the payment
+      // was recorded already (the process stopped before the order was marked).
+      const recorded = await withTenant(c.db, { utilityId: c.utilityId }, (tx) => tx.selectFrom('payments').select('id').where('external_ref', '=', externalRef).executeTakeFirst());
+      if (!recorded) await provider.finalise(n, { amountGrosze: Number(order.amount_grosze), currency: order.currency });
       const now = c.now ?? new Date();
       const customer = await withTenant(c.db, { utilityId: c.utilityId }, (tx) => tx.selectFrom('customers').select('name').where('id', '=', order.customer_id).executeTakeFirstOrThrow());
       // The ledger stores the payment once per external_ref and allocates it
@@ -109,7 +113,7 @@ export async function handleNotification(c: NotificationContext): Promise<Notifi
         channel: 'online',
         title: `Płatność online ${c.provider === 'p24' ? 'Przelewy24' : 'PayU'} ${order.session_id}`,
         payerName: customer.name,
-        externalRef: c.provider === 'p24' ? `p24:${order.session_id}` : `payu:${n.providerOrderId}`,
+        externalRef,
         invoiceIds: order.invoice_ids.map(Number),
       });
       // Then the order: whichever notification moves it to confirmed says so; a

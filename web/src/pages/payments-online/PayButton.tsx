@@ -6,7 +6,7 @@
  * amount is the server's (the invoices' open amounts); the browser only
  * names the invoices and then goes to the provider's page.
  */
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { api } from '../../api/client.ts';
 import { useApiCall } from '../../api/useApiCall.ts';
 import { useApi } from '../../components/data.tsx';
@@ -20,6 +20,7 @@ export function PayButton({ customerId, invoiceIds }: { customerId: number; invo
   const options = useApi<Options>(`/api/portal/customers/${customerId}/online-payments`);
   const { busy, failure, call } = useApiCall();
   const [blik, setBlik] = useState(false);
+  const amountId = useId();
   const o = options.data;
   if (!o?.enabled) return null;
   const wanted = invoiceIds && invoiceIds.length > 0 ? o.dueInvoices.filter((d) => invoiceIds.includes(d.id)) : o.dueInvoices;
@@ -33,10 +34,17 @@ export function PayButton({ customerId, invoiceIds }: { customerId: number; invo
     });
   return (
     <div className="online-pay">
-      <button type="button" className="button" onClick={() => void pay()} disabled={busy} aria-describedby={`online-pay-${customerId}-amount`}>
+      <button
+        type="button"
+        className="button"
+        onClick={() => void pay()}
+        disabled={busy}
+        aria-label={all || wanted.length > 1 ? undefined : t('onlinePay.payInvoice', { number: wanted[0].number })}
+        aria-describedby={amountId}
+      >
         {all ? t('onlinePay.payAll') : t('onlinePay.pay')}
       </button>{' '}
-      <span id={`online-pay-${customerId}-amount`} className="muted">
+      <span id={amountId} className="muted">
         {t('onlinePay.amount', { amount: formatMoney(amount, lang) })}
       </span>{' '}
       <label className="online-pay-blik">
