@@ -19,28 +19,9 @@ export interface Started {
   redirectUrl: string;
 }
 
-export interface OrderStatus {
-  sessionId: string;
-  customerId: number;
-  status: 'registered' | 'confirmed' | 'failed';
-  amountGrosze: number;
-  provider: string;
-  invoiceNumbers: string[];
-  createdAt: string;
-  confirmedAt: string | null;
-}
-
-export interface ConfigView {
-  provider: 'off' | 'p24' | 'payu';
-  environment: 'sandbox' | 'production' | 'simulator';
-  baseUrl: string | null;
-  merchantId: string;
-  posId: string;
-  clientId: string;
-  secretsSet: string[];
-  updatedAt: string | null;
-  simulatorAllowed: boolean;
-}
+/** The server's own types of the answers (type-only imports: nothing of the server reaches the bundle). */
+export type { OrderStatus } from '../../../../src/modules/payments/online/orders.ts';
+export type ConfigView = import('../../../../src/modules/payments/online/settings.ts').ConfigView & { simulatorAllowed: boolean };
 
 export interface NotificationEntry {
   id: number;
