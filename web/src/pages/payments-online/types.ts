@@ -1,10 +1,5 @@
 /** The online payment API's answers (src/modules/payments/online/schema.ts). */
-export interface DueInvoice {
-  id: number;
-  number: string;
-  dueDate: string;
-  openGrosze: number;
-}
+import type { DueInvoice } from '../../../../src/modules/payments/online/orders.ts';
 
 export interface Options {
   enabled: boolean;
@@ -13,14 +8,8 @@ export interface Options {
   totalDueGrosze: number;
 }
 
-export interface Started {
-  sessionId: string;
-  amountGrosze: number;
-  redirectUrl: string;
-}
-
 /** The server's own types of the answers (type-only imports: nothing of the server reaches the bundle). */
-export type { OrderStatus } from '../../../../src/modules/payments/online/orders.ts';
+export type { DueInvoice, OrderStatus, Started } from '../../../../src/modules/payments/online/orders.ts';
 export type ConfigView = import('../../../../src/modules/payments/online/settings.ts').ConfigView & { simulatorAllowed: boolean };
 
 export interface NotificationEntry {
