@@ -92,6 +92,10 @@ async function seedUtility(database: Database, u: number, tag: string) {
   await sql`insert into staff_tasks (utility_id, kind, meter_id, customer_id, title) values (${u}, 'leak', ${meter.id}, ${c.id}, 'Wyciek')`.execute(db);
   await sql`insert into payment_reminders (utility_id, customer_id, number, as_of, open_grosze, interest_grosze, file_id) values (${u}, ${c.id}, ${`WZ/${tag}`}, '2026-11-20', 10800, 12, ${file.id})`.execute(db);
   await sql`insert into data_change_requests (utility_id, customer_id, requested_by, field, old_value, new_value, patch, attachment_file_id) values (${u}, ${c.id}, ${portal.id}, 'phone', '', '500 600 700', '{"phone": "500 600 700"}', ${file.id})`.execute(db);
+  // Online payments (issue 15)
+  await sql`insert into online_payment_config (utility_id, provider, environment, merchant_id, pos_id, secrets_sealed) values (${u}, 'p24', 'sandbox', '1', '1', 'v1.x.y.z')`.execute(db);
+  await sql`insert into online_payment_orders (utility_id, customer_id, session_id, provider, amount_grosze, invoice_ids, payment_id) values (${u}, ${c.id}, ${`wod-${tag}`}, 'p24', 10800, ${[invoice.id]}::bigint[], ${payment.id})`.execute(db);
+  await sql`insert into online_payment_notifications (utility_id, provider, session_id, accepted, code, body) values (${u}, 'p24', ${`wod-${tag}`}, true, 'online_payment.confirmed', '{}')`.execute(db);
   return { customer: c, staff };
 }
 

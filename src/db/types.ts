@@ -4,6 +4,14 @@
 
 import type { ColumnType } from "kysely";
 
+export type ArrayType<T> = ArrayTypeImpl<T> extends (infer U)[]
+  ? U[]
+  : ArrayTypeImpl<T>;
+
+export type ArrayTypeImpl<T> = T extends ColumnType<infer S, infer I, infer U>
+  ? ColumnType<S[], I[], U[]>
+  : T[];
+
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
@@ -491,6 +499,50 @@ export interface NumberSeries {
   utility_id: Int8;
 }
 
+export interface OnlinePaymentConfig {
+  base_url: string | null;
+  client_id: Generated<string>;
+  environment: string;
+  merchant_id: Generated<string>;
+  pos_id: Generated<string>;
+  provider: string;
+  secrets_sealed: string | null;
+  updated_at: Generated<Timestamp>;
+  updated_by: Int8 | null;
+  utility_id: Int8;
+}
+
+export interface OnlinePaymentNotifications {
+  accepted: boolean;
+  body: string;
+  code: string;
+  id: Generated<Int8>;
+  provider: string;
+  provider_order_id: string | null;
+  reason: Generated<string>;
+  received_at: Generated<Timestamp>;
+  session_id: string | null;
+  utility_id: Int8;
+}
+
+export interface OnlinePaymentOrders {
+  amount_grosze: Int8;
+  confirmed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  created_by: Int8 | null;
+  currency: Generated<string>;
+  customer_id: Int8;
+  id: Generated<Int8>;
+  invoice_ids: ArrayType<Int8>;
+  method: Generated<string>;
+  payment_id: Int8 | null;
+  provider: string;
+  provider_order_id: string | null;
+  session_id: string;
+  status: Generated<string>;
+  utility_id: Int8;
+}
+
 export interface PaymentAllocations {
   amount_grosze: Int8;
   charge_id: Int8 | null;
@@ -846,6 +898,9 @@ export interface DB {
   notice_areas: NoticeAreas;
   notices: Notices;
   number_series: NumberSeries;
+  online_payment_config: OnlinePaymentConfig;
+  online_payment_notifications: OnlinePaymentNotifications;
+  online_payment_orders: OnlinePaymentOrders;
   payment_allocations: PaymentAllocations;
   payment_imports: PaymentImports;
   payment_refunds: PaymentRefunds;

@@ -37,6 +37,8 @@ declare module 'fastify' {
     allowPendingMfa?: boolean;
     /** A health probe: no CSRF cookie, no session. */
     probe?: boolean;
+    /** Called by a server, authenticated by its body's signature (payment providers' notifications): no cookie, so no CSRF check. */
+    csrfExempt?: boolean;
   }
   interface FastifyInstance {
     /** Every route with its access policy, in registration order (the route-access test walks it). */
@@ -164,7 +166,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
           reply.clearCookie(SESSION_COOKIE, { path: sessionCookiePath(req) });
         }
       }
-      if (UNSAFE.has(req.method) && access !== 'gateway') assertCsrf(req);
+      if (UNSAFE.has(req.method) && access !== 'gateway' && !cfg.csrfExempt) assertCsrf(req);
       assertAccess(access, req.user, req.session, cfg);
       // A portal user names a customer in the path only if it is one of theirs.
       const customerId = (req.params as Record<string, string> | undefined)?.customerId;

@@ -20,6 +20,7 @@ import { routes as jobRoutes } from '../jobs/routes.ts';
 import { routes as billingRunRoutes, tariffRoutes } from '../modules/billing/runs/http.ts';
 import { routes as arrearsRoutes } from '../modules/payments/arrears/routes.ts';
 import { routes as paymentRoutes } from '../modules/payments/routes.ts';
+import { routes as onlinePaymentRoutes } from '../modules/payments/online/routes.ts';
 
 export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   await utilityRoutes(app, deps);
@@ -40,4 +41,5 @@ export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   await tariffRoutes(app, deps);
   await arrearsRoutes(app, deps);
   await paymentRoutes(app, deps);
+  await onlinePaymentRoutes(app, deps);
 }

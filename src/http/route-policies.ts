@@ -251,6 +251,18 @@ export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
   'GET /api/staff/payments/unmatched':                         { who: 'admin billing auditor customer_service' },
   'POST /api/staff/payments/lines/:lineId/assign':             { who: 'admin billing' },
   // --- end of that section ---
+
+  // --- Online payments (issue 15) ---
+  'GET /api/portal/customers/:customerId/online-payments':     { who: 'customer' },
+  'POST /api/portal/customers/:customerId/online-payments':    { who: 'customer' },
+  'GET /api/portal/online-payments/status':                    { who: 'customer' },
+  'POST /api/payments/online/p24/notify':                      { who: 'anyone', why: 'Przelewy24 calls it from its servers, without a session; authenticated by the SHA-384 sign of the body, then confirmed by our verify call' },
+  'POST /api/payments/online/payu/notify':                     { who: 'anyone', why: 'PayU calls it from its servers, without a session; authenticated by the OpenPayu-Signature header over the body, then confirmed by reading the order back' },
+  'GET /api/staff/online-payments/config':                     { who: 'admin' },
+  'PUT /api/staff/online-payments/config':                     { who: 'admin' },
+  'GET /api/staff/online-payments/notifications':              { who: 'admin billing auditor' },
+
+  // --- end of that section ---
 };
 
 /** The callers a table row names, sorted; throws on a word that is not a caller. */

@@ -35,6 +35,7 @@ export const customerNav: NavGroup[] = [
       { to: '/portal/invoices', label: 'einvoice.nav.invoices', access: 'customer' },
       { to: '/portal/balance', label: 'payments.nav.balance', access: 'customer' },
       { to: '/portal/einvoice', label: 'einvoice.nav.einvoice', access: 'customer' },
+      { to: '/portal/payments', label: 'onlinePay.nav.payments', access: 'customer' },
       { to: '/notices', label: 'notices.nav.notices', access: 'customer' },
       { to: '/forms', label: 'notices.nav.forms', access: 'customer' },
       { to: '/portal/cases', label: 'cases.nav', access: 'customer' },
@@ -80,6 +81,7 @@ export const staffNav: NavGroup[] = [
     label: 'nav.groupAdmin',
     items: [
       { to: '/staff/users', label: 'nav.users', access: 'staff:admin' },
+      { to: '/staff/online-payments', label: 'onlinePay.nav.staffConfig', access: 'staff:admin' },
       { to: '/staff/terms', label: 'notices.nav.staffTerms', access: 'staff' },
       { to: '/staff/jobs', label: 'invoiceDocs.nav', access: 'staff:billing' },
     ],

@@ -58,6 +58,10 @@ export const routes: RouteDef[] = [
   // E-invoice consent and the customer's invoices (pages/einvoice)
   { path: '/portal/einvoice', access: 'customer', page: page(() => import('./pages/einvoice/CustomerEinvoice.tsx')) },
   { path: '/portal/invoices', access: 'customer', page: page(() => import('./pages/einvoice/CustomerInvoices.tsx')) },
+  // Online payment (pages/payments-online, issue 15)
+  { path: '/portal/payments', access: 'customer', page: page(() => import('./pages/payments-online/PortalPayments.tsx')) },
+  { path: '/portal/payments/return', access: 'customer', page: page(() => import('./pages/payments-online/PaymentReturn.tsx')) },
+  { path: '/staff/online-payments', access: 'staff:admin', page: page(() => import('./pages/payments-online/StaffConfig.tsx')) },
 
   // Cases (pages/cases): the customer's cases and the staff inbox
   { path: '/portal/cases', access: 'customer', page: page(() => import('./pages/cases/CustomerCases.tsx')) },

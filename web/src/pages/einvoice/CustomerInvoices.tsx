@@ -5,6 +5,7 @@ import { Page } from '../../components/Page.tsx';
 import { useLang } from '../../i18n/index.ts';
 import type { Invoice } from './types.ts';
 import { InvoiceTable } from './parts.tsx';
+import { PayAllDue } from '../payments-online/PayAllDue.tsx';
 
 
 const LIMIT = 24;
@@ -14,7 +15,7 @@ export default function CustomerInvoices() {
   const { page, go, offset } = useListAddress('/portal/invoices', 'x', LIMIT);
   const list = useApi<ApiPage<Invoice>>('/api/portal/invoices', { limit: LIMIT, offset });
   return (
-    <Page title={t('einvoice.invoices.title')} wide>
+    <Page title={t('einvoice.invoices.title')} wide actions={<PayAllDue />}>
       <PagedList loaded={list} limit={LIMIT} page={page} onPage={(p) => go('', p)} status={(total) => t('einvoice.invoices.count', { count: total })}>
         {(items) => <InvoiceTable items={items} base="/api/portal/invoices" />}
       </PagedList>
