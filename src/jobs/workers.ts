@@ -10,6 +10,7 @@ import { mqttWorker } from '../modules/metering/ingest/mqtt.ts';
 import { startJobWorker } from './queue.ts';
 // The modules whose job kinds the queue runs (each registers its handlers on import).
 import '../modules/billing/pdf/jobs.ts';
+import '../modules/ksef/service.ts';
 
 export type Worker = (deps: AppDeps) => Promise<() => Promise<void>>;
 
