@@ -1,0 +1,137 @@
+/**
+ * The simulator's memory: challenges, sign-in operations, tokens, sessions,
+ * invoices and the register of accepted invoices (for duplicates), plus the
+ * fault switches the `control` API sets. One instance per simulator.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import type { InvoiceFacts, InvoiceStatus } from './invoice-check.ts';
+import type { SimKeys } from './keys.ts';
+import type { OpenApiChecker } from './openapi.ts';
+
+export interface Status { code: number; description: string; details?: string[] }
+
+export interface Challenge { challenge: string; timestampMs: number; used: boolean }
+
+export type AuthMethod = 'Token' | 'QualifiedSeal' | 'QualifiedSignature';
+
+export interface AuthOperation {
+  referenceNumber: string;
+  authenticationToken: string;
+  method: AuthMethod;
+  contextNip: string;
+  startDate: Date;
+  status: Status;
+  /** How many more status polls answer 100 "Uwierzytelnianie w toku". */
+  pendingPolls: number;
+  redeemed: boolean;
+  revoked: boolean;
+  upoAuth: { ksefTokenReference: string } | { documentHash: string };
+  refreshTokenValidUntil?: Date;
+  lastTokenRefreshDate?: Date;
+}
+
+export interface TokenRecord { kind: 'authentication' | 'access' | 'refresh'; authRef: string; expiresAt: number }
+
+export interface SessionInvoice {
+  ordinalNumber: number;
+  referenceNumber: string;
+  invoiceHash: string;
+  invoiceFileName?: string;
+  invoicingDate: Date;
+  acquisitionDate?: Date;
+  ksefNumber?: string;
+  facts?: Partial<InvoiceFacts>;
+  status: InvoiceStatus;
+  mode: 'Online' | 'Offline';
+  upo?: string;
+  pendingPolls: number;
+}
+
+export interface BatchInfo {
+  fileSize: number;
+  fileHash: string;
+  compression: 'Zip' | 'TarGz';
+  parts: Array<{ ordinalNumber: number; fileSize: number; fileHash: string }>;
+  uploaded: Map<number, Buffer>;
+  uploadSecret: string;
+  uploadDeadline: number;
+}
+
+export interface Session {
+  referenceNumber: string;
+  type: 'Online' | 'Batch';
+  contextNip: string;
+  authRef: string;
+  /** null when the wrapped key did not decrypt (status 415). */
+  key: Buffer | null;
+  iv: Buffer;
+  offlineMode: boolean;
+  dateCreated: Date;
+  dateUpdated: Date;
+  validUntil: Date;
+  status: Status;
+  closed: boolean;
+  invoices: SessionInvoice[];
+  upoPages: Array<{ referenceNumber: string; xml: string }>;
+  /** Status polls that still answer the in-between state after closing. */
+  pendingPolls: number;
+  /** The status the session ends in once its pending polls are used up. */
+  finalStatus?: Status;
+  batch?: BatchInfo;
+}
+
+export interface RegisteredInvoice { ksefNumber: string; sessionReferenceNumber: string; invoiceReferenceNumber: string; sellerNip: string; invoiceNumber: string; kind: string; xml: Buffer }
+
+export interface Faults {
+  unavailable: false | '503';
+  tooMany: { remaining: number; retryAfter: number };
+  serverErrors: { remaining: number; status: number };
+  slowMs: number;
+  rejections: Map<string, InvoiceStatus>;
+  sessionCloseFailures: Array<{ sessionReferenceNumber?: string; status: Status }>;
+}
+
+export interface SimSettings {
+  accessTokenLifetimeMs: number;
+  refreshTokenLifetimeMs: number;
+  authPendingPolls: number;
+  invoicePendingPolls: number;
+  sessionPendingPolls: number;
+  rateLimitScale: number;
+  checkNip: boolean;
+  validateSchema: boolean;
+  maxInvoicesPerSession: number;
+  fa3SchemaDir?: string;
+  now: () => Date;
+}
+
+export class SimState {
+  readonly challenges = new Map<string, Challenge>();
+  readonly authOps = new Map<string, AuthOperation>();
+  readonly tokens = new Map<string, TokenRecord>();
+  readonly ksefTokens = new Map<string, { nip: string; referenceNumber: string; revoked: boolean }>();
+  readonly grants = { fingerprints: new Map<string, Set<string>>(), pesels: new Map<string, Set<string>>() };
+  readonly sessions = new Map<string, Session>();
+  readonly register = new Map<string, RegisteredInvoice>();
+  readonly downloads = new Map<string, { xml: string; expiresAt: number }>();
+  readonly requestLog: Array<{ method: string; path: string; status: number }> = [];
+  readonly faults: Faults = { unavailable: false, tooMany: { remaining: 0, retryAfter: 1 }, serverErrors: { remaining: 0, status: 500 }, slowMs: 0, rejections: new Map(), sessionCloseFailures: [] };
+  private readonly secret = randomBytes(32);
+
+  constructor(readonly settings: SimSettings, readonly keys: SimKeys, readonly openapi: OpenApiChecker) {}
+
+  /** A JWT (HS256) like KSeF's, kept in `tokens` so that it can be checked and expired. */
+  issueToken(kind: TokenRecord['kind'], authRef: string, lifetimeMs: number, claims: Record<string, unknown> = {}): { token: string; validUntil: string } {
+    const now = this.settings.now().getTime();
+    const expiresAt = now + lifetimeMs;
+    const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const body = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ 'token-type': kind, 'operation-reference-number': authRef, ...claims, jti: randomBytes(8).toString('hex'), iat: Math.floor(now / 1000), exp: Math.floor(expiresAt / 1000), iss: 'ksef-sim', aud: 'ksef-sim' })}`;
+    const token = `${body}.${createHmac('sha256', this.secret).update(body).digest('base64url')}`;
+    this.tokens.set(token, { kind, authRef, expiresAt });
+    return { token, validUntil: new Date(expiresAt).toISOString() };
+  }
+
+  registerKey(sellerNip: string, kind: string, invoiceNumber: string): string {
+    return `${sellerNip}|${kind}|${invoiceNumber}`;
+  }
+}
