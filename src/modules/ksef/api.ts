@@ -76,10 +76,12 @@ export class KsefApi {
       body = JSON.stringify(o.json);
     } else if (o.contentType) headers['content-type'] = o.contentType;
     headers.accept ??= o.accept === 'json' || o.accept === undefined ? 'application/json' : '*/*';
+    // A streamed body (a batch part read from its file) is sent once: it cannot be replayed after a 429.
+    const streamed = body instanceof ReadableStream;
     for (let attempt = 0; ; attempt++) {
       let res: Response;
       try {
-        res = await this.f(url, { method: o.method ?? 'GET', headers, body, ...(body && typeof body === 'object' && 'pipe' in (body as object) ? { duplex: 'half' } : {}) } as RequestInit);
+        res = await this.f(url, { method: o.method ?? 'GET', headers, body, ...(streamed ? { duplex: 'half' } : {}) } as RequestInit);
       } catch (err) {
         throw new KsefError('ksef.unavailable', `KSeF does not answer: ${(err as Error).message}`);
       }
@@ -87,7 +89,7 @@ export class KsefApi {
         this.rateLimitedCount++;
         const wait = Number(res.headers.get('retry-after') ?? '') || 1;
         await res.body?.cancel();
-        if (wait > (this.opts.maxWaitSeconds ?? 60) || attempt >= (this.opts.max429 ?? 5) || (body && typeof body === 'object' && 'pipe' in (body as object))) {
+        if (wait > (this.opts.maxWaitSeconds ?? 60) || attempt >= (this.opts.max429 ?? 5) || streamed) {
           throw new KsefError('ksef.rate_limited', `KSeF asks to wait ${wait} s (429)`, 429, wait);
         }
         await this.sleep(wait * 1000);
