@@ -134,9 +134,10 @@ async function sendBatch(ctx: SendContext, ids: number[], offline: boolean): Pro
   await ctx.checkpoint();
   ctx.step?.('batch.prepared');
   const key = newSessionKey();
-  const mk = await ministryKey(ctx);
-  const pkg = await buildPackage(packageEntries(ctx.tx, sessionId), key, { maxPartBytes: ctx.maxPartBytes });
+  let pkg: Awaited<ReturnType<typeof buildPackage>> | null = null;
   try {
+    const mk = await ministryKey(ctx);
+    pkg = await buildPackage(packageEntries(ctx.tx, sessionId), key, { maxPartBytes: ctx.maxPartBytes });
     await setSession(ctx.tx, sessionId, { state: 'opening', partCount: pkg.parts.length });
     await ctx.checkpoint();
     const t = await token(ctx);
@@ -163,7 +164,7 @@ async function sendBatch(ctx: SendContext, ids: number[], offline: boolean): Pro
     }
     throw err;
   } finally {
-    pkg.dispose();
+    pkg?.dispose();
   }
   await closeAndCollect(ctx, { id: sessionId, kind: 'batch', reference_number: null, state: 'uploaded' });
 }

@@ -113,6 +113,10 @@ defineJob(SEND_JOB, async (payload: SendPayload, jc) => {
     }
     if (err.code === 'ksef.unavailable' || err.code === 'ksef.rate_limited' || err.code === 'ksef.processing') {
       // KSeF is away, busy or still working: what is done is recorded; try again later.
+      if (err.code === 'ksef.unavailable') {
+        // Issuing goes on offline (tryby-offline.md): every invoice waiting is now an offline invoice, sent with offlineMode.
+        await sql`update ksef_invoices set state = 'offline', offline = true, status_text = ${err.message.slice(0, 1000)}, updated_at = now() where state = 'queued'`.execute(jc.tx);
+      }
       const seconds = err.retryAfterSeconds ?? (err.code === 'ksef.processing' ? 30 : 300);
       await enqueue(jc.tx, SEND_JOB, { mode: payload.mode ?? 'batch' }, { runAt: new Date(Date.now() + seconds * 1000), maxAttempts: 10 });
       return;
