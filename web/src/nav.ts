@@ -77,6 +77,7 @@ export const staffNav: NavGroup[] = [
       { to: '/staff/users', label: 'nav.users', access: 'staff:admin' },
       { to: '/staff/terms', label: 'notices.nav.staffTerms', access: 'staff' },
       { to: '/staff/jobs', label: 'invoiceDocs.nav', access: 'staff:billing' },
+      { to: '/staff/ksef', label: 'ksef.nav', access: 'staff:admin,billing,customer_service,auditor' },
     ],
   },
 ];

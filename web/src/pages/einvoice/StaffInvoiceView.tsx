@@ -19,6 +19,7 @@ import type { PageProps } from '../../routes.tsx';
 import { useSession } from '../../session.tsx';
 import type { Basis, Line, StaffInvoice, Totals } from './types.ts';
 import './einvoice.css';
+import { InvoiceKsef } from '../ksef/InvoiceKsef.tsx';
 
 const REASONS = ['wrong_reading', 'wrong_tariff', 'complaint_upheld'] as const;
 type Reason = (typeof REASONS)[number];
@@ -90,6 +91,7 @@ export default function StaffInvoiceView({ params }: PageProps) {
                 </div>
               </dl>
             </section>
+            <InvoiceKsef invoiceId={i.id} />
             {i.current && <LinesTable lines={i.current.lines} totals={i.current.totals} />}
             {i.current && i.current.readings.length > 0 && <ReadingsTable readings={i.current.readings} />}
             <section className="card" aria-labelledby="corrections">
