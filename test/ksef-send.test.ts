@@ -200,12 +200,13 @@ describe('limits, rejections and KSeF away', () => {
   let world: { w: World; runId: number; nip: string };
   beforeAll(async () => {
     world = await issuedWorld();
-    sim = await startKsefSimulator({ rateLimitScale: 0 });
+    // Access tokens of 30 s: inside the client's margin of a minute, so each use refreshes first.
+    sim = await startKsefSimulator({ rateLimitScale: 0, accessTokenLifetimeMs: 30_000 });
     await configure(world.w, sim, world.nip, { includeConsumers: false });
   }, 60_000);
   afterAll(() => sim?.close());
 
-  it('waits out a 429 for its Retry-After and goes on', async () => {
+  it('waits out a 429 for its Retry-After and goes on; refreshes the access token before it lapses', async () => {
     fast();
     const { w } = world;
     const business = (await sql<{ invoice_number: string }>`select invoice_number from invoices where utility_id = ${w.utilityId} and buyer_kind = 'business'`.execute(database.db)).rows[0]!;
@@ -216,6 +217,10 @@ describe('limits, rejections and KSeF away', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(2000);
     expect(sim.control.requests().filter((q) => q.status === 429)).toHaveLength(2);
     expect((await ksefRows(w)).find((r) => r.invoice_number === business.invoice_number)!.state).toBe('accepted');
+    // Signed in once; the access token was refreshed before it lapsed, not signed in for again.
+    const paths = sim.control.requests().filter((q) => q.status < 300).map((q) => q.path);
+    expect(paths.filter((p) => p === '/v2/auth/token/redeem')).toHaveLength(1);
+    expect(paths.filter((p) => p === '/v2/auth/token/refresh').length).toBeGreaterThan(0);
   });
 
   it('puts an invoice KSeF refuses in "rejected" with its code and text, and will not send it again as is', async () => {
