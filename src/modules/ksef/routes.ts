@@ -21,7 +21,7 @@ const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union(
 const SettingsBody = Type.Object(
   {
     environment: Type.Union(KSEF_ENVIRONMENTS.map((e) => Type.Literal(e))),
-    sellerNip: Type.String({ pattern: '^[0-9]{10}$' }),
+    sellerNip: Type.String({ minLength: 10, maxLength: 10 }),
     authMethod: Type.Union([Type.Literal('token'), Type.Literal('certificate')]),
     token: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
     certificatePem: Type.Optional(Type.String({ minLength: 1, maxLength: 20_000 })),

@@ -129,6 +129,18 @@ async function* packageEntries(tx: Tx, sessionId: number): AsyncGenerator<Packag
   }
 }
 
+/**
+ * KSeF refused or did not answer before the session was complete: nothing was
+ * closed, so KSeF processes none of it. The session is abandoned and its
+ * invoices go back to the queue (offline when KSeF is away).
+ */
+async function abandonOn(ctx: SendContext, sessionId: number, err: unknown): Promise<void> {
+  if (!(err instanceof KsefError)) return;
+  await setSession(ctx.tx, sessionId, { state: 'abandoned', code: err.httpStatus ?? null, text: `${err.code}: ${err.message}`.slice(0, 1000) });
+  await requeue(ctx.tx, sessionId, { code: err.httpStatus ?? null, text: err.message.slice(0, 1000) }, err.code === 'ksef.unavailable');
+  await ctx.checkpoint();
+}
+
 async function sendBatch(ctx: SendContext, ids: number[], offline: boolean): Promise<void> {
   const sessionId = await assign(ctx.tx, 'batch', ids);
   await ctx.checkpoint();
@@ -156,12 +168,7 @@ async function sendBatch(ctx: SendContext, ids: number[], offline: boolean): Pro
     await setSession(ctx.tx, sessionId, { state: 'uploaded' });
     await ctx.checkpoint();
   } catch (err) {
-    if (err instanceof KsefError) {
-      // Nothing closed: KSeF processes none of it. Back to the queue (offline when KSeF is away).
-      await setSession(ctx.tx, sessionId, { state: 'abandoned', code: err.httpStatus ?? null, text: `${err.code}: ${err.message}`.slice(0, 1000) });
-      await requeue(ctx.tx, sessionId, { code: err.httpStatus ?? null, text: err.message.slice(0, 1000) }, err.code === 'ksef.unavailable');
-      await ctx.checkpoint();
-    }
+    await abandonOn(ctx, sessionId, err);
     throw err;
   } finally {
     pkg?.dispose();
@@ -179,11 +186,7 @@ async function sendOnline(ctx: SendContext, ids: number[], offline: boolean): Pr
     const mk = await ministryKey(ctx);
     ref = await openOnlineSession(ctx.api, await token(ctx), key, mk);
   } catch (err) {
-    if (err instanceof KsefError) {
-      await setSession(ctx.tx, sessionId, { state: 'abandoned', code: err.httpStatus ?? null, text: `${err.code}: ${err.message}`.slice(0, 1000) });
-      await requeue(ctx.tx, sessionId, { code: err.httpStatus ?? null, text: err.message.slice(0, 1000) }, err.code === 'ksef.unavailable');
-      await ctx.checkpoint();
-    }
+    await abandonOn(ctx, sessionId, err);
     throw err;
   }
   await setSession(ctx.tx, sessionId, { state: 'open', reference: ref });
