@@ -7,6 +7,7 @@
  */
 import { constants, createCipheriv, createHash, publicEncrypt, randomBytes, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { XmlDocument, XsdValidator } from 'libxml2-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,9 +107,9 @@ async function openOnline(sim: KsefSimulator, token: string) {
   return { ref: r.json.referenceNumber as string, ...enc };
 }
 
-async function sendInvoice(sim: KsefSimulator, token: string, s: { ref: string; key: Buffer; iv: Buffer }, xml: Buffer, tamper?: 'hash') {
+async function sendInvoice(sim: KsefSimulator, token: string, s: { ref: string; key: Buffer; iv: Buffer }, xml: Buffer, tamper?: 'hash', extra: Json = {}) {
   const encrypted = aes(s.key, s.iv, xml);
-  const body = { invoiceHash: tamper === 'hash' ? sha(Buffer.from('x')) : sha(xml), invoiceSize: xml.length, encryptedInvoiceHash: sha(encrypted), encryptedInvoiceSize: encrypted.length, encryptedInvoiceContent: encrypted.toString('base64') };
+  const body = { ...extra, invoiceHash: tamper === 'hash' ? sha(Buffer.from('x')) : sha(xml), invoiceSize: xml.length, encryptedInvoiceHash: sha(encrypted), encryptedInvoiceSize: encrypted.length, encryptedInvoiceContent: encrypted.toString('base64') };
   return call(sim, 'POST', `/sessions/online/${s.ref}/invoices`, { token, body });
 }
 
@@ -175,6 +176,8 @@ describe.skipIf(!specFile)('KSeF simulator', () => {
     const unsupportedForm = await call(sim, 'POST', '/sessions/online', { token, body: { formCode: { ...FA3, systemCode: 'FA (2)' }, encryption: encryption(sim).info } });
     expect(unsupportedForm.json.exception.exceptionDetailList[0]).toMatchObject({ exceptionCode: 21405, details: ['Wskazany kod formularza nie jest wspierany.'] });
     expect((await call(sim, 'POST', '/sessions/online', { body: { formCode: FA3, encryption: encryption(sim).info } })).status).toBe(401);
+    // No credentials is 401 before the content is looked at.
+    expect((await call(sim, 'POST', '/sessions/online', { body: {} })).status).toBe(401);
   });
 
   it('signs in with a KSeF token: in progress once, then success; tokens redeemed once; refresh', async () => {
@@ -206,7 +209,9 @@ describe.skipIf(!specFile)('KSeF simulator', () => {
   });
 
   it('signs in with XAdES: RSA company seal and ECDSA personal certificate; a certificate of another NIP and a tampered document fail', async () => {
-    for (const cert of [await makeSealCertificate({ nip: NIP }), await makePersonalCertificate({ nip: NIP, keyType: 'EC' })]) {
+    // One RSA key (slow to make), the rest ECDSA.
+    const seal = await makeSealCertificate({ nip: NIP });
+    for (const cert of [seal, await makePersonalCertificate({ nip: NIP, keyType: 'EC' })]) {
       const init = await signInWithCertificate(sim, cert);
       expect(init.status).toBe(202);
       const { final } = await pollAuth(sim, init.json.referenceNumber, init.json.authenticationToken.token);
@@ -216,14 +221,19 @@ describe.skipIf(!specFile)('KSeF simulator', () => {
     }
     const foreign = await signInWithCertificate(sim, await makeSealCertificate({ nip: BUSINESS_NIP, keyType: 'EC' }));
     expect((await pollAuth(sim, foreign.json.referenceNumber, foreign.json.authenticationToken.token)).final.status).toMatchObject({ code: 415 });
-    const cert = await makeSealCertificate({ nip: NIP });
     const ch = (await call(sim, 'POST', '/auth/challenge')).json;
-    const signed = signXadesForTest(authTokenRequestXml(ch.challenge, NIP), cert);
+    const signed = signXadesForTest(authTokenRequestXml(ch.challenge, NIP), seal);
     const tampered = await call(sim, 'POST', '/auth/xades-signature', { xml: signed.replace(`<Nip>${NIP}</Nip>`, `<Nip>${BUSINESS_NIP}</Nip>`) });
     expect(tampered.json.exception.exceptionDetailList[0].exceptionCode).toBe(9105);
+    // A private key that is not the certificate's: the signature does not verify.
+    const ecA = await makeSealCertificate({ nip: NIP, keyType: 'EC' });
+    const ecB = await makeSealCertificate({ nip: NIP, keyType: 'EC' });
+    const ch2 = (await call(sim, 'POST', '/auth/challenge')).json;
+    const wrongKey = await call(sim, 'POST', '/auth/xades-signature', { xml: signXadesForTest(authTokenRequestXml(ch2.challenge, NIP), { ...ecA, privateKeyPem: ecB.privateKeyPem }) });
+    expect(wrongKey.json.exception.exceptionDetailList[0].exceptionCode).toBe(9105);
     const unsigned = await call(sim, 'POST', '/auth/xades-signature', { xml: authTokenRequestXml(ch.challenge, NIP) });
     expect(unsigned.json.exception.exceptionDetailList[0].exceptionCode).toBe(9102);
-    const expired = await signInWithCertificate(sim, await makeSealCertificate({ nip: NIP, notBefore: new Date(Date.now() - 3e10), notAfter: new Date(Date.now() - 1e10) }));
+    const expired = await signInWithCertificate(sim, await makeSealCertificate({ nip: NIP, keyType: 'EC', notBefore: new Date(Date.now() - 3e10), notAfter: new Date(Date.now() - 1e10) }));
     expect((await pollAuth(sim, expired.json.referenceNumber, expired.json.authenticationToken.token)).final.status.code).toBe(460);
   });
 
@@ -261,8 +271,12 @@ describe.skipIf(!specFile)('KSeF simulator', () => {
     expect(upoProblems(upo.text)).toBeNull();
     expect(await (await fetch(st.upoDownloadUrl)).text()).toBe(upo.text);
 
-    expect((await call(sim, 'POST', `/sessions/online/${s.ref}/close`, { token })).status).toBe(204);
+    // A close with a JSON content type and no body is fine, as with KSeF.
+    expect((await call(sim, 'POST', `/sessions/online/${s.ref}/close`, { token, headers: { 'content-type': 'application/json' } })).status).toBe(204);
     const done = await sessionStatus(sim, token, s.ref);
+    const listed = await call(sim, 'GET', `/sessions?sessionType=Online&statuses=Succeeded&pageSize=100`, { token });
+    expect(listed.json.sessions.find((x: Json) => x.referenceNumber === s.ref)).toMatchObject({ totalInvoiceCount: 7, successfulInvoiceCount: 1 });
+    expect((await call(sim, 'GET', `/sessions?sessionType=Sometimes`, { token })).status).toBe(400);
     expect(done).toMatchObject({ status: { code: 200 }, invoiceCount: 7, successfulInvoiceCount: 1, failedInvoiceCount: 6 });
     const page = await call(sim, 'GET', `/sessions/${s.ref}/upo/${done.upo.pages[0].referenceNumber}`, { token });
     expect(upoProblems(page.text)).toBeNull();
@@ -271,6 +285,26 @@ describe.skipIf(!specFile)('KSeF simulator', () => {
     const firstPage = await call(sim, 'GET', `/sessions/${s.ref}/invoices?pageSize=10`, { token });
     expect(firstPage.json.invoices).toHaveLength(7);
     expect(firstPage.json.continuationToken).toBeUndefined();
+  });
+
+  it('takes a technical correction of a rejected offline invoice once (korekta-techniczna.md)', async () => {
+    const s = await openOnline(sim, token);
+    const broken = invoiceXml('FV/OFF/1', (x) => x.replace('<KodWaluty>PLN</KodWaluty>', ''));
+    const first = await invoiceStatus(sim, token, s.ref, (await sendInvoice(sim, token, s, broken, undefined, { offlineMode: true })).json.referenceNumber);
+    expect(first).toMatchObject({ status: { code: 450 }, invoicingMode: 'Offline' });
+    const fixed = invoiceXml('FV/OFF/1');
+    const notOffline = await sendInvoice(sim, token, s, fixed, undefined, { hashOfCorrectedInvoice: sha(broken) });
+    expect(notOffline.json.exception.exceptionDetailList[0].exceptionCode).toBe(21405);
+    const corr = await invoiceStatus(sim, token, s.ref, (await sendInvoice(sim, token, s, fixed, undefined, { offlineMode: true, hashOfCorrectedInvoice: sha(broken) })).json.referenceNumber);
+    expect(corr.status.code).toBe(200);
+    expect(isValidKsefNumber(corr.ksefNumber)).toBe(true);
+    const twice = await sendInvoice(sim, token, s, fixed, undefined, { offlineMode: true, hashOfCorrectedInvoice: sha(broken) });
+    expect(twice.json.exception.exceptionDetailList[0].exceptionCode).toBe(21166);
+    const ofAccepted = await sendInvoice(sim, token, s, invoiceXml('FV/OFF/2'), undefined, { offlineMode: true, hashOfCorrectedInvoice: sha(fixed) });
+    expect(ofAccepted.json.exception.exceptionDetailList[0].exceptionCode).toBe(21167);
+    const upo = await call(sim, 'GET', `/sessions/${s.ref}/invoices/${corr.referenceNumber}/upo`, { token });
+    expect(upo.text).toContain('<TrybWysylki>Offline</TrybWysylki>');
+    expect(upoProblems(upo.text)).toBeNull();
   });
 
   it('the UPO check can fail: MF’s TEST-environment example breaks the fixed NazwaPodmiotuPrzyjmujacego', () => {
@@ -300,6 +334,7 @@ describe.skipIf(!specFile)('KSeF simulator', () => {
     const list = (await call(sim, 'GET', `/sessions/${ref}/invoices?pageSize=10`, { token })).json.invoices as Json[];
     expect(list.map((i) => [i.invoiceFileName, i.status.code])).toEqual([['faktura-1.xml', 200], ['faktura-2.xml', 200], ['faktura-3.xml', 450]]);
     expect(list.filter((i) => i.ksefNumber).every((i) => isValidKsefNumber(i.ksefNumber))).toBe(true);
+    expect(sim.control.accepted().filter((a) => a.invoiceNumber.startsWith('FV/B/')).map((a) => [a.ksefNumber, a.invoiceHash])).toEqual(list.slice(0, 2).map((i) => [i.ksefNumber, i.invoiceHash]));
     const upo = await fetch(done.upo.pages[0].downloadUrl);
     const upoText = await upo.text();
     expect(upoProblems(upoText)).toBeNull();
@@ -313,6 +348,30 @@ describe.skipIf(!specFile)('KSeF simulator', () => {
     await sessionStatus(sim, token, open2.json.referenceNumber);
     const list2 = (await call(sim, 'GET', `/sessions/${open2.json.referenceNumber}/invoices?pageSize=10`, { token })).json.invoices as Json[];
     expect(list2.slice(0, 2).map((i) => i.status.extensions.originalKsefNumber)).toEqual(list.slice(0, 2).map((i) => i.ksefNumber));
+  });
+
+  it('reads a tar.gz package too (compressionType TarGz)', async () => {
+    // A minimal ustar writer: 512-byte header (name, octal size, type '0', checksum), data padded to 512.
+    const tar = (files: Array<[string, Buffer]>) => Buffer.concat([
+      ...files.flatMap(([name, data]) => {
+        const h = Buffer.alloc(512);
+        h.write(name, 0);
+        h.write('0000644\0', 100); h.write('0000000\0', 108); h.write('0000000\0', 116);
+        h.write(data.length.toString(8).padStart(11, '0') + '\0', 124);
+        h.write('00000000000\0', 136); h.write('        ', 148); h.write('0', 156); h.write('ustar\0', 257); h.write('00', 263);
+        h.write(h.reduce((a, b) => a + b, 0).toString(8).padStart(6, '0') + '\0 ', 148);
+        return [h, data, Buffer.alloc((512 - (data.length % 512)) % 512)];
+      }),
+      Buffer.alloc(1024),
+    ]);
+    const pkg = gzipSync(tar([['a.xml', invoiceXml('FV/TGZ/1')], ['b.xml', invoiceXml('FV/TGZ/2')]]));
+    const enc = encryption(sim);
+    const part = aes(enc.key, enc.iv, pkg);
+    const open = await call(sim, 'POST', '/sessions/batch', { token, body: { formCode: FA3, encryption: enc.info, batchFile: { fileSize: pkg.length, fileHash: sha(pkg), compressionType: 'TarGz', fileParts: [{ ordinalNumber: 1, fileSize: part.length, fileHash: sha(part) }] } } });
+    await fetch(open.json.partUploadRequests[0].url, { method: 'PUT', body: part });
+    await call(sim, 'POST', `/sessions/batch/${open.json.referenceNumber}/close`, { token });
+    expect(await sessionStatus(sim, token, open.json.referenceNumber)).toMatchObject({ status: { code: 200 }, successfulInvoiceCount: 2 });
+    expect(sim.control.sessions().find((x) => x.referenceNumber === open.json.referenceNumber)).toMatchObject({ type: 'Batch', invoiceCount: 2, successfulInvoiceCount: 2 });
   });
 
   it('fails on command: 429 with Retry-After, 5xx, 503, connection refused, a session closed with errors', async () => {
@@ -331,6 +390,11 @@ describe.skipIf(!specFile)('KSeF simulator', () => {
     await expect(call(sim, 'POST', '/auth/challenge')).rejects.toThrow();
     await sim.control.setUnavailable(false);
     expect((await call(sim, 'POST', '/auth/challenge')).status).toBe(200);
+    sim.control.slow(300);
+    const t0 = Date.now();
+    expect((await call(sim, 'POST', '/auth/challenge')).status).toBe(200);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(300);
+    sim.control.slow(0);
 
     const s = await openOnline(sim, token);
     await sendInvoice(sim, token, s, invoiceXml('FV/SIM/FAIL/1'));

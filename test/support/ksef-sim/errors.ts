@@ -18,6 +18,8 @@ export const CODES = {
   21117: 'Nieprawidłowy identyfikator podmiotu dla wskazanego typu kontekstu.',
   21155: 'Przekroczono dozwoloną liczbę faktur w sesji.',
   21157: 'Nieprawidłowy rozmiar części pakietu.',
+  21166: 'Korekta techniczna niedostępna.',
+  21167: 'Status faktury nie pozwala na korektę techniczną.',
   21161: 'Przekroczono dozwoloną liczbę części pakietu.',
   21173: 'Brak sesji o wskazanym numerze referencyjnym.',
   21178: 'Nie znaleziono UPO dla podanych kryteriów.',

@@ -12,7 +12,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { sharedPath } from '../shared.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
 import { registerBatchRoutes } from './batch-routes.ts';
-import { badRequest, KsefHttpError, sendError, sendTooMany, type ApiError } from './errors.ts';
+import { badRequest, KsefHttpError, sendError, sendTooMany, unauthorized, type ApiError } from './errors.ts';
 import type { InvoiceStatus } from './invoice-check.ts';
 import { makeReferenceNumber } from './ksef-number.ts';
 import { simKeys, type KeyUsage, type PublicKeyCertificate } from './keys.ts';
@@ -66,6 +66,8 @@ export interface KsefSimControl {
   set(settings: Partial<Omit<SimSettings, 'now'>>): void;
   /** Invoices KSeF holds (accepted, with their numbers), in acceptance order. */
   accepted(): RegisteredInvoice[];
+  /** The sessions as KSeF holds them: type, context, status now, invoice counts. */
+  sessions(): Array<{ referenceNumber: string; type: 'Online' | 'Batch'; contextNip: string; status: Status; invoiceCount: number; successfulInvoiceCount: number }>;
   /** Every request the simulator answered: method, path (without query) and status. */
   requests(): Array<{ method: string; path: string; status: number }>;
 }
@@ -87,7 +89,7 @@ const DEFAULTS: Omit<SimSettings, 'now'> = {
   authPendingPolls: 1,
   invoicePendingPolls: 1,
   sessionPendingPolls: 1,
-  rateLimitScale: 1,
+  rateLimitScale: 10,
   checkNip: true,
   validateSchema: true,
   maxInvoicesPerSession: 10_000,
@@ -102,6 +104,16 @@ export async function startKsefSimulator(opts: KsefSimulatorOptions = {}): Promi
   let limiter = new RateLimiter(sim.settings.rateLimitScale);
 
   const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 200 * 1024 * 1024 });
+  // JSON as KSeF takes it: an empty body (a close with a JSON content type) is no body, bad JSON is 21405.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    if (String(body).trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(String(body)));
+    } catch (e) {
+      done(badRequest(21405, `Nieczytelna treść JSON: ${(e as Error).message}`), undefined);
+    }
+  });
   app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   // A PUT of a part may come without a content type; take the raw bytes anyway.
@@ -138,6 +150,8 @@ export async function startKsefSimulator(opts: KsefSimulatorOptions = {}): Promi
     if (!spec) return;
     const op = sim.openapi.operation(req.method, spec);
     if (!op) return;
+    // As the API does: no credentials is 401 before any look at the content (which token kind is the handler's check).
+    if (op.secured && !/^Bearer\s+\S/i.test(req.headers.authorization ?? '')) throw unauthorized('Wymagane jest uwierzytelnienie.');
     const errors: ApiError[] = [];
     for (const [v, data] of [[op.params, req.params], [op.query, req.query], [op.body, req.body]] as const) {
       if (v && !v(data ?? {})) errors.push({ code: 21405, description: 'Błąd walidacji danych wejściowych.', details: sim.openapi.describe(v) });
@@ -231,6 +245,15 @@ export async function startKsefSimulator(opts: KsefSimulatorOptions = {}): Promi
       if (s.rateLimitScale !== undefined) limiter = new RateLimiter(s.rateLimitScale);
     },
     accepted: () => [...sim.register.values()],
+    sessions: () =>
+      [...sim.sessions.values()].map((s) => ({
+        referenceNumber: s.referenceNumber,
+        type: s.type,
+        contextNip: s.contextNip,
+        status: s.closed && s.finalStatus ? s.finalStatus : s.status,
+        invoiceCount: s.invoices.length,
+        successfulInvoiceCount: s.invoices.filter((i) => i.status.code === 200).length,
+      })),
     requests: () => [...sim.requestLog],
   };
 

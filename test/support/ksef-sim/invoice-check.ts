@@ -12,7 +12,6 @@
  * - 410 "Nieprawidłowy zakres uprawnień": the seller (Podmiot1) is not the session's context;
  * - 440 "Duplikat faktury": decided by the caller (it holds the register).
  */
-import { XMLParser } from 'fast-xml-parser';
 import { isValidNip } from '../../../src/lib/check-digits.ts';
 import { validateFa3 } from '../../../src/modules/billing/fa3/validate.ts';
 
@@ -51,11 +50,21 @@ const fail = (s: { code: number; description: string }, details: string[], facts
 // XML 1.0's "discouraged" characters that weryfikacja-faktury.md forbids.
 const DISCOURAGED = /[\u007F-\u0084\u0086-\u009F\uFDD0-\uFDEF]|[\u{1FFFE}\u{1FFFF}\u{2FFFE}\u{2FFFF}\u{3FFFE}\u{3FFFF}\u{4FFFE}\u{4FFFF}\u{5FFFE}\u{5FFFF}\u{6FFFE}\u{6FFFF}\u{7FFFE}\u{7FFFF}\u{8FFFE}\u{8FFFF}\u{9FFFE}\u{9FFFF}\u{AFFFE}\u{AFFFF}\u{BFFFE}\u{BFFFF}\u{CFFFE}\u{CFFFF}\u{DFFFE}\u{DFFFF}\u{EFFFE}\u{EFFFF}\u{FFFFE}\u{FFFFF}\u{10FFFE}\u{10FFFF}]/u;
 
-const parser = new XMLParser({ removeNSPrefix: true, ignoreAttributes: true, parseTagValue: false, isArray: (name) => name === 'Podmiot3' });
-
-type Node = Record<string, unknown> | undefined;
-const at = (n: unknown, ...path: string[]): unknown => path.reduce<unknown>((x, k) => (x && typeof x === 'object' ? (x as Record<string, unknown>)[k] : undefined), n);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : undefined);
+// The few fields KSeF's rules need, read with anchored patterns (any namespace prefix):
+// a full parse cost as much as the schema validation itself. The FA(3) schema
+// (checked first when on) guarantees where these elements stand.
+const patterns = new Map<string, RegExp>();
+const re = (key: string, make: () => RegExp) => patterns.get(key) ?? patterns.set(key, make()).get(key)!;
+const block = (xml: string, name: string): string[] =>
+  [...xml.matchAll(re(`b${name}`, () => new RegExp(`<(?:[\\w.-]+:)?${name}(?:\\s[^>]*)?>([\\s\\S]*?)</(?:[\\w.-]+:)?${name}>`, 'g')))].map((m) => m[1]);
+const value = (xml: string | undefined, name: string): string | undefined => {
+  if (xml === undefined) return undefined;
+  const m = re(`v${name}`, () => new RegExp(`<(?:[\\w.-]+:)?${name}(?:\\s[^>]*)?>([^<]*)</`)).exec(xml);
+  return m ? m[1].trim() : undefined;
+};
+const has = (xml: string, name: string) => re(`h${name}`, () => new RegExp(`<(?:[\\w.-]+:)?${name}[\\s>/]`)).test(xml);
+/** The Fa element's own text up to its first child block that can repeat names (FaWiersz etc. have no P_1/P_2/RodzajFaktury). */
+const faOf = (xml: string) => block(xml, 'Fa')[0];
 
 export interface CheckOptions {
   /** The day of acceptance in Poland (YYYY-MM-DD): P_1 must not be later. */
@@ -69,8 +78,8 @@ export interface CheckOptions {
 
 export function checkInvoice(bytes: Buffer, o: CheckOptions): CheckResult {
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return fail(STATUS.file, ['Plik faktury musi być kodowany w UTF-8 bez znaku BOM.']);
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-  if (!Buffer.from(text, 'utf8').equals(bytes)) return fail(STATUS.file, ['Plik faktury nie jest poprawnie kodowany w UTF-8.']);
+  const text = bytes.toString('utf8');
+  if (text.includes('\uFFFD') && !Buffer.from(text, 'utf8').equals(bytes)) return fail(STATUS.file, ['Plik faktury nie jest poprawnie kodowany w UTF-8.']);
   const prolog = /^\s*<\?xml\s[^?]*\?>/.exec(text);
   if (prolog) {
     const enc = /encoding\s*=\s*["']([^"']+)["']/i.exec(prolog[0]);
@@ -79,19 +88,13 @@ export function checkInvoice(bytes: Buffer, o: CheckOptions): CheckResult {
   if (/<\?(?!xml[\s?])/i.test(prolog ? text.slice(prolog[0].length) : text)) return fail(STATUS.file, ['Plik faktury nie może zawierać instrukcji przetwarzania XML.']);
   if (DISCOURAGED.test(text)) return fail(STATUS.file, ['Plik faktury zawiera niedozwolone znaki Unicode.']);
 
-  let doc: Record<string, unknown>;
-  try {
-    doc = parser.parse(text) as Record<string, unknown>;
-  } catch (e) {
-    return fail(STATUS.semantic, [`Dokument XML nie jest poprawny: ${(e as Error).message}`]);
-  }
-  const faktura = doc.Faktura as Node;
+  const fa = faOf(text);
   const facts: Partial<InvoiceFacts> = {
-    sellerNip: str(at(faktura, 'Podmiot1', 'DaneIdentyfikacyjne', 'NIP')),
-    invoiceNumber: str(at(faktura, 'Fa', 'P_2')),
-    kind: str(at(faktura, 'Fa', 'RodzajFaktury')),
-    issueDate: str(at(faktura, 'Fa', 'P_1')),
-    hasAttachment: at(faktura, 'Zalacznik') !== undefined,
+    sellerNip: value(block(text, 'Podmiot1')[0], 'NIP'),
+    invoiceNumber: value(fa, 'P_2'),
+    kind: value(fa, 'RodzajFaktury'),
+    issueDate: value(fa, 'P_1'),
+    hasAttachment: has(text, 'Zalacznik'),
   };
   const limit = facts.hasAttachment ? 3_000_000 : 1_000_000;
   if (bytes.length > limit) return fail(STATUS.file, [`Rozmiar faktury ${bytes.length} B przekracza dozwolone ${limit} B.`], facts);
@@ -101,18 +104,18 @@ export function checkInvoice(bytes: Buffer, o: CheckOptions): CheckResult {
     const r = validateFa3(bytes, o.fa3SchemaDir);
     if (!r.valid) return fail(STATUS.semantic, r.problems.slice(0, 10).map((p) => `${p.line !== undefined ? `linia ${p.line}: ` : ''}${p.message}`), facts);
   }
-  if (!faktura || !facts.sellerNip || !facts.invoiceNumber || !facts.issueDate || !facts.kind) {
+  if (!has(text, 'Faktura') || !facts.sellerNip || !facts.invoiceNumber || !facts.issueDate || !facts.kind) {
     return fail(STATUS.semantic, ['Brak wymaganych elementów faktury FA(3) (Podmiot1/NIP, Fa/P_1, Fa/P_2, Fa/RodzajFaktury).'], facts);
   }
   if (o.checkNip) {
-    const nips: Array<[string, unknown]> = [
-      ['Podmiot1', at(faktura, 'Podmiot1', 'DaneIdentyfikacyjne', 'NIP')],
-      ['Podmiot2', at(faktura, 'Podmiot2', 'DaneIdentyfikacyjne', 'NIP')],
-      ...((at(faktura, 'Podmiot3') as unknown[] | undefined) ?? []).map((p): [string, unknown] => ['Podmiot3', at(p, 'DaneIdentyfikacyjne', 'NIP')]),
-      ['PodmiotUpowazniony', at(faktura, 'PodmiotUpowazniony', 'DaneIdentyfikacyjne', 'NIP')],
+    const nips: Array<[string, string | undefined]> = [
+      ['Podmiot1', facts.sellerNip],
+      ...block(text, 'Podmiot2').map((p): [string, string | undefined] => ['Podmiot2', value(p, 'NIP')]),
+      ...block(text, 'Podmiot3').map((p): [string, string | undefined] => ['Podmiot3', value(p, 'NIP')]),
+      ...block(text, 'PodmiotUpowazniony').map((p): [string, string | undefined] => ['PodmiotUpowazniony', value(p, 'NIP')]),
     ];
-    const bad = nips.filter(([, v]) => str(v) !== undefined && !isValidNip(str(v)!));
-    if (bad.length) return fail(STATUS.semantic, bad.map(([who, v]) => `Nieprawidłowy numer NIP ${str(v)} (${who}): błędna suma kontrolna.`), facts);
+    const bad = nips.filter(([, v]) => v !== undefined && !isValidNip(v));
+    if (bad.length) return fail(STATUS.semantic, bad.map(([who, v]) => `Nieprawidłowy numer NIP ${v} (${who}): błędna suma kontrolna.`), facts);
   }
   if (facts.issueDate > o.acceptanceDay) {
     return fail(STATUS.semantic, [`Data wystawienia faktury (P_1 = ${facts.issueDate}) nie może być późniejsza niż data przyjęcia dokumentu do systemu KSeF (${o.acceptanceDay}).`], facts);

@@ -20,6 +20,8 @@ type Json = Record<string, unknown>;
 export interface OperationCheck {
   /** Rate limits of the operation as the spec's x-rate-limits (production values). */
   rateLimits?: { perSecond?: number; perMinute?: number; perHour?: number };
+  /** The operation needs a Bearer token (its `security`). */
+  secured: boolean;
   body?: ValidateFunction;
   params?: ValidateFunction;
   query?: ValidateFunction;
@@ -63,8 +65,9 @@ export function loadOpenApi(specFile: string): OpenApiChecker {
   const ajv = new Ajv(ajvOptions);
   addFormats(ajv);
   ajv.addSchema({ $id: 'openapi.json', components: rebase(spec.components) } as Json);
-  // Query strings arrive as text: a second instance coerces numbers and booleans like an ASP.NET binder.
-  const ajvQuery = new Ajv({ ...ajvOptions, coerceTypes: true });
+  // Query strings arrive as text (and a repeated key as a list): a second instance coerces numbers,
+  // booleans and single values to lists, like an ASP.NET binder.
+  const ajvQuery = new Ajv({ ...ajvOptions, coerceTypes: 'array' });
   addFormats(ajvQuery);
   ajvQuery.addSchema({ $id: 'openapi.json', components: rebase(spec.components) } as Json);
 
@@ -74,7 +77,7 @@ export function loadOpenApi(specFile: string): OpenApiChecker {
     const [m, p] = [key.slice(0, key.indexOf(' ')).toLowerCase(), key.slice(key.indexOf(' ') + 1)];
     const op = spec.paths[p]?.[m];
     if (!op) return undefined;
-    const check: OperationCheck = {};
+    const check: OperationCheck = { secured: Array.isArray(op.security) && op.security.length > 0 };
     const rl = op['x-rate-limits'] as OperationCheck['rateLimits'];
     if (rl) check.rateLimits = rl;
     const body = (op.requestBody as Json | undefined)?.content as Record<string, { schema?: Json }> | undefined;

@@ -12,7 +12,8 @@ import type { Session, SessionInvoice, SimState, Status } from './state.ts';
 import { invoiceUpo, sessionUpoPages, type UpoContext, type UpoDocument } from './upo.ts';
 
 /** Today's date in Poland (the day KSeF accepts a document), YYYY-MM-DD. */
-export const polishDay = (d: Date) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Warsaw' }).format(d);
+const warsawDay = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Warsaw' });
+export const polishDay = (d: Date) => warsawDay.format(d);
 
 export const upoContext = (sim: SimState, s: Session): UpoContext => ({
   sessionReferenceNumber: s.referenceNumber,
@@ -41,7 +42,8 @@ export function processInvoice(sim: SimState, s: Session, inv: SessionInvoice, b
   const r = checkInvoice(bytes, {
     acceptanceDay: polishDay(inv.invoicingDate),
     contextNip: s.contextNip,
-    interactive: s.type === 'Online',
+    // A technical correction may carry attachments in an interactive session (weryfikacja-faktury.md).
+    interactive: s.type === 'Online' && inv.hashOfCorrectedInvoice === undefined,
     checkNip: sim.settings.checkNip,
     validateSchema: sim.settings.validateSchema,
     ...(sim.settings.fa3SchemaDir ? { fa3SchemaDir: sim.settings.fa3SchemaDir } : {}),
@@ -71,7 +73,12 @@ export function processInvoice(sim: SimState, s: Session, inv: SessionInvoice, b
   inv.acquisitionDate = now;
   inv.status = { ...STATUS.success };
   inv.upo = invoiceUpo(upoContext(sim, s), upoDocumentOf(inv));
-  sim.register.set(key, { ksefNumber: inv.ksefNumber, sessionReferenceNumber: s.referenceNumber, invoiceReferenceNumber: inv.referenceNumber, sellerNip: f.sellerNip, invoiceNumber: f.invoiceNumber, kind: f.kind, xml: bytes });
+  if (inv.hashOfCorrectedInvoice) {
+    for (const other of sim.sessions.values()) {
+      for (const o of other.invoices) if (o.invoiceHash === inv.hashOfCorrectedInvoice && o.mode === 'Offline' && o.status.code >= 400) o.correctedBy = inv.ksefNumber;
+    }
+  }
+  sim.register.set(key, { ksefNumber: inv.ksefNumber, sessionReferenceNumber: s.referenceNumber, invoiceReferenceNumber: inv.referenceNumber, sellerNip: f.sellerNip, invoiceNumber: f.invoiceNumber, kind: f.kind, invoiceHash: inv.invoiceHash });
 }
 
 function upoDocumentOf(inv: SessionInvoice): UpoDocument {

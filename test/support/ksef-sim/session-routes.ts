@@ -11,7 +11,7 @@ import { STATUS } from './invoice-check.ts';
 import { aesDecrypt, rsaOaepDecrypt } from './keys.ts';
 import { makeReferenceNumber } from './ksef-number.ts';
 import { finishSession, newInvoice, processInvoice, SESSION, sessionStatusNow } from './processing.ts';
-import type { Session, SessionInvoice, SimState } from './state.ts';
+import type { AuthOperation, BatchInfo, Session, SessionInvoice, SimState } from './state.ts';
 
 const ONLINE_LIFETIME_MS = 12 * 3_600_000;
 const DOWNLOAD_LIFETIME_MS = 3_600_000;
@@ -33,6 +33,49 @@ export function unwrapKey(sim: SimState, e: EncryptionInfo): { key: Buffer | nul
   if (iv.length !== 16) throw badRequest(21405, 'Wektor inicjalizujący musi mieć 16 bajtów.');
   const key = rsaOaepDecrypt(k, Buffer.from(e.encryptedSymmetricKey, 'base64'));
   return { key: key && key.length === 32 ? key : null, iv };
+}
+
+/**
+ * A new session of the caller's context with the unwrapped key; a key that does
+ * not unwrap gives a session already ended with 415 "Błąd odszyfrowania dostarczonego klucza".
+ */
+export function openSession(sim: SimState, op: AuthOperation, type: Session['type'], encryption: EncryptionInfo, offlineMode: boolean, lifetimeMs: number, batch?: BatchInfo): Session {
+  const { key, iv } = unwrapKey(sim, encryption);
+  const now = sim.settings.now();
+  const s: Session = {
+    referenceNumber: makeReferenceNumber(type === 'Online' ? 'SO' : 'SB', now),
+    type,
+    contextNip: op.contextNip,
+    authRef: op.referenceNumber,
+    key,
+    iv,
+    offlineMode,
+    dateCreated: now,
+    dateUpdated: now,
+    validUntil: new Date(now.getTime() + lifetimeMs),
+    status: key ? (type === 'Online' ? SESSION.onlineOpen : SESSION.batchOpen) : SESSION.badKey,
+    closed: key === null,
+    invoices: [],
+    upoPages: [],
+    pendingPolls: 0,
+    ...(key ? {} : { finalStatus: SESSION.badKey }),
+    ...(batch ? { batch } : {}),
+  };
+  sim.sessions.set(s.referenceNumber, s);
+  return s;
+}
+
+/**
+ * A technical correction (docs/offline/korekta-techniczna.md): offline mode, and the
+ * corrected invoice is an offline invoice of this context that KSeF rejected and
+ * that has no accepted correction yet (21166 / 21167 otherwise).
+ */
+function checkTechnicalCorrection(sim: SimState, contextNip: string, hash: string, offline: boolean): void {
+  if (!offline) throw badRequest(21405, 'Korekta techniczna wymaga offlineMode = true.');
+  const originals = [...sim.sessions.values()].filter((x) => x.contextNip === contextNip).flatMap((x) => x.invoices).filter((i) => i.invoiceHash === hash);
+  if (originals.some((i) => i.status.code === 200)) throw badRequest(21167, 'Nie można wysłać korekty technicznej do prawidłowo przetworzonej faktury.');
+  if (originals.some((i) => i.correctedBy)) throw badRequest(21166, 'Faktura posiada już przetworzoną prawidłowo korektę techniczną.');
+  if (!originals.some((i) => i.mode === 'Offline' && i.status.code >= 400)) throw badRequest(21167, 'Nie znaleziono odrzuconej faktury offline o wskazanym skrócie.');
 }
 
 /** The caller's session (same context), else 21173. */
@@ -78,7 +121,7 @@ function sendXml(reply: FastifyReply, xml: string) {
   return reply.type('application/xml; charset=utf-8').header('x-ms-meta-hash', sha256b64(Buffer.from(xml, 'utf8'))).send(xml);
 }
 
-function page(req: FastifyRequest, list: SessionInvoice[]) {
+function page<T>(req: FastifyRequest, list: T[]) {
   const size = Number((req.query as { pageSize?: number }).pageSize ?? 10);
   const token = req.headers['x-continuation-token'];
   let offset = 0;
@@ -96,26 +139,7 @@ export function registerSessionRoutes(app: FastifyInstance, sim: SimState, origi
     const { op } = requireToken(sim, req, 'access');
     const body = req.body as { formCode: FormCode; encryption: EncryptionInfo };
     checkFormCode(body.formCode);
-    const { key, iv } = unwrapKey(sim, body.encryption);
-    const now = sim.settings.now();
-    const s: Session = {
-      referenceNumber: makeReferenceNumber('SO', now),
-      type: 'Online',
-      contextNip: op.contextNip,
-      authRef: op.referenceNumber,
-      key,
-      iv,
-      offlineMode: false,
-      dateCreated: now,
-      dateUpdated: now,
-      validUntil: new Date(now.getTime() + ONLINE_LIFETIME_MS),
-      status: key ? SESSION.onlineOpen : SESSION.badKey,
-      closed: key === null,
-      invoices: [],
-      upoPages: [],
-      pendingPolls: 0,
-    };
-    sim.sessions.set(s.referenceNumber, s);
+    const s = openSession(sim, op, 'Online', body.encryption, false, ONLINE_LIFETIME_MS);
     return reply.code(201).send({ referenceNumber: s.referenceNumber, validUntil: s.validUntil.toISOString() });
   });
 
@@ -123,7 +147,8 @@ export function registerSessionRoutes(app: FastifyInstance, sim: SimState, origi
     const s = sessionOf(sim, req, 'Online');
     if (s.closed || s.status.code !== 100) throw badRequest(21180, `Status sesji ${s.status.code} uniemożliwia wysyłkę faktur.`);
     if (s.invoices.length >= sim.settings.maxInvoicesPerSession) throw badRequest(21155, `Sesja o numerze referencyjnym ${s.referenceNumber} osiągnęła dozwolony limit liczby faktur ${sim.settings.maxInvoicesPerSession}.`);
-    const b = req.body as { invoiceHash: string; invoiceSize: number; encryptedInvoiceHash: string; encryptedInvoiceSize: number; encryptedInvoiceContent: string; offlineMode?: boolean };
+    const b = req.body as { invoiceHash: string; invoiceSize: number; encryptedInvoiceHash: string; encryptedInvoiceSize: number; encryptedInvoiceContent: string; offlineMode?: boolean; hashOfCorrectedInvoice?: string | null };
+    if (b.hashOfCorrectedInvoice) checkTechnicalCorrection(sim, s.contextNip, b.hashOfCorrectedInvoice, b.offlineMode === true);
     const encrypted = Buffer.from(b.encryptedInvoiceContent, 'base64');
     if (encrypted.length !== b.encryptedInvoiceSize) throw badRequest(21402, 'Długość treści nie zgadza się z rozmiarem pliku.');
     if (sha256b64(encrypted) !== b.encryptedInvoiceHash) throw badRequest(21403, 'Skrót treści nie zgadza się ze skrótem pliku.');
@@ -133,6 +158,7 @@ export function registerSessionRoutes(app: FastifyInstance, sim: SimState, origi
     s.dateUpdated = sim.settings.now();
     const inv = newInvoice(sim, s, b.invoiceHash);
     if (b.offlineMode) inv.mode = 'Offline';
+    if (b.hashOfCorrectedInvoice) inv.hashOfCorrectedInvoice = b.hashOfCorrectedInvoice;
     if (!plain) inv.status = { ...STATUS.decrypt };
     else processInvoice(sim, s, inv, plain);
     return reply.code(202).send({ referenceNumber: inv.referenceNumber });
@@ -147,6 +173,38 @@ export function registerSessionRoutes(app: FastifyInstance, sim: SimState, origi
     s.pendingPolls = sim.settings.sessionPendingPolls;
     finishSession(sim, s);
     return reply.code(204).send();
+  });
+
+  app.get('/v2/sessions', { config: { spec: '/sessions' } }, async (req) => {
+    const { op } = requireToken(sim, req, 'access');
+    const q = req.query as { sessionType: Session['type']; referenceNumber?: string; statuses?: string[]; dateCreatedFrom?: string; dateCreatedTo?: string; pageSize?: number };
+    const common = (s: Session) => {
+      const st = s.closed && s.finalStatus && s.pendingPolls === 0 ? s.finalStatus : s.status;
+      return st.code < 200 ? 'InProgress' : st.code === 200 ? 'Succeeded' : st.code === 440 ? 'Cancelled' : 'Failed';
+    };
+    const list = [...sim.sessions.values()].filter(
+      (s) =>
+        s.contextNip === op.contextNip &&
+        s.type === q.sessionType &&
+        (!q.referenceNumber || s.referenceNumber === q.referenceNumber) &&
+        (!q.statuses?.length || q.statuses.includes(common(s))) &&
+        (!q.dateCreatedFrom || s.dateCreated >= new Date(q.dateCreatedFrom)) &&
+        (!q.dateCreatedTo || s.dateCreated <= new Date(q.dateCreatedTo)),
+    );
+    const { items, next } = page(req, list);
+    return {
+      ...(next ? { continuationToken: next } : {}),
+      sessions: items.map((s) => ({
+        referenceNumber: s.referenceNumber,
+        status: s.closed && s.finalStatus && s.pendingPolls === 0 ? s.finalStatus : s.status,
+        dateCreated: s.dateCreated.toISOString(),
+        dateUpdated: s.dateUpdated.toISOString(),
+        ...(s.type === 'Online' ? { validUntil: s.validUntil.toISOString() } : {}),
+        totalInvoiceCount: s.invoices.length,
+        successfulInvoiceCount: s.invoices.filter((i) => i.status.code === 200).length,
+        failedInvoiceCount: s.invoices.filter((i) => i.status.code >= 400).length,
+      })),
+    };
   });
 
   app.get('/v2/sessions/:referenceNumber', { config: { spec: '/sessions/{referenceNumber}' } }, async (req) => {

@@ -45,6 +45,10 @@ export interface SessionInvoice {
   mode: 'Online' | 'Offline';
   upo?: string;
   pendingPolls: number;
+  /** A technical correction: the SHA-256 of the rejected offline invoice it replaces. */
+  hashOfCorrectedInvoice?: string;
+  /** Set on a rejected offline invoice once a technical correction of it is accepted. */
+  correctedBy?: string;
 }
 
 export interface BatchInfo {
@@ -80,7 +84,7 @@ export interface Session {
   batch?: BatchInfo;
 }
 
-export interface RegisteredInvoice { ksefNumber: string; sessionReferenceNumber: string; invoiceReferenceNumber: string; sellerNip: string; invoiceNumber: string; kind: string; xml: Buffer }
+export interface RegisteredInvoice { ksefNumber: string; sessionReferenceNumber: string; invoiceReferenceNumber: string; sellerNip: string; invoiceNumber: string; kind: string; /** SHA-256 (Base64) of the invoice file, as in the UPO (the bytes are not kept: memory stays small in a 10,000-invoice run). */ invoiceHash: string }
 
 export interface Faults {
   unavailable: false | '503';
