@@ -5,6 +5,7 @@
  * again → exactly one number per invoice; a 429 waited out; a rejection;
  * KSeF away → offline, then sent. Both database engines.
  */
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
@@ -142,8 +143,11 @@ describe('a billing run in batch sessions', () => {
     const row = (await ksefRows(w)).find((x) => x.invoice_number === kor.number)!;
     expect(row.state).toBe('accepted');
     expect(row.ksef_number!.startsWith(nip)).toBe(true);
+    // KSeF holds exactly our stored XML, and it names the corrected invoice's KSeF number.
     const held = sim.control.accepted().find((a) => a.invoiceNumber === kor.number)!;
-    expect(held.xml.toString('utf8')).toContain(inv.ksef_number);
+    const stored = (await sql<{ xml: Uint8Array }>`select xml from invoices where utility_id = ${w.utilityId} and invoice_number = ${kor.number}`.execute(database.db)).rows[0]!;
+    expect(held.invoiceHash).toBe(createHash('sha256').update(stored.xml).digest('base64'));
+    expect(Buffer.from(stored.xml).toString('utf8')).toContain(inv.ksef_number);
   });
 });
 
