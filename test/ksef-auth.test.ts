@@ -20,7 +20,7 @@ let api: KsefApi;
 beforeAll(async () => {
   sim = await startKsefSimulator({ rateLimitScale: 0 });
   api = new KsefApi({ baseUrl: sim.url });
-}, 60_000);
+}, 180_000);
 afterAll(() => sim?.close());
 
 const codeOf = async (p: Promise<unknown>) => {

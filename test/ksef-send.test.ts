@@ -28,7 +28,7 @@ const NOW = () => new Date('2026-11-03T09:00:00Z');
 let database: Database;
 beforeAll(async () => {
   database = await createTestDatabase();
-}, 60_000);
+}, 180_000);
 afterAll(() => database?.close());
 afterEach(() => {
   for (const k of Object.keys(sendOptions)) delete (sendOptions as Record<string, unknown>)[k];
@@ -93,7 +93,7 @@ describe('a billing run in batch sessions', () => {
     world = await issuedWorld();
     sim = await startKsefSimulator({ rateLimitScale: 0 });
     await configure(world.w, sim, world.nip);
-  }, 60_000);
+  }, 180_000);
   afterAll(() => sim?.close());
 
   it('sends the run in sessions of at most the limit; every invoice gets a KSeF number and its UPO', async () => {
@@ -207,7 +207,7 @@ describe('limits, rejections and KSeF away', () => {
     // Access tokens of 30 s: inside the client's margin of a minute, so each use refreshes first.
     sim = await startKsefSimulator({ rateLimitScale: 0, accessTokenLifetimeMs: 30_000 });
     await configure(world.w, sim, world.nip, { includeConsumers: false });
-  }, 60_000);
+  }, 180_000);
   afterAll(() => sim?.close());
 
   it('waits out a 429 for its Retry-After and goes on; refreshes the access token before it lapses', async () => {
