@@ -120,6 +120,33 @@ payments
   .option('--dialect <dialect>', "the bank profile's :86: dialect where the file does not tell")
   .action(async (file: string, opts) => (await import('./modules/payments/import/cli.ts')).importCommand(file, opts));
 
+// --- KSeF (issue 16) ---
+const ksef = program.command('ksef').description('KSeF, the national e-invoice system: check the sign-in, send invoices, states, UPO');
+ksef
+  .command('check')
+  .description('sign in to KSeF with the stored token or certificate and print what KSeF answered')
+  .requiredOption('--utility <slug>', 'the utility')
+  .action(async (opts) => (await import('./modules/ksef/cli.ts')).checkCommand(opts));
+ksef
+  .command('send')
+  .description('queue invoices for KSeF and send them now (a run in batch sessions, one invoice interactively, else all not yet sent)')
+  .requiredOption('--utility <slug>', 'the utility')
+  .option('--invoice <number>', 'one invoice, e.g. FV/2026/12/000123')
+  .option('--run <id>', 'the invoices of a billing run')
+  .action(async (opts) => (await import('./modules/ksef/cli.ts')).sendCommand(opts));
+ksef
+  .command('status')
+  .description("the utility's invoices by KSeF state and its recent KSeF sessions, as JSON")
+  .requiredOption('--utility <slug>', 'the utility')
+  .action(async (opts) => (await import('./modules/ksef/cli.ts')).statusCommand(opts));
+ksef
+  .command('upo')
+  .description("an accepted invoice's UPO (KSeF's receipt) to standard output")
+  .argument('<number>', 'the invoice number')
+  .requiredOption('--utility <slug>', 'the utility')
+  .action(async (number: string, opts) => (await import('./modules/ksef/cli.ts')).upoCommand(number, opts));
+// --- end of KSeF ---
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {

@@ -419,6 +419,63 @@ export interface Jobs {
   utility_id: Int8 | null;
 }
 
+export interface KsefInvoices {
+  accepted_at: Timestamp | null;
+  attempts: Generated<number>;
+  created_at: Generated<Timestamp>;
+  invoice_hash: string;
+  invoice_id: Int8;
+  ksef_number: string | null;
+  offline: Generated<boolean>;
+  ordinal: number | null;
+  reference_number: string | null;
+  session_id: Int8 | null;
+  state: Generated<string>;
+  status_code: number | null;
+  status_details: Json | null;
+  status_text: string | null;
+  updated_at: Generated<Timestamp>;
+  upo: Buffer | null;
+  utility_id: Int8;
+}
+
+export interface KsefSessions {
+  billing_run_id: Int8 | null;
+  created_at: Generated<Timestamp>;
+  id: Generated<Int8>;
+  invoice_count: Generated<number>;
+  kind: string;
+  part_count: Generated<number>;
+  parts_uploaded: Generated<number>;
+  reference_number: string | null;
+  state: Generated<string>;
+  status_code: number | null;
+  status_text: string | null;
+  updated_at: Generated<Timestamp>;
+  utility_id: Int8;
+}
+
+export interface KsefSettings {
+  access_token_sealed: string | null;
+  access_valid_until: Timestamp | null;
+  api_url_override: string | null;
+  auth_method: string;
+  certificate_pem: string | null;
+  environment: string;
+  include_consumers: Generated<boolean>;
+  last_check_at: Timestamp | null;
+  last_check_code: string | null;
+  last_check_text: string | null;
+  offline24: Generated<boolean>;
+  private_key_sealed: string | null;
+  refresh_token_sealed: string | null;
+  refresh_valid_until: Timestamp | null;
+  seller_nip: string;
+  token_sealed: string | null;
+  updated_at: Generated<Timestamp>;
+  utility_id: Int8;
+}
+
 export interface LedgerCharges {
   amount_grosze: Int8;
   contract_id: Int8 | null;
@@ -892,6 +949,9 @@ export interface DB {
   invoice_lines: InvoiceLines;
   invoices: Invoices;
   jobs: Jobs;
+  ksef_invoices: KsefInvoices;
+  ksef_sessions: KsefSessions;
+  ksef_settings: KsefSettings;
   ledger_charges: LedgerCharges;
   ledger_entries: LedgerEntries;
   meters: Meters;

@@ -21,6 +21,7 @@ import { routes as billingRunRoutes, tariffRoutes } from '../modules/billing/run
 import { routes as arrearsRoutes } from '../modules/payments/arrears/routes.ts';
 import { routes as paymentRoutes } from '../modules/payments/routes.ts';
 import { routes as onlinePaymentRoutes } from '../modules/payments/online/routes.ts';
+import { routes as ksefRoutes } from '../modules/ksef/routes.ts';
 
 export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   await utilityRoutes(app, deps);
@@ -42,4 +43,5 @@ export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   await arrearsRoutes(app, deps);
   await paymentRoutes(app, deps);
   await onlinePaymentRoutes(app, deps);
+  await ksefRoutes(app, deps);
 }

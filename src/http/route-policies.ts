@@ -263,6 +263,18 @@ export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
   'GET /api/staff/online-payments/notifications':              { who: 'admin billing auditor' },
 
   // --- end of that section ---
+
+  // --- KSeF (issue 16) ---
+  'GET /api/staff/ksef/settings':                              { who: 'admin billing customer_service auditor' },
+  'PUT /api/staff/ksef/settings':                              { who: 'admin' },
+  'POST /api/staff/ksef/check':                                { who: 'admin' },
+  'POST /api/staff/ksef/send':                                 { who: 'admin billing' },
+  'GET /api/staff/ksef/overview':                              { who: 'admin billing customer_service auditor' },
+  'GET /api/staff/ksef/invoices/:invoiceId':                   { who: 'admin billing customer_service auditor' },
+  'GET /api/staff/ksef/invoices/:invoiceId/upo':               { who: 'admin billing customer_service auditor' },
+  'GET /api/portal/invoices/:invoiceId/ksef':                  { who: 'customer' },
+  'GET /api/portal/invoices/:invoiceId/upo':                   { who: 'customer' },
+  // --- end of that section ---
 };
 
 /** The callers a table row names, sorted; throws on a word that is not a caller. */

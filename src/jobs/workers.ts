@@ -11,6 +11,7 @@ import { startJobWorker } from './queue.ts';
 import { startRunResumer } from '../modules/billing/runs/resume.ts';
 // The modules whose job kinds the queue runs (each registers its handlers on import).
 import '../modules/billing/pdf/jobs.ts';
+import '../modules/ksef/service.ts';
 
 export type Worker = (deps: AppDeps) => Promise<() => Promise<void>>;
 

@@ -84,6 +84,7 @@ export const staffNav: NavGroup[] = [
       { to: '/staff/online-payments', label: 'onlinePay.nav.staffConfig', access: 'staff:admin' },
       { to: '/staff/terms', label: 'notices.nav.staffTerms', access: 'staff' },
       { to: '/staff/jobs', label: 'invoiceDocs.nav', access: 'staff:billing' },
+      { to: '/staff/ksef', label: 'ksef.nav', access: 'staff:admin,billing,customer_service,auditor' },
     ],
   },
 ];

@@ -87,6 +87,8 @@ export const routes: RouteDef[] = [
   // Invoices: search, documents, corrections (pages/einvoice)
   { path: '/staff/invoices', access: 'staff:admin,customer_service,billing,auditor', page: page(() => import('./pages/einvoice/StaffInvoices.tsx')) },
   { path: '/staff/invoices/:invoiceId', access: 'staff:admin,customer_service,billing,auditor', page: page(() => import('./pages/einvoice/StaffInvoiceView.tsx')) },
+  // KSeF: configuration, sessions, invoices waiting, rejected or offline (pages/ksef, issue 16)
+  { path: '/staff/ksef', access: 'staff:admin,billing,customer_service,auditor', page: page(() => import('./pages/ksef/KsefPage.tsx')) },
   // Background jobs and the print batch of paper invoices (pages/jobs)
   { path: '/staff/jobs', access: 'staff:billing', page: page(() => import('./pages/jobs/FailedJobs.tsx')) },
   // Billing: tariffs (pages/billing)

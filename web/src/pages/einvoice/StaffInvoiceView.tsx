@@ -20,6 +20,7 @@ import { useSession } from '../../session.tsx';
 import type { Basis, Line, StaffInvoice, Totals } from './types.ts';
 import { CorrectionRecompute } from '../billing/CorrectionRecompute.tsx';
 import './einvoice.css';
+import { InvoiceKsef } from '../ksef/InvoiceKsef.tsx';
 
 const REASONS = ['wrong_reading', 'wrong_tariff', 'complaint_upheld'] as const;
 type Reason = (typeof REASONS)[number];
@@ -91,6 +92,7 @@ export default function StaffInvoiceView({ params }: PageProps) {
                 </div>
               </dl>
             </section>
+            <InvoiceKsef invoiceId={i.id} />
             {i.current && <LinesTable lines={i.current.lines} totals={i.current.totals} />}
             {i.current && i.current.readings.length > 0 && <ReadingsTable readings={i.current.readings} />}
             <section className="card" aria-labelledby="corrections">

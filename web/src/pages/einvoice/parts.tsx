@@ -6,6 +6,7 @@ import { useLang } from '../../i18n/index.ts';
 import { formatDate, formatMoney } from '../../lib/format.ts';
 import type { EinvoiceStatus, Invoice, Saving } from './types.ts';
 import './einvoice.css';
+import { UpoLink } from '../ksef/InvoiceKsef.tsx';
 
 /** Today in Poland, 'YYYY-MM-DD' (the dates compared with it are the utility's civil dates). */
 export const todayInPoland = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
@@ -138,6 +139,7 @@ export function InvoiceTable({ items, base, showCustomer, numberCell }: { items:
                   {k('xml')}
                 </a>
               )}
+              <UpoLink base={base} invoiceId={i.id} ksefNumber={i.ksefNumber} />
             </span>
           </td>
         </tr>
