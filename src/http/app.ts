@@ -35,6 +35,8 @@ declare module 'fastify' {
     access?: Access;
     allowPendingPasswordChange?: boolean;
     allowPendingMfa?: boolean;
+    /** A portal route a customer may call before accepting the current terms (see access.ts). */
+    allowPendingTerms?: boolean;
     /** A health probe: no CSRF cookie, no session. */
     probe?: boolean;
   }

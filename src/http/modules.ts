@@ -18,6 +18,8 @@ import { routes as documentRoutes } from '../modules/documents/routes.ts';
 import { routes as caseRoutes } from '../modules/cases/routes.ts';
 import { routes as jobRoutes } from '../jobs/routes.ts';
 import { routes as billingRunRoutes, tariffRoutes } from '../modules/billing/runs/http.ts';
+import { routes as accessibilityRoutes } from '../modules/accessibility/routes.ts';
+import { routes as overviewListRoutes } from '../modules/overview-lists/routes.ts';
 
 export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   await utilityRoutes(app, deps);
@@ -36,4 +38,6 @@ export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   await jobRoutes(app, deps);
   await billingRunRoutes(app, deps);
   await tariffRoutes(app, deps);
+  await accessibilityRoutes(app, deps);
+  await overviewListRoutes(app, deps);
 }

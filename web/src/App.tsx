@@ -188,6 +188,9 @@ function Footer() {
           )}
         </address>
       )}
+      <p>
+        <Link to="/dostepnosc">{t('a11y.footerLink')}</Link>
+      </p>
       <p className="powered">{t('shell.poweredBy')}</p>
     </footer>
   );
