@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { TEST_PASSWORD, buildMeter, buildServicePoint, buildUser, buildUtility } from '../support/factories.ts';
-import { chromiumMissing, launchBrowser, screenshot, seriousViolations, startE2eServer, type E2eServer } from './support.ts';
+import { checkAtBothWidths, chromiumMissing, launchBrowser, startE2eServer, type E2eServer } from './support.ts';
 
 let server: E2eServer;
 let browser: Browser;
@@ -44,23 +44,12 @@ async function newPage(): Promise<Page> {
   return ctx.newPage();
 }
 
-async function arrive(page: Page, heading: string | RegExp, shot: string) {
-  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-  await page.waitForLoadState('networkidle');
-  expect(await seriousViolations(page), `axe on ${shot} at 1280`).toEqual([]);
-  await screenshot(page, `${shot}-1280`);
-  await page.setViewportSize({ width: 360, height: 740 });
-  expect(await seriousViolations(page), `axe on ${shot} at 360`).toEqual([]);
-  await screenshot(page, `${shot}-360`);
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
-
 describe.skipIf(noChromium)('accessibility statement and overview lists in the browser', () => {
   it('the statement is one click from the footer, without signing in, in the template’s parts', async () => {
     const page = await newPage();
     await page.goto(at('/login'));
     await page.getByRole('contentinfo').getByRole('link', { name: 'Deklaracja dostępności' }).click();
-    await arrive(page, 'Deklaracja dostępności', 'a11y-statement');
+    await checkAtBothWidths(page, 'Deklaracja dostępności', 'a11y-statement');
     expect(await page.locator('#a11y-podmiot').textContent()).toBe('Zakład Wodociągów w Lipnie Sp. z o.o.');
     expect(await page.locator('#a11y-status').textContent()).toMatch(/zgodna z ustawą z dnia 4 kwietnia 2019 r\./);
     expect(await page.locator('#a11y-data-sporzadzenie').textContent()).toMatch(/^\d{2}\.\d{2}\.\d{4}$/);
@@ -81,7 +70,7 @@ describe.skipIf(noChromium)('accessibility statement and overview lists in the b
     await page.getByRole('heading', { level: 1, name: 'Podsumowanie' }).waitFor();
     const tiles = page.getByRole('list', { name: 'Najważniejsze liczby' });
     await tiles.getByRole('link', { name: /legalizacj/ }).click();
-    await arrive(page, 'Legalizacja kończy się w ciągu 90 dni', 'overview-legalization');
+    await checkAtBothWidths(page, 'Legalizacja kończy się w ciągu 90 dni', 'overview-legalization');
     await page.getByRole('status').filter({ hasText: '1 wodomierz' }).waitFor();
     expect(await page.getByRole('cell', { name: 'LEG00001' }).count()).toBe(1);
     expect(await page.getByRole('cell', { name: 'OK000001' }).count()).toBe(0);
@@ -89,7 +78,7 @@ describe.skipIf(noChromium)('accessibility statement and overview lists in the b
     await page.getByRole('status').filter({ hasText: '2 wodomierze' }).waitFor();
     await page.getByRole('link', { name: 'Wróć do podsumowania' }).click();
     await tiles.getByRole('link', { name: /odczyt/ }).click();
-    await arrive(page, 'Odczyty z ostatnich 30 dni', 'overview-readings');
+    await checkAtBothWidths(page, 'Odczyty z ostatnich 30 dni', 'overview-readings');
     await page.getByRole('status').filter({ hasText: '1 odczyt' }).waitFor();
     expect(await page.getByRole('cell', { name: 'LEG00001' }).count()).toBe(1);
   });

@@ -134,6 +134,22 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
 }
 
+/**
+ * Waits for the page's heading, then checks it with axe and photographs it at
+ * 1280 px and at 360 px (a phone), and returns to 1280 px.
+ */
+export async function checkAtBothWidths(page: Page, heading: string | RegExp, shot: string): Promise<void> {
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+  await page.waitForLoadState('networkidle');
+  for (const [width, height] of [[1280, 800], [360, 740]]) {
+    await page.setViewportSize({ width, height });
+    const found = await seriousViolations(page);
+    if (found.length) throw new Error(`axe on ${shot} at ${width} px:\n${found.join('\n')}`);
+    await screenshot(page, `${shot}-${width}`);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });

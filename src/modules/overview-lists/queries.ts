@@ -19,6 +19,18 @@ export interface Page {
   offset: number;
 }
 
+/** The service point (alias `sp`) each list row names, and how it is shown. */
+interface ServicePointRow {
+  sp_code: string;
+  street: string;
+  building: string;
+  apartment: string | null;
+  postal_code: string;
+  locality: string;
+}
+const SERVICE_POINT_COLUMNS = sql`sp.code as sp_code, sp.street, sp.building, sp.apartment, sp.postal_code, sp.locality`;
+const servicePoint = (r: ServicePointRow) => ({ code: r.sp_code, address: formatAddress(r) });
+
 const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
 const civil = (d: Date | string | null) => (d === null ? null : d instanceof Date ? d.toISOString().slice(0, 10) : String(d).slice(0, 10));
 
@@ -36,16 +48,10 @@ export async function listMeters(tx: Tx, utilityId: number, filter: MeterFilter,
     radio: boolean;
     legalization_valid_until: Date | string | null;
     installed_on: Date | string;
-    sp_code: string;
-    street: string;
-    building: string;
-    apartment: string | null;
-    postal_code: string;
-    locality: string;
-  }>`
+  } & ServicePointRow>`
     select count(*) over ()::int as total, m.id, m.serial_number, m.role, m.radio_module_id is not null as radio,
            m.legalization_valid_until, m.installed_on,
-           sp.code as sp_code, sp.street, sp.building, sp.apartment, sp.postal_code, sp.locality
+           ${SERVICE_POINT_COLUMNS}
       from meters m
       join service_points sp on sp.utility_id = m.utility_id and sp.id = m.service_point_id
      where m.utility_id = ${utilityId} and (m.removed_on is null or m.removed_on > current_date) ${cond}
@@ -60,7 +66,7 @@ export async function listMeters(tx: Tx, utilityId: number, filter: MeterFilter,
       radio: r.radio,
       legalizationValidUntil: civil(r.legalization_valid_until),
       installedOn: civil(r.installed_on)!,
-      servicePoint: { code: r.sp_code, address: formatAddress(r) },
+      servicePoint: servicePoint(r),
     })),
   };
 }
@@ -83,15 +89,9 @@ export async function listRecentReadings(tx: Tx, utilityId: number, page: Page) 
     source: string;
     status: string;
     serial_number: string;
-    sp_code: string;
-    street: string;
-    building: string;
-    apartment: string | null;
-    postal_code: string;
-    locality: string;
-  }>`
+  } & ServicePointRow>`
     select r.id, r.read_at, r.value_m3::text as value_m3, r.source, r.status, m.serial_number,
-           sp.code as sp_code, sp.street, sp.building, sp.apartment, sp.postal_code, sp.locality
+           ${SERVICE_POINT_COLUMNS}
       from readings r
       join meters m on m.utility_id = r.utility_id and m.id = r.meter_id
       join service_points sp on sp.utility_id = m.utility_id and sp.id = m.service_point_id
@@ -107,7 +107,7 @@ export async function listRecentReadings(tx: Tx, utilityId: number, page: Page) 
       source: r.source,
       status: r.status,
       meterSerial: r.serial_number,
-      servicePoint: { code: r.sp_code, address: formatAddress(r) },
+      servicePoint: servicePoint(r),
     })),
   };
 }

@@ -4,7 +4,7 @@
  * referenced by aria-describedby, an invalid input says aria-invalid, and a
  * failed submit shows an alert and moves focus to the first invalid field.
  */
-import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
+import { useId, type InputHTMLAttributes, type ReactNode, type Ref } from 'react';
 import type { ApiError } from '../api/client.ts';
 import { useLang } from '../i18n/index.ts';
 
@@ -144,6 +144,102 @@ export function TotpCodeField({ value, onChange, error }: { value: string; onCha
 }
 
 /** The message of a failed request (or a summary of client-side problems), announced at once. */
+/** A labelled select with an optional hint and its error (described for screen readers). */
+export function SelectField({
+  label,
+  name,
+  value,
+  onChange,
+  options,
+  hint,
+  error,
+}: {
+  label: string;
+  name: string;
+  value: string;
+  onChange(v: string): void;
+  options: Array<{ value: string; label: string }>;
+  hint?: ReactNode;
+  error?: string;
+}) {
+  const id = useId();
+  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={`field${error ? ' field-invalid' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      {hint && (
+        <div id={`${id}-hint`} className="hint">
+          {hint}
+        </div>
+      )}
+      <select id={id} name={name} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={describedBy}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      {error && (
+        <p id={`${id}-error`} className="error-text">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A labelled textarea with an optional hint and its error. */
+export function TextAreaField({
+  label,
+  name,
+  value,
+  onChange,
+  hint,
+  error,
+  rows = 6,
+  inputRef,
+  required,
+}: {
+  label: string;
+  name: string;
+  value: string;
+  onChange(v: string): void;
+  hint?: ReactNode;
+  error?: string;
+  rows?: number;
+  inputRef?: Ref<HTMLTextAreaElement>;
+  required?: boolean;
+}) {
+  const id = useId();
+  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={`field${error ? ' field-invalid' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      {hint && (
+        <div id={`${id}-hint`} className="hint">
+          {hint}
+        </div>
+      )}
+      <textarea
+        id={id}
+        ref={inputRef}
+        name={name}
+        rows={rows}
+        value={value}
+        required={required}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+      />
+      {error && (
+        <p id={`${id}-error`} className="error-text">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
 export function FormAlert({ error, children }: { error?: ApiError | null; children?: ReactNode }) {
   const { lang } = useLang();
   if (!error && !children) return null;
