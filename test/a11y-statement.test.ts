@@ -44,6 +44,12 @@ describe('the accessibility statement', () => {
     expect(worse.status).toBe('none');
   });
 
+  it('names a page of one record (a customer, a meter) by its path, never by the record’s name', () => {
+    const s = buildStatement([{ ...run('/staff/customers/:id', 1280, [contrast]), title: 'Halina Przybylska' }], settings, () => undefined, '2026-12-08');
+    expect(s.pages).toEqual([{ page: '/staff/customers/:id', title: '', widths: [1280], clean: false }]);
+    expect(s.issues[0].pages).toEqual([{ page: '/staff/customers/:id', title: '', widths: [1280] }]);
+  });
+
   it('refuses to make a statement from no results', () => {
     expect(() => buildStatement([], settings, () => undefined, '2026-12-08')).toThrow(/no axe results/);
   });

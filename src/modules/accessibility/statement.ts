@@ -91,7 +91,9 @@ export function buildStatement(records: AxeRecord[], settings: StatementSettings
   if (records.length === 0) throw new Error('no axe results: run the browser tests with WODNIK_RECORD_A11Y=1 first');
   const issues = new Map<string, StatementIssue>();
   const pages = new Map<string, { page: string; title: string; widths: Set<number>; clean: boolean }>();
-  for (const r of records) {
+  for (const rec of records) {
+    // A page of one record (a customer, a meter) has that record's name as its heading: the statement is public, so it names the path only.
+    const r = rec.page.includes(':id') ? { ...rec, title: '' } : rec;
     const p = pages.get(r.page) ?? { page: r.page, title: r.title, widths: new Set<number>(), clean: true };
     p.widths.add(r.width);
     if (!p.title && r.title) p.title = r.title;

@@ -17,34 +17,46 @@ type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'onChange' 
   error?: string;
 };
 
-export function TextField({ label, name, value, onChange, hint, error, className, ...rest }: InputProps) {
-  const id = useId();
-  const hintId = hint ? `${id}-hint` : undefined;
-  const errorId = error ? `${id}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+/**
+ * A field's frame: its label, an optional hint, the control, and its error,
+ * tied together for screen readers by `aria-describedby` (see `describedBy`).
+ */
+function FieldFrame({ id, label, hint, error, className, children }: { id: string; label: string; hint?: ReactNode; error?: string; className?: string; children: ReactNode }) {
   return (
     <div className={`field${error ? ' field-invalid' : ''}${className ? ` ${className}` : ''}`}>
       <label htmlFor={id}>{label}</label>
       {hint && (
-        <div id={hintId} className="hint">
+        <div id={`${id}-hint`} className="hint">
           {hint}
         </div>
       )}
+      {children}
+      {error && (
+        <p id={`${id}-error`} className="error-text">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The ids a control's hint and error have in its FieldFrame. */
+const describedBy = (id: string, hint?: ReactNode, error?: string) => [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+
+export function TextField({ label, name, value, onChange, hint, error, className, ...rest }: InputProps) {
+  const id = useId();
+  return (
+    <FieldFrame id={id} label={label} hint={hint} error={error} className={className}>
       <input
         id={id}
         name={name}
         value={value}
         onChange={(e) => onChange(e.target.value)}
         aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
+        aria-describedby={describedBy(id, hint, error)}
         {...rest}
       />
-      {error && (
-        <p id={errorId} className="error-text">
-          {error}
-        </p>
-      )}
-    </div>
+    </FieldFrame>
   );
 }
 
@@ -163,28 +175,16 @@ export function SelectField({
   error?: string;
 }) {
   const id = useId();
-  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div className={`field${error ? ' field-invalid' : ''}`}>
-      <label htmlFor={id}>{label}</label>
-      {hint && (
-        <div id={`${id}-hint`} className="hint">
-          {hint}
-        </div>
-      )}
-      <select id={id} name={name} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={describedBy}>
+    <FieldFrame id={id} label={label} hint={hint} error={error}>
+      <select id={id} name={name} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)}>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
           </option>
         ))}
       </select>
-      {error && (
-        <p id={`${id}-error`} className="error-text">
-          {error}
-        </p>
-      )}
-    </div>
+    </FieldFrame>
   );
 }
 
@@ -211,15 +211,8 @@ export function TextAreaField({
   required?: boolean;
 }) {
   const id = useId();
-  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div className={`field${error ? ' field-invalid' : ''}`}>
-      <label htmlFor={id}>{label}</label>
-      {hint && (
-        <div id={`${id}-hint`} className="hint">
-          {hint}
-        </div>
-      )}
+    <FieldFrame id={id} label={label} hint={hint} error={error}>
       <textarea
         id={id}
         ref={inputRef}
@@ -229,14 +222,9 @@ export function TextAreaField({
         required={required}
         onChange={(e) => onChange(e.target.value)}
         aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
+        aria-describedby={describedBy(id, hint, error)}
       />
-      {error && (
-        <p id={`${id}-error`} className="error-text">
-          {error}
-        </p>
-      )}
-    </div>
+    </FieldFrame>
   );
 }
 
