@@ -28,6 +28,11 @@ export interface AuthUser {
   customerIds: number[];
   mustChangePassword: boolean;
   totpEnabled: boolean;
+  /**
+   * A portal user who has not accepted the current portal terms (see
+   * identity/terms.ts): portal calls are refused until they do.
+   */
+  termsOwed?: boolean;
 }
 
 export interface AuthSession {
@@ -48,6 +53,8 @@ export interface AccessOptions {
   allowPendingPasswordChange?: boolean;
   /** Routes a staff user may call before passing TOTP (the TOTP step itself). */
   allowPendingMfa?: boolean;
+  /** Portal routes a customer may call while the current terms are not accepted (reading and accepting them). */
+  allowPendingTerms?: boolean;
 }
 
 /** Throws unless the user may call a route with this policy. */
@@ -60,6 +67,7 @@ export function assertAccess(access: Access, user: AuthUser | undefined, session
   if (access === 'signed-in' && user.kind === 'customer') return;
   if (access === 'customer') {
     if (user.kind !== 'customer') throw forbidden('auth.customers_only', 'Ta funkcja jest dostępna dla klientów.', 'This is for customers only.');
+    if (user.termsOwed && !opts.allowPendingTerms) throw termsNotAccepted();
     return;
   }
   if (user.kind !== 'staff') throw forbidden('auth.staff_only', 'Ta funkcja jest dostępna dla pracowników.', 'This is for staff only.');
@@ -71,6 +79,18 @@ export function assertAccess(access: Access, user: AuthUser | undefined, session
   if (user.roles.includes('admin') || user.roles.some((r) => allowed.includes(r))) return;
   throw forbidden('auth.role_missing', 'Twoja rola nie pozwala na tę operację.', 'Your role does not allow this.');
 }
+
+/**
+ * The refusal of a portal call while new terms are owed: the web app shows
+ * /accept-terms, but the server is the gate, so another client (or an old
+ * tab) cannot go round it.
+ */
+export const termsNotAccepted = () =>
+  forbidden(
+    'auth.terms_not_accepted',
+    'Przed dalszym korzystaniem z e-BOK prosimy zaakceptować nową wersję regulaminu.',
+    'Please accept the new version of the portal terms before you continue.',
+  );
 
 /** Throws unless a portal user may act for this customer (404, so that ids of others reveal nothing). */
 export function assertOwnCustomer(user: AuthUser, customerId: number): void {

@@ -35,6 +35,8 @@ declare module 'fastify' {
     access?: Access;
     allowPendingPasswordChange?: boolean;
     allowPendingMfa?: boolean;
+    /** A portal route a customer may call before accepting the current terms (see access.ts). */
+    allowPendingTerms?: boolean;
     /** A health probe: no CSRF cookie, no session. */
     probe?: boolean;
     /** Called by a server, authenticated by its body's signature (payment providers' notifications): no cookie, so no CSRF check. */

@@ -22,6 +22,8 @@ import { routes as arrearsRoutes } from '../modules/payments/arrears/routes.ts';
 import { routes as paymentRoutes } from '../modules/payments/routes.ts';
 import { routes as onlinePaymentRoutes } from '../modules/payments/online/routes.ts';
 import { routes as ksefRoutes } from '../modules/ksef/routes.ts';
+import { routes as accessibilityRoutes } from '../modules/accessibility/routes.ts';
+import { routes as overviewListRoutes } from '../modules/overview-lists/routes.ts';
 
 export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   await utilityRoutes(app, deps);
@@ -44,4 +46,6 @@ export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   await paymentRoutes(app, deps);
   await onlinePaymentRoutes(app, deps);
   await ksefRoutes(app, deps);
+  await accessibilityRoutes(app, deps);
+  await overviewListRoutes(app, deps);
 }

@@ -275,6 +275,18 @@ export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
   'GET /api/portal/invoices/:invoiceId/ksef':                  { who: 'customer' },
   'GET /api/portal/invoices/:invoiceId/upo':                   { who: 'customer' },
   // --- end of that section ---
+
+  // --- Accessibility statement (issue 13) ---
+  'GET /api/accessibility-statement':                          { who: 'anyone', why: 'the law (Act of 4 April 2019, art. 10) requires the accessibility statement to be public, readable without an account' },
+
+
+  // --- end of that section ---
+
+  // --- Staff overview lists (issue 13) ---
+  'GET /api/staff/overview/meters':                            { who: STAFF },
+  'GET /api/staff/overview/readings':                          { who: STAFF },
+
+  // --- end of that section ---
 };
 
 /** The callers a table row names, sorted; throws on a word that is not a caller. */

@@ -4,7 +4,7 @@
  * PostgreSQL server of TEST_DATABASE_URL), Debian's Chromium driven by
  * playwright-core, axe-core on every page, screenshots for a human to look at.
  */
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
@@ -14,6 +14,7 @@ import { loadConfig } from '../../src/config.ts';
 import type { Database } from '../../src/db/connection.ts';
 import { buildApp, type App } from '../../src/http/app.ts';
 import { createTestDatabase } from '../support/db.ts';
+import { statementPath, type AxeRecord } from '../../src/modules/accessibility/statement.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const webSrc = path.join(root, 'web');
@@ -126,13 +127,66 @@ export function launchBrowser(): Promise<Browser> {
 
 /** axe-core on the page as it is now: the serious and critical violations, described for a failure message. */
 export async function seriousViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const result = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  if (process.env.WODNIK_RECORD_A11Y === '1') await recordAxeResult(page, result.violations);
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
 }
 
+/**
+ * Waits for the page's heading, then checks it with axe and photographs it at
+ * 1280 px and at 360 px (a phone), and returns to 1280 px.
+ */
+export async function checkAtBothWidths(page: Page, heading: string | RegExp, shot: string): Promise<void> {
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+  await page.waitForLoadState('networkidle');
+  for (const [width, height] of [[1280, 800], [360, 740]]) {
+    await page.setViewportSize({ width, height });
+    const found = await seriousViolations(page);
+    if (found.length) throw new Error(`axe on ${shot} at ${width} px:\n${found.join('\n')}`);
+    await screenshot(page, `${shot}-${width}`);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+/** What the accessibility statement is made from (scripts/accessibility-statement.ts). */
+export const axeResultsFile = path.join(root, 'docs/accessibility/axe-results.json');
+
+/**
+ * With WODNIK_RECORD_A11Y=1, each axe run is kept in docs/accessibility/axe-results.json
+ * (the last run of each page at each width), so that the accessibility statement
+ * is made from the tests' own results. Off by default: a normal test run leaves
+ * the tree clean, and CI never needs it. Test files run in parallel workers, so
+ * the file is read and written under a lock.
+ */
+async function recordAxeResult(page: Page, violations: { id: string; impact?: string | null; help: string; helpUrl: string; nodes: unknown[] }[]): Promise<void> {
+  const counts = { critical: 0, serious: 0, moderate: 0, minor: 0 };
+  for (const v of violations) if (v.impact && v.impact in counts) counts[v.impact as keyof typeof counts]++;
+  const record: AxeRecord = {
+    page: statementPath(page.url()),
+    title: ((await page.locator('h1').first().textContent({ timeout: 1000 }).catch(() => '')) ?? '').trim(),
+    width: page.viewportSize()?.width ?? 0,
+    checkedAt: new Date().toISOString(),
+    axeVersion: (await page.evaluate(() => (globalThis as { axe?: { version?: string } }).axe?.version ?? '')) || '',
+    counts,
+    violations: violations.map((v) => ({ id: v.id, impact: v.impact ?? 'unknown', help: v.help, helpUrl: v.helpUrl, nodes: v.nodes.length })),
+  };
+  mkdirSync(path.dirname(axeResultsFile), { recursive: true });
+  if (!existsSync(axeResultsFile)) writeFileSync(axeResultsFile, '{"results":[]}\n');
+  const release = await lockfile.lock(axeResultsFile, { retries: { retries: 50, minTimeout: 50, maxTimeout: 500 }, stale: 10_000 });
+  try {
+    const data = JSON.parse(readFileSync(axeResultsFile, 'utf8')) as { results: AxeRecord[] };
+    const rest = data.results.filter((r) => !(r.page === record.page && r.width === record.width));
+    const results = [...rest, record].sort((a, b) => a.page.localeCompare(b.page) || a.width - b.width);
+    writeFileSync(axeResultsFile, JSON.stringify({ tags: AXE_TAGS, results }, null, 2) + '\n');
+  } finally {
+    await release();
+  }
 }

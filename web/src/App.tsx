@@ -188,7 +188,9 @@ function Footer() {
           )}
         </address>
       )}
-      <p className="powered">{t('shell.poweredBy')}</p>
+      <p className="powered">
+        <Link to="/dostepnosc">{t('a11y.footerLink')}</Link> · {t('shell.poweredBy')}
+      </p>
     </footer>
   );
 }

@@ -43,6 +43,11 @@ export const routes: RouteDef[] = [
   { path: '/staff/notices/:noticeId', access: 'staff:customer_service,billing,auditor', page: page(() => import('./pages/notices/NoticeDetail.tsx')) },
   { path: '/staff/forms', access: 'staff', page: page(() => import('./pages/notices/StaffForms.tsx')) },
   { path: '/staff/terms', access: 'staff', page: page(() => import('./pages/notices/StaffTerms.tsx')) },
+  // Accessibility statement (pages/a11y), public as the law requires
+  { path: '/dostepnosc', access: 'public', page: page(() => import('./pages/a11y/Statement.tsx')) },
+  // Staff overview lists (pages/overview): what each overview tile counts
+  { path: '/staff/overview/meters', access: 'staff', page: page(() => import('./pages/overview/OverviewList.tsx')) },
+  { path: '/staff/overview/readings', access: 'staff', page: page(() => import('./pages/overview/OverviewList.tsx')) },
 
   // Customer portal
   { path: '/portal', access: 'customer', page: page(() => import('./pages/customer/Dashboard.tsx')) },

@@ -160,13 +160,13 @@ export async function routes(app: App, _deps: AppDeps) {
 
   app.get(
     '/api/portal/terms/pending',
-    { config: { access: 'customer' }, schema: { tags: ['terms'], summary: 'The terms version the portal user must accept before going on, or null', response: { 200: Type.Object({ terms: Nullable(Terms) }) } } },
+    { config: { access: 'customer', allowPendingTerms: true }, schema: { tags: ['terms'], summary: 'The terms version the portal user must accept before going on, or null', response: { 200: Type.Object({ terms: Nullable(Terms) }) } } },
     async (req) => inTenant(app, req, async (tx) => ({ terms: await termsToAccept(tx, userOf(req).id) })),
   );
 
   app.post(
     '/api/portal/terms/accept',
-    { config: { access: 'customer' }, schema: { tags: ['terms'], summary: 'Accept the current portal terms (recorded with time, IP and browser)', body: AcceptBody } },
+    { config: { access: 'customer', allowPendingTerms: true }, schema: { tags: ['terms'], summary: 'Accept the current portal terms (recorded with time, IP and browser)', body: AcceptBody } },
     async (req, reply) => {
       const body = req.body as { termsVersionId: number; accept: boolean };
       if (!body.accept) throw badRequest('terms.not_accepted', 'Aby korzystać z e-BOK, prosimy zaakceptować regulamin.', 'Accept the terms to use the portal.', { field: 'accept' });

@@ -40,12 +40,13 @@ export function sessionView(user: AuthUser, mfaPassed: boolean, termsToAccept = 
 
 /**
  * For routes any signed-in user may call (customer or staff), including one
- * who still has to change the password; staff must have passed TOTP.
+ * who still has to change the password or accept new terms (their own
+ * account comes first); staff must have passed TOTP.
  */
 export function signedIn(req: FastifyRequest): { user: AuthUser; session: AuthSession } {
   if (!req.user || !req.session) throw unauthenticated();
   const user = userOf(req);
-  assertAccess(user.kind === 'staff' ? 'staff' : 'customer', user, req.session, { allowPendingPasswordChange: true });
+  assertAccess(user.kind === 'staff' ? 'staff' : 'customer', user, req.session, { allowPendingPasswordChange: true, allowPendingTerms: true });
   return { user, session: req.session };
 }
 

@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/connection.ts';
 import type { Tx } from '../../db/tenant.ts';
 import type { AuthSession, AuthUser, StaffRole } from '../../http/access.ts';
+import { portalTermsOwedSql } from './terms.ts';
 
 export const SESSION_COOKIE = 'wodnik_session';
 export const CSRF_COOKIE = 'wodnik_csrf';
@@ -60,6 +61,7 @@ interface SessionUserRow {
   totp_enabled: boolean;
   roles: string[];
   customer_ids: number[];
+  terms_owed: boolean;
 }
 
 /**
@@ -99,7 +101,8 @@ export async function findSessionUser(
            (select coalesce(json_agg(r.role order by r.role), '[]'::json)
               from staff_roles r where r.utility_id = u.utility_id and r.user_id = u.id and u.kind = 'staff') as roles,
            (select coalesce(json_agg(c.customer_id order by c.customer_id), '[]'::json)
-              from user_customers c where c.utility_id = u.utility_id and c.user_id = u.id and u.kind = 'customer') as customer_ids
+              from user_customers c where c.utility_id = u.utility_id and c.user_id = u.id and u.kind = 'customer') as customer_ids,
+           ${portalTermsOwedSql} as terms_owed
       from s join users u on u.utility_id = ${utilityId} and u.id = s.user_id
      where u.disabled_at is null`.execute(db);
   const r = rows[0];
@@ -114,6 +117,7 @@ export async function findSessionUser(
     customerIds: r.customer_ids.map(Number),
     mustChangePassword: r.must_change_password,
     totpEnabled: r.totp_enabled,
+    termsOwed: r.terms_owed === true,
   };
   return { user, session: { tokenHash, csrfToken: r.csrf_token, mfaPassed: r.mfa_passed }, expiresAt: new Date(r.expires_at).getTime() };
 }

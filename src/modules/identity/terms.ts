@@ -47,6 +47,23 @@ export async function recordTermsAcceptance(
 }
 
 /**
+ * The same rule as `termsToAccept`, as one SQL expression over the user row
+ * `u` (a boolean), for the session read that every signed-in request makes
+ * (sessions.ts `findSessionUser`): the server refuses portal calls while it
+ * is true (http/access.ts). The session cache holds it no longer than a
+ * minute and forgets it at once when an acceptance or a new version is
+ * written (triggers in migrations/202612071310_terms_gate.sql).
+ */
+export const portalTermsOwedSql = sql<boolean>`(u.kind = 'customer' and exists (
+  select 1 from (
+    select t.id, t.published_at from terms_versions t
+     where t.utility_id = u.utility_id and t.kind = 'portal' and t.published_at <= now()
+     order by t.published_at desc, t.id desc limit 1
+  ) cur
+  where cur.published_at > u.created_at
+    and not exists (select 1 from terms_acceptances a where a.utility_id = u.utility_id and a.user_id = u.id and a.terms_version_id = cur.id)))`;
+
+/**
  * The portal terms a portal user must accept before going on, or null.
  * The current version must be accepted when it was published after the
  * user's account was created and the user has not accepted it: every user

@@ -71,7 +71,12 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-/** Listeners told when the server says the session is gone (401), e.g. to show the login page. */
+/**
+ * Listeners told when the server says the session is gone (401), e.g. to show
+ * the login page, or that new terms must be accepted first (403
+ * auth.terms_not_accepted): the session, read again, then says so and the
+ * shell shows /accept-terms.
+ */
 const unauthenticatedListeners = new Set<() => void>();
 export function onUnauthenticated(fn: () => void): () => void {
   unauthenticatedListeners.add(fn);
@@ -111,7 +116,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
       en: e?.message ?? `Server error (${res.status}).`,
     };
     const err = new ApiError(res.status, e?.code ?? `http.${res.status}`, messages, e?.details);
-    if (res.status === 401 && err.code !== 'auth.invalid_credentials' && err.code !== 'auth.totp_invalid') {
+    if ((res.status === 401 && err.code !== 'auth.invalid_credentials' && err.code !== 'auth.totp_invalid') || err.code === 'auth.terms_not_accepted') {
       for (const fn of unauthenticatedListeners) fn();
     }
     throw err;

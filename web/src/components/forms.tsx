@@ -4,7 +4,7 @@
  * referenced by aria-describedby, an invalid input says aria-invalid, and a
  * failed submit shows an alert and moves focus to the first invalid field.
  */
-import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
+import { useId, type InputHTMLAttributes, type ReactNode, type Ref } from 'react';
 import type { ApiError } from '../api/client.ts';
 import { useLang } from '../i18n/index.ts';
 
@@ -17,34 +17,46 @@ type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'onChange' 
   error?: string;
 };
 
-export function TextField({ label, name, value, onChange, hint, error, className, ...rest }: InputProps) {
-  const id = useId();
-  const hintId = hint ? `${id}-hint` : undefined;
-  const errorId = error ? `${id}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+/**
+ * A field's frame: its label, an optional hint, the control, and its error,
+ * tied together for screen readers by `aria-describedby` (see `describedBy`).
+ */
+function FieldFrame({ id, label, hint, error, className, children }: { id: string; label: string; hint?: ReactNode; error?: string; className?: string; children: ReactNode }) {
   return (
     <div className={`field${error ? ' field-invalid' : ''}${className ? ` ${className}` : ''}`}>
       <label htmlFor={id}>{label}</label>
       {hint && (
-        <div id={hintId} className="hint">
+        <div id={`${id}-hint`} className="hint">
           {hint}
         </div>
       )}
+      {children}
+      {error && (
+        <p id={`${id}-error`} className="error-text">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The ids a control's hint and error have in its FieldFrame. */
+const describedBy = (id: string, hint?: ReactNode, error?: string) => [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+
+export function TextField({ label, name, value, onChange, hint, error, className, ...rest }: InputProps) {
+  const id = useId();
+  return (
+    <FieldFrame id={id} label={label} hint={hint} error={error} className={className}>
       <input
         id={id}
         name={name}
         value={value}
         onChange={(e) => onChange(e.target.value)}
         aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
+        aria-describedby={describedBy(id, hint, error)}
         {...rest}
       />
-      {error && (
-        <p id={errorId} className="error-text">
-          {error}
-        </p>
-      )}
-    </div>
+    </FieldFrame>
   );
 }
 
@@ -144,6 +156,78 @@ export function TotpCodeField({ value, onChange, error }: { value: string; onCha
 }
 
 /** The message of a failed request (or a summary of client-side problems), announced at once. */
+/** A labelled select with an optional hint and its error (described for screen readers). */
+export function SelectField({
+  label,
+  name,
+  value,
+  onChange,
+  options,
+  hint,
+  error,
+}: {
+  label: string;
+  name: string;
+  value: string;
+  onChange(v: string): void;
+  options: Array<{ value: string; label: string }>;
+  hint?: ReactNode;
+  error?: string;
+}) {
+  const id = useId();
+  return (
+    <FieldFrame id={id} label={label} hint={hint} error={error}>
+      <select id={id} name={name} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </FieldFrame>
+  );
+}
+
+/** A labelled textarea with an optional hint and its error. */
+export function TextAreaField({
+  label,
+  name,
+  value,
+  onChange,
+  hint,
+  error,
+  rows = 6,
+  inputRef,
+  required,
+}: {
+  label: string;
+  name: string;
+  value: string;
+  onChange(v: string): void;
+  hint?: ReactNode;
+  error?: string;
+  rows?: number;
+  inputRef?: Ref<HTMLTextAreaElement>;
+  required?: boolean;
+}) {
+  const id = useId();
+  return (
+    <FieldFrame id={id} label={label} hint={hint} error={error}>
+      <textarea
+        id={id}
+        ref={inputRef}
+        name={name}
+        rows={rows}
+        value={value}
+        required={required}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, hint, error)}
+      />
+    </FieldFrame>
+  );
+}
+
 export function FormAlert({ error, children }: { error?: ApiError | null; children?: ReactNode }) {
   const { lang } = useLang();
   if (!error && !children) return null;

@@ -15,7 +15,7 @@ import { useLang } from '../../i18n/index.ts';
 import { formatDate } from '../../lib/format.ts';
 import { Link, useLocation } from '../../router.tsx';
 import { bodyProblems } from '../../../../src/modules/cases/rules.ts';
-import { OPEN, PhotoField, say, StatusBadge, TextAreaField, Thread, type CaseDetail } from './common.tsx';
+import { CaseFacts, OPEN, PhotoField, say, TextAreaField, Thread, type CaseDetail } from './common.tsx';
 
 export default function CustomerCase({ params }: PageProps) {
   const { t, lang } = useLang();
@@ -31,49 +31,7 @@ export default function CustomerCase({ params }: PageProps) {
         {(c) => (
           <>
             {search.get('filed') && <Notice kind="success">{t('cases.form.filed', { number: c.caseNumber })}</Notice>}
-            <section className="card" aria-labelledby="case-facts">
-              <h2 id="case-facts">{c.subject}</h2>
-              <dl className="facts">
-                <div>
-                  <dt>{t('cases.kind')}</dt>
-                  <dd>{t(`cases.kinds.${c.kind}`, c.kind)}</dd>
-                </div>
-                <div>
-                  <dt>{t('cases.status')}</dt>
-                  <dd>
-                    <StatusBadge status={c.status} />
-                  </dd>
-                </div>
-                <div>
-                  <dt>{t('cases.created')}</dt>
-                  <dd>{formatDate(c.createdAt, lang)}</dd>
-                </div>
-                {c.dueOn && (
-                  <div>
-                    <dt>{t('cases.due')}</dt>
-                    <dd>{formatDate(c.dueOn, lang)}</dd>
-                  </div>
-                )}
-                {c.place && (
-                  <div>
-                    <dt>{t('cases.place')}</dt>
-                    <dd>{c.place}</dd>
-                  </div>
-                )}
-                {c.contract && (
-                  <div>
-                    <dt>{t('cases.contract')}</dt>
-                    <dd>{c.contract.contractNumber}</dd>
-                  </div>
-                )}
-                {c.invoice && (
-                  <div>
-                    <dt>{t('cases.invoice')}</dt>
-                    <dd>{c.invoice.invoiceNumber}</dd>
-                  </div>
-                )}
-              </dl>
-            </section>
+            <CaseFacts c={c} due={c.dueOn ? formatDate(c.dueOn, lang) : null} />
             <Thread c={c} staff={false} attachmentBase={`/api/portal/cases/${c.id}/attachments`} />
             {OPEN.includes(c.status) ? <CustomerReply caseId={c.id} onSent={loaded.reload} /> : <p className="muted">{t('cases.reply.finished')}</p>}
           </>

@@ -17,7 +17,7 @@ import { formatDate } from '../../lib/format.ts';
 import { Link, useLocation } from '../../router.tsx';
 import { useSession } from '../../session.tsx';
 import { bodyProblems } from '../../../../src/modules/cases/rules.ts';
-import { DueBadge, PhotoField, say, SelectField, StatusBadge, STATUSES, TextAreaField, Thread, type CaseDetail } from './common.tsx';
+import { CaseFacts, DueBadge, Fact, PhotoField, say, SelectField, STATUSES, TextAreaField, Thread, type CaseDetail } from './common.tsx';
 
 export default function StaffCase({ params }: PageProps) {
   const { t, lang } = useLang();
@@ -36,59 +36,16 @@ export default function StaffCase({ params }: PageProps) {
             {c.dueState && (
               <Notice kind="warning">{c.dueState === 'overdue' ? t('cases.dueOverdueOn', { date: formatDate(c.dueOn, lang) }) : t('cases.dueSoonOn', { date: formatDate(c.dueOn, lang) })}</Notice>
             )}
-            <section className="card" aria-labelledby="case-facts">
-              <h2 id="case-facts">{c.subject}</h2>
-              <dl className="facts">
-                <div>
-                  <dt>{t('cases.customer')}</dt>
-                  <dd>
-                    <Link to={`/staff/customers/${c.customer.id}`}>{c.customer.name}</Link> ({c.customer.customerNumber})
-                  </dd>
-                </div>
-                <div>
-                  <dt>{t('cases.kind')}</dt>
-                  <dd>{t(`cases.kinds.${c.kind}`, c.kind)}</dd>
-                </div>
-                <div>
-                  <dt>{t('cases.status')}</dt>
-                  <dd>
-                    <StatusBadge status={c.status} />
-                  </dd>
-                </div>
-                <div>
-                  <dt>{t('cases.assignee')}</dt>
-                  <dd>{c.assignee?.name ?? t('cases.nobody')}</dd>
-                </div>
-                <div>
-                  <dt>{t('cases.created')}</dt>
-                  <dd>{formatDate(c.createdAt, lang)}</dd>
-                </div>
-                <div>
-                  <dt>{t('cases.due')}</dt>
-                  <dd>
-                    <DueBadge dueOn={c.dueOn} dueState={c.dueState} />
-                  </dd>
-                </div>
-                {c.place && (
-                  <div>
-                    <dt>{t('cases.place')}</dt>
-                    <dd>{c.place}</dd>
-                  </div>
-                )}
-                {c.contract && (
-                  <div>
-                    <dt>{t('cases.contract')}</dt>
-                    <dd>{c.contract.contractNumber}</dd>
-                  </div>
-                )}
-                {c.invoice && (
-                  <div>
-                    <dt>{t('cases.invoice')}</dt>
-                    <dd>{c.invoice.invoiceNumber}</dd>
-                  </div>
-                )}
-              </dl>
-            </section>
+            <CaseFacts
+              c={c}
+              before={
+                <Fact label={t('cases.customer')}>
+                  <Link to={`/staff/customers/${c.customer.id}`}>{c.customer.name}</Link> ({c.customer.customerNumber})
+                </Fact>
+              }
+              afterStatus={<Fact label={t('cases.assignee')}>{c.assignee?.name ?? t('cases.nobody')}</Fact>}
+              due={<DueBadge dueOn={c.dueOn} dueState={c.dueState} />}
+            />
             <div className="case-layout">
               <div>
                 <Thread c={c} staff attachmentBase={`/api/staff/cases/${c.id}/attachments`} />

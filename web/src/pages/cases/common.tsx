@@ -91,6 +91,43 @@ export const OPEN = ['new', 'in_progress', 'waiting_for_customer'];
 /** A rule's problem in the user's language (the same words the server answers with). */
 export const say = (p: Problem, lang: 'pl' | 'en') => (lang === 'en' ? p.en : p.pl);
 
+/** One fact of a case's header: a term and its value in the header's <dl>. */
+export function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+/**
+ * A case's header as both sides show it: subject, kind, status, created, due
+ * (null: none shown), place, contract and invoice; the staff add the customer
+ * before and the assignee after the status.
+ */
+export function CaseFacts({ c, before, afterStatus, due }: { c: CaseDetail; before?: ReactNode; afterStatus?: ReactNode; due: ReactNode | null }) {
+  const { t, lang } = useLang();
+  return (
+    <section className="card" aria-labelledby="case-facts">
+      <h2 id="case-facts">{c.subject}</h2>
+      <dl className="facts">
+        {before}
+        <Fact label={t('cases.kind')}>{t(`cases.kinds.${c.kind}`, c.kind)}</Fact>
+        <Fact label={t('cases.status')}>
+          <StatusBadge status={c.status} />
+        </Fact>
+        {afterStatus}
+        <Fact label={t('cases.created')}>{formatDate(c.createdAt, lang)}</Fact>
+        {due !== null && <Fact label={t('cases.due')}>{due}</Fact>}
+        {c.place && <Fact label={t('cases.place')}>{c.place}</Fact>}
+        {c.contract && <Fact label={t('cases.contract')}>{c.contract.contractNumber}</Fact>}
+        {c.invoice && <Fact label={t('cases.invoice')}>{c.invoice.invoiceNumber}</Fact>}
+      </dl>
+    </section>
+  );
+}
+
 export function StatusBadge({ status }: { status: string }) {
   const { t } = useLang();
   const cls = status === 'new' ? 'badge-new' : status === 'waiting_for_customer' ? 'badge-warning' : OPEN.includes(status) ? 'badge-active' : '';
@@ -177,99 +214,8 @@ export function Thread({ c, staff, attachmentBase }: { c: CaseDetail; staff: boo
   );
 }
 
-export function SelectField({
-  label,
-  name,
-  value,
-  onChange,
-  options,
-  hint,
-  error,
-}: {
-  label: string;
-  name: string;
-  value: string;
-  onChange(v: string): void;
-  options: Array<{ value: string; label: string }>;
-  hint?: ReactNode;
-  error?: string;
-}) {
-  const id = useId();
-  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-  return (
-    <div className={`field${error ? ' field-invalid' : ''}`}>
-      <label htmlFor={id}>{label}</label>
-      {hint && (
-        <div id={`${id}-hint`} className="hint">
-          {hint}
-        </div>
-      )}
-      <select id={id} name={name} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={describedBy}>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-      {error && (
-        <p id={`${id}-error`} className="error-text">
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
-
-export function TextAreaField({
-  label,
-  name,
-  value,
-  onChange,
-  hint,
-  error,
-  rows = 6,
-  inputRef,
-  required,
-}: {
-  label: string;
-  name: string;
-  value: string;
-  onChange(v: string): void;
-  hint?: ReactNode;
-  error?: string;
-  rows?: number;
-  inputRef?: React.Ref<HTMLTextAreaElement>;
-  required?: boolean;
-}) {
-  const id = useId();
-  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-  return (
-    <div className={`field${error ? ' field-invalid' : ''}`}>
-      <label htmlFor={id}>{label}</label>
-      {hint && (
-        <div id={`${id}-hint`} className="hint">
-          {hint}
-        </div>
-      )}
-      <textarea
-        id={id}
-        ref={inputRef}
-        name={name}
-        rows={rows}
-        value={value}
-        required={required}
-        onChange={(e) => onChange(e.target.value)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-      />
-      {error && (
-        <p id={`${id}-error`} className="error-text">
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
+/** The form fields the case pages share with others (components/forms.tsx). */
+export { SelectField, TextAreaField } from '../../components/forms.tsx';
 
 /** A photo to attach: checked at once (size, type) with the rules the server applies. */
 export function PhotoField({ file, onChange, error, onProblem }: { file: File | null; onChange(f: File | null): void; error?: string; onProblem(message: string | undefined): void }) {

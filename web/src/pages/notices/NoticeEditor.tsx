@@ -9,12 +9,11 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { api, type ApiError } from '../../api/client.ts';
 import { useApiCall } from '../../api/useApiCall.ts';
-import { FormAlert, TextField, focusFirstInvalid, type Errors } from '../../components/forms.tsx';
+import { FormAlert, SelectField, TextAreaField, TextField, focusFirstInvalid, type Errors } from '../../components/forms.tsx';
 import { Page } from '../../components/Page.tsx';
 import { useLang } from '../../i18n/index.ts';
 import { navigate } from '../../router.tsx';
 import { AffectedList } from './AffectedList.tsx';
-import { SelectField, TextAreaField } from './fields.tsx';
 import type { Affected } from './types.ts';
 import './notices.css';
 

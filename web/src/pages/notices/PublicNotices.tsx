@@ -8,7 +8,7 @@ import { DataState, useApi } from '../../components/data.tsx';
 import { Page } from '../../components/Page.tsx';
 import { useLang } from '../../i18n/index.ts';
 import { NoticeCard } from './NoticeCard.tsx';
-import { SelectField } from './fields.tsx';
+import { SelectField } from '../../components/forms.tsx';
 import type { NoticeItem } from './types.ts';
 
 const key = (s: string) => s.trim().toLocaleLowerCase('pl').replace(/\s+/g, ' ').replace(/^(ul|al|os|pl)\.?\s+/, '');

@@ -7,12 +7,11 @@ import { api } from '../../api/client.ts';
 import { useApiCall } from '../../api/useApiCall.ts';
 import { mayAccess } from '../../access.ts';
 import { DataState, DataTable, useApi } from '../../components/data.tsx';
-import { CheckboxField, FormAlert, Notice, TextField, fieldOfError, focusFirstInvalid, type Errors } from '../../components/forms.tsx';
+import { CheckboxField, FormAlert, Notice, SelectField, TextField, fieldOfError, focusFirstInvalid, type Errors } from '../../components/forms.tsx';
 import { Page } from '../../components/Page.tsx';
 import { useLang } from '../../i18n/index.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { useSession } from '../../session.tsx';
-import { SelectField } from './fields.tsx';
 import { FORM_CATEGORIES, fileLabel, type FormItem } from './types.ts';
 import './notices.css';
 

@@ -8,12 +8,11 @@ import { api } from '../../api/client.ts';
 import { useApiCall } from '../../api/useApiCall.ts';
 import { mayAccess } from '../../access.ts';
 import { DataState, DataTable, useApi } from '../../components/data.tsx';
-import { FormAlert, Notice, TextField, fieldOfError, focusFirstInvalid, type Errors } from '../../components/forms.tsx';
+import { FormAlert, Notice, TextAreaField, TextField, fieldOfError, focusFirstInvalid, type Errors } from '../../components/forms.tsx';
 import { Page } from '../../components/Page.tsx';
 import { useLang } from '../../i18n/index.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { useSession } from '../../session.tsx';
-import { TextAreaField } from './fields.tsx';
 import './notices.css';
 
 interface Version {

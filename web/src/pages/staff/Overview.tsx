@@ -13,6 +13,10 @@ const LISTS: Partial<Record<keyof StaffOverview, string>> = {
   customers: '/staff/customers',
   contracts: '/staff/customers',
   openCases: '/staff/inbox',
+  meters: '/staff/overview/meters',
+  radioMeters: '/staff/overview/meters?filter=radio',
+  legalizationDueIn90Days: '/staff/overview/meters?filter=legalization',
+  readingsLast30Days: '/staff/overview/readings',
 };
 
 export default function Overview() {
