@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api, ApiError, type RequestOptions } from '../api/client.ts';
 import { useLang } from '../i18n/index.ts';
 import { navigate, useLocation } from '../router.tsx';
+import { TableWrap } from './TableWrap.tsx';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -96,7 +97,7 @@ export function DataTable<T>({
 }) {
   if (items.length === 0 && ifEmpty !== undefined) return <>{ifEmpty}</>;
   return (
-    <div className="table-wrap">
+    <TableWrap label={caption}>
       <table>
         <caption className="visually-hidden">{caption}</caption>
         <thead>
@@ -113,7 +114,7 @@ export function DataTable<T>({
         </thead>
         <tbody>{items.map(row)}</tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
 

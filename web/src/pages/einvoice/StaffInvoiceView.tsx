@@ -21,6 +21,7 @@ import type { Basis, Line, StaffInvoice, Totals } from './types.ts';
 import { CorrectionRecompute } from '../billing/CorrectionRecompute.tsx';
 import './einvoice.css';
 import { InvoiceKsef } from '../ksef/InvoiceKsef.tsx';
+import { TableWrap } from '../../components/TableWrap.tsx';
 
 const REASONS = ['wrong_reading', 'wrong_tariff', 'complaint_upheld'] as const;
 type Reason = (typeof REASONS)[number];
@@ -261,7 +262,7 @@ function CorrectionForm({ invoice, onIssued, lang }: { invoice: StaffInvoice; on
           hint={`${s('closing')}: ${formatVolume(r.closing.value / 1000, lang as 'pl')}`}
         />
       ))}
-      <div className="table-wrap correction-lines">
+      <TableWrap label={s('linesCaption')} className="correction-lines">
         <table>
           <caption className="visually-hidden">{s('linesCaption')}</caption>
           <thead>
@@ -315,7 +316,7 @@ function CorrectionForm({ invoice, onIssued, lang }: { invoice: StaffInvoice; on
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       <div className="button-row">
         <button type="button" className="button button-secondary" onClick={() => setLines([...lines, { name: '', quantity: '', unit: 'pcs', unitPrice: '', vatRate: '8' }])}>
           {s('addLine')}

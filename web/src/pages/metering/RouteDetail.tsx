@@ -15,6 +15,7 @@ import { useSession } from '../../session.tsx';
 import { canEditRoutes } from './RoutesList.tsx';
 import { address, type RouteDetail as Detail } from './types.ts';
 import './metering.css';
+import { TableWrap } from '../../components/TableWrap.tsx';
 
 export default function RouteDetail({ params }: PageProps) {
   const { t } = useLang();
@@ -65,7 +66,7 @@ function Progress({ route }: { route: Detail }) {
           <span className="stat-label">{t('routes.countTotal')}</span>
         </li>
       </ul>
-      <div className="table-wrap">
+      <TableWrap label={t('routes.stopsCaption')}>
         <table>
           <caption>{t('routes.stopsCaption')}</caption>
           <thead>
@@ -122,7 +123,7 @@ function Progress({ route }: { route: Detail }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
     </section>
   );
 }

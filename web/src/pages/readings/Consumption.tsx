@@ -14,6 +14,7 @@ import { useLang } from '../../i18n/index.ts';
 import { formatDate, formatMoney, formatNumber, formatVolume } from '../../lib/format.ts';
 import { navigate, useLocation } from '../../router.tsx';
 import type { Consumption as Analysis, PortalContracts } from './types.ts';
+import { TableWrap } from '../../components/TableWrap.tsx';
 
 const Chart = lazy(() => import('./Chart.tsx'));
 
@@ -148,7 +149,7 @@ function Result({ a, csvHref }: { a: Analysis; csvHref: string }) {
       <Suspense fallback={<p className="loading">{t('common.loading')}</p>}>
         <Chart x={chart.x} categories={chart.categories} series={chart.series} yLabel="m³" xLabel={t('readingsPortal.consumption.month')} formatY={fmtY} />
       </Suspense>
-      <div className="table-wrap">
+      <TableWrap label={t('readingsPortal.consumption.caption')}>
         <table>
           <caption>{t('readingsPortal.consumption.caption')}</caption>
           <thead>
@@ -184,7 +185,7 @@ function Result({ a, csvHref }: { a: Analysis; csvHref: string }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       <p>
         <a className="button button-secondary" href={csvHref} download>
           {t('readingsPortal.consumption.csv')}
@@ -193,7 +194,7 @@ function Result({ a, csvHref }: { a: Analysis; csvHref: string }) {
       <h2>{t('readingsPortal.consumption.costTitle')}</h2>
       {a.cost ? (
         <>
-          <div className="table-wrap">
+          <TableWrap label={t('readingsPortal.consumption.costCaption', { tariff: a.cost.tariff, group: a.cost.group })}>
             <table>
               <caption>{t('readingsPortal.consumption.costCaption', { tariff: a.cost.tariff, group: a.cost.group })}</caption>
               <thead>
@@ -229,7 +230,7 @@ function Result({ a, csvHref }: { a: Analysis; csvHref: string }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
           <dl className="facts">
             <div>
               <dt>{t('readingsPortal.consumption.net')}</dt>

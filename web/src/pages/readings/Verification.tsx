@@ -20,6 +20,7 @@ import { mayAccess } from '../../access.ts';
 import { ReadingsTable } from '../shared/ReadingsTable.tsx';
 import { messages, parseRegister } from '../../../../src/modules/readings/rules.ts';
 import type { QueueItem } from './types.ts';
+import { TableWrap } from '../../components/TableWrap.tsx';
 
 const Chart = lazy(() => import('./Chart.tsx'));
 const LIMIT = 20;
@@ -58,7 +59,7 @@ export default function Verification() {
           <>
             <p role="status">{t('readingsPortal.verification.count', { count: q.total })}</p>
             {q.items.length > 0 && (
-              <div className="table-wrap">
+              <TableWrap label={t('readingsPortal.verification.caption')}>
                 <table>
                   <caption className="visually-hidden">{t('readingsPortal.verification.caption')}</caption>
                   <thead>
@@ -126,7 +127,7 @@ export default function Verification() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableWrap>
             )}
             <Pager page={page} pages={Math.max(1, Math.ceil(q.total / LIMIT))} onPage={setPage} />
             {q.items

@@ -7,6 +7,7 @@ import type { Contract, CustomerOverview, Meter } from '../../api/types.ts';
 import { useLang } from '../../i18n/index.ts';
 import { daysUntil, formatDate, formatVolume } from '../../lib/format.ts';
 import { Link } from '../../router.tsx';
+import { TableWrap } from '../../components/TableWrap.tsx';
 
 export function ContractCard({
   contract,
@@ -44,7 +45,7 @@ export function ContractCard({
       {contract.meters.length === 0 ? (
         <p className="muted">{t('meter.none')}</p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label={t('meter.caption', { number: contract.contractNumber })}>
           <table>
             <caption className="visually-hidden">{t('meter.caption', { number: contract.contractNumber })}</caption>
             <thead>
@@ -66,7 +67,7 @@ export function ContractCard({
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   );

@@ -2,6 +2,7 @@
 import type { Reading } from '../../api/types.ts';
 import { useLang } from '../../i18n/index.ts';
 import { formatDateTime, formatVolume } from '../../lib/format.ts';
+import { TableWrap } from '../../components/TableWrap.tsx';
 
 /** Consumption between consecutive accepted readings (exact to the litre: values have three decimals). */
 export function withConsumption(items: Reading[]): (Reading & { usedM3?: string })[] {
@@ -18,7 +19,7 @@ export function ReadingsTable({ items, caption }: { items: Reading[]; caption: s
   const { t, lang } = useLang();
   if (items.length === 0) return <p>{t('reading.none')}</p>;
   return (
-    <div className="table-wrap">
+    <TableWrap label={caption}>
       <table className="readings">
         <caption>{caption}</caption>
         <thead>
@@ -60,6 +61,6 @@ export function ReadingsTable({ items, caption }: { items: Reading[]; caption: s
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
