@@ -145,7 +145,7 @@ describe.skipIf(noChromium)('notices, forms and terms', () => {
     const pdf = await guest.request.get(`${server.origin}${href}`);
     expect(pdf.status()).toBe(200);
     expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
-  });
+  }, 180_000); // four people's walk with axe at two widths on five pages: longer than one page's test
 
   it('an administrator publishes new terms; the customer accepts them at the next sign-in before anything else', async () => {
     const admin = await newPage();

@@ -7,17 +7,26 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../src/db/connection.ts';
 import { migrate } from '../../src/db/migrate.ts';
+import { forgetPostgresTemplate, pgliteSnapshot, postgresTemplate } from './db-template.ts';
 
 export const testDatabaseKind = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
 
 export async function createTestDatabase(): Promise<Database> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
-    const database = await openDatabase({ dataDir: ':memory:' });
+    // A copy of the migrated snapshot (db-template.ts); migrate finds nothing left to do.
+    const database = await openDatabase({ dataDir: ':memory:', loadDataDir: await pgliteSnapshot() });
     await migrate(database.db);
     return database;
   }
-  return createScratchDatabase(url, 'wodnik_t', { poolSize: 5 });
+  try {
+    return await createScratchDatabase(url, 'wodnik_t', { poolSize: 5, template: await postgresTemplate(url) });
+  } catch (err) {
+    // 3D000: the template was dropped by hand since this process made it.
+    if ((err as { code?: string }).code !== '3D000') throw err;
+    forgetPostgresTemplate(url);
+    return createScratchDatabase(url, 'wodnik_t', { poolSize: 5, template: await postgresTemplate(url) });
+  }
 }
 
 /**
@@ -25,12 +34,19 @@ export async function createTestDatabase(): Promise<Database> {
  * any database there), dropped when it is closed unless keep is set. The
  * benchmarks use it too.
  */
-export async function createScratchDatabase(serverUrl: string, prefix: string, opts: { poolSize: number; keep?: boolean }): Promise<Database> {
+export async function createScratchDatabase(
+  serverUrl: string,
+  prefix: string,
+  opts: { poolSize: number; keep?: boolean; /** a migrated database to copy (db-template.ts) */ template?: string },
+): Promise<Database> {
   const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
+  try {
+    await admin.query(opts.template ? `create database ${name} template ${opts.template}` : `create database ${name}`);
+  } finally {
+    await admin.end();
+  }
   const dbUrl = new URL(serverUrl);
   dbUrl.pathname = `/${name}`;
   const database = await openDatabase({ databaseUrl: dbUrl.toString(), dataDir: ':memory:', poolSize: opts.poolSize });
