@@ -13,6 +13,7 @@ import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/connection.ts';
+import { pgliteSnapshot } from './support/db-template.ts';
 import { buildTelegram, toHex } from '../src/modules/metering/ingest/testing/telegram-builder.ts';
 import { multipartFile } from '../src/modules/metering/ingest/testing/multipart.ts';
 import { TEST_PASSWORD, buildMeter, buildServicePoint, buildUser, buildUtility } from './support/factories.ts';
@@ -83,8 +84,8 @@ describe('wodnik command', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'wodnik-cli-'));
     dirs.push(dir);
     const env = { WODNIK_DATA_DIR: dir, WODNIK_SECRET_KEY: '33'.repeat(32) };
-    expect(run(['migrate'], env).status).toBe(0);
-    const db = await openDatabase({ dataDir: dir });
+    // The folder starts migrated (the tests' snapshot): `wodnik migrate` itself is the lock test's.
+    const db = await openDatabase({ dataDir: dir, loadDataDir: await pgliteSnapshot() });
     let meterId: number;
     try {
       const u = await buildUtility(db, { slug: 'cli-zgk' });
@@ -126,8 +127,8 @@ describe('wodnik command', () => {
     dirs.push(dir);
     const port = await freePort();
     const env = { WODNIK_DATA_DIR: dir, WODNIK_SECRET_KEY: '44'.repeat(32), NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'debug' };
-    expect(run(['migrate'], env).status).toBe(0);
-    const db = await openDatabase({ dataDir: dir });
+    // The folder starts migrated (the tests' snapshot): `wodnik migrate` itself is the lock test's.
+    const db = await openDatabase({ dataDir: dir, loadDataDir: await pgliteSnapshot() });
     try {
       const u = await buildUtility(db, { slug: 'log-zgk' });
       const sp = await buildServicePoint(db, u.id);

@@ -61,7 +61,7 @@ export interface OpenOptions {
   /** Folder for the embedded database; ':memory:' for a throw-away one (tests). */
   dataDir: string;
   poolSize?: number;
-  /** An in-memory database starts from this data folder (PGlite's dumpDataDir), not from initdb: the tests' migrated snapshot. */
+  /** A new embedded database (in memory, or an empty folder) starts from this data folder (PGlite's dumpDataDir), not from initdb: the tests' migrated snapshot. */
   loadDataDir?: Blob;
 }
 
@@ -121,7 +121,7 @@ async function openPGlite(dataDir: string, loadDataDir?: Blob): Promise<Database
     throw err;
   }
   try {
-    const pglite = new PGlite(pgDir, { parsers });
+    const pglite = new PGlite(pgDir, { parsers, ...(loadDataDir ? { loadDataDir } : {}) });
     await pglite.waitReady;
     const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
     return {
