@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // One suite in three projects, all run by `npm test`: `unit` (tests beside
@@ -9,6 +10,11 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     pool: 'forks',
+    // Vitest's default in a run is one worker less than the CPUs: a single
+    // worker on the 2-core machines here, where much of a test's time is
+    // spent waiting on Chromium, PostgreSQL or a child process. Two workers
+    // keep both cores busy (WODNIK_TEST_WORKERS overrides).
+    maxWorkers: Number(process.env.WODNIK_TEST_WORKERS) || Math.max(2, availableParallelism() - 1),
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default'],
