@@ -142,7 +142,7 @@ export async function routes(app: App, deps: AppDeps) {
     '/api/staff/ksef/overview',
     {
       config: { access: READERS },
-      schema: { tags, summary: 'Invoices by KSeF state, recent sessions, and the invoices waiting, rejected or offline', response: { 200: Type.Object({ counts: Type.Record(Type.String(), Type.Integer()), sessions: Type.Array(Type.Any()), invoices: Type.Array(Type.Any()) }) } },
+      schema: { tags, summary: 'Invoices by KSeF state, recent sessions, and the invoices waiting, rejected or offline', response: { 200: Type.Object({ counts: Type.Record(Type.String(), Type.Integer()), offlineWithoutCode: Type.Integer(), sessions: Type.Array(Type.Any()), invoices: Type.Array(Type.Any()) }) } },
     },
     async (req) => inTenant(app, req, (tx) => overview(tx)),
   );

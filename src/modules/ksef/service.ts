@@ -136,6 +136,8 @@ defineJob(SEND_JOB, async (payload: SendPayload, jc) => {
 
 export interface KsefOverview {
   counts: Record<string, number>;
+  /** Offline invoices still without KOD II (no usable offline certificate): the admin must upload one. */
+  offlineWithoutCode: number;
   sessions: { id: number; kind: string; referenceNumber: string | null; state: string; statusCode: number | null; statusText: string | null; invoiceCount: number; createdAt: string }[];
   invoices: { invoiceId: number; invoiceNumber: string; state: string; offline: boolean; ksefNumber: string | null; statusCode: number | null; statusText: string | null; updatedAt: string }[];
 }
@@ -146,8 +148,10 @@ export async function overview(tx: Tx): Promise<KsefOverview> {
   const inv = await sql<any>`
     select k.*, i.invoice_number from ksef_invoices k join invoices i on i.utility_id = k.utility_id and i.id = k.invoice_id
      where k.state <> 'accepted' order by k.state, k.invoice_id limit 500`.execute(tx);
+  const nocode = await sql<{ n: number }>`select count(*)::int as n from ksef_invoices where offline and certificate_url is null and state <> 'accepted'`.execute(tx);
   return {
     counts: await stateCounts(tx),
+    offlineWithoutCode: Number(nocode.rows[0]?.n ?? 0),
     sessions: sessions.rows.map((r) => ({
       id: Number(r.id),
       kind: r.kind,
