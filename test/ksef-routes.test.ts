@@ -12,6 +12,7 @@ import { SEND_JOB } from '../src/modules/ksef/service.ts';
 import { client, createTestApp, type Client, type TestApp } from './support/app.ts';
 import { TEST_PASSWORD, buildCustomer, buildUser, buildUtility } from './support/factories.ts';
 import { insertInvoice } from './support/invoices.ts';
+import { KSEF_KEY_USAGE, makeSealCertificate } from './support/ksef-sim/certs.ts';
 import { startKsefSimulator, type KsefSimulator } from './support/ksef-sim/index.ts';
 
 let t: TestApp;
@@ -71,6 +72,26 @@ describe('KSeF over HTTP', () => {
     const view = await audit.get('/api/staff/ksef/settings');
     expect(view.statusCode).toBe(200);
     expect(view.body).not.toContain(token);
+  });
+
+  it('admin uploads the offline certificate (KOD II): its key is never shown; an Authentication certificate is refused in both languages', async () => {
+    const admin = await login('admin@example.com');
+    const current = (await admin.get('/api/staff/ksef/settings')).json();
+    const body = { environment: 'test', sellerNip: SELLER.nip, authMethod: 'token', includeConsumers: current.includeConsumers, offline24: current.offline24 };
+    const authOnly = await makeSealCertificate({ nip: SELLER.nip, keyType: 'EC', keyUsage: KSEF_KEY_USAGE.authentication });
+    const bad = await admin.request('PUT', '/api/staff/ksef/settings', { ...body, offlineCertificatePem: authOnly.certificatePem, offlinePrivateKeyPem: authOnly.privateKeyPem });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('ksef.certificate_not_offline');
+    expect(bad.json().error.messages.pl).toMatch(/^Certyfikat offline: To nie jest certyfikat KSeF typu Offline/);
+    expect(bad.json().error.messages.en).toMatch(/^Offline certificate: This is not a KSeF certificate of type Offline/);
+    const offline = await makeSealCertificate({ nip: SELLER.nip, keyType: 'EC', keyUsage: KSEF_KEY_USAGE.offline });
+    const res = await admin.request('PUT', '/api/staff/ksef/settings', { ...body, offlineCertificatePem: offline.certificatePem, offlinePrivateKeyPem: offline.privateKeyPem });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.body).not.toContain('PRIVATE KEY');
+    expect(res.json().offlineCertificate).toMatchObject({ nip: SELLER.nip, keyType: 'ec' });
+    const view = await (await login('audit@example.com')).get('/api/staff/ksef/settings');
+    expect(view.json().offlineCertificate.serialNumber).toMatch(/^[0-9A-F]+$/);
+    expect(view.body).not.toContain('PRIVATE KEY');
   });
 
   it('the check signs in and says what KSeF answered', async () => {

@@ -95,6 +95,7 @@ async function seedUtility(database: Database, u: number, tag: string) {
   await sql`insert into ksef_settings (utility_id, environment, seller_nip, auth_method, token_sealed) values (${u}, 'test', '5261047894', 'token', 'v1.x.y.z')`.execute(db);
   const ksefSession = await one(sql`insert into ksef_sessions (utility_id, kind, reference_number) values (${u}, 'batch', ${`20261207-SB-${tag}`}) returning id`);
   await sql`insert into ksef_invoices (utility_id, invoice_id, session_id, invoice_hash) values (${u}, ${invoice.id}, ${ksefSession.id}, 'hash')`.execute(db);
+  await sql`insert into invoice_pdf_versions (utility_id, file_id, invoice_id, ksef_view) values (${u}, ${file.id}, ${invoice.id}, 'pending')`.execute(db);
   await sql`insert into data_change_requests (utility_id, customer_id, requested_by, field, old_value, new_value, patch, attachment_file_id) values (${u}, ${c.id}, ${portal.id}, 'phone', '', '500 600 700', '{"phone": "500 600 700"}', ${file.id})`.execute(db);
   // Online payments (issue 15)
   await sql`insert into online_payment_config (utility_id, provider, environment, merchant_id, pos_id, secrets_sealed) values (${u}, 'p24', 'sandbox', '1', '1', 'v1.x.y.z')`.execute(db);

@@ -8,6 +8,7 @@ import { Type } from 'typebox';
 import { inTenant, userOf, utilityOf, type App, type AppDeps } from '../../http/context.ts';
 import { recordAudit } from '../identity/audit.ts';
 import { KSEF_ENVIRONMENTS } from './environments.ts';
+import { signOfflineCodes } from './offline-codes.ts';
 import { boxOf, checkConnection, invoiceKsef, invoiceUpoBytes, overview, requestSend } from './service.ts';
 import { loadSettings, publicSettings, saveSettings } from './settings.ts';
 
@@ -26,11 +27,24 @@ const SettingsBody = Type.Object(
     token: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
     certificatePem: Type.Optional(Type.String({ minLength: 1, maxLength: 20_000 })),
     privateKeyPem: Type.Optional(Type.String({ minLength: 1, maxLength: 20_000 })),
+    offlineCertificatePem: Type.Optional(Type.String({ minLength: 1, maxLength: 20_000 })),
+    offlinePrivateKeyPem: Type.Optional(Type.String({ minLength: 1, maxLength: 20_000 })),
+    removeOfflineCertificate: Type.Optional(Type.Boolean()),
     includeConsumers: Type.Boolean(),
     offline24: Type.Boolean(),
   },
   { additionalProperties: false },
 );
+
+const CertificateView = Type.Object({
+  subject: Type.String(),
+  validFrom: Type.String(),
+  validTo: Type.String(),
+  fingerprint256: Type.String(),
+  nip: Nullable(Type.String()),
+  keyType: Type.String(),
+  serialNumber: Type.String(),
+});
 
 const SettingsView = Type.Object({
   configured: Type.Boolean(),
@@ -39,10 +53,8 @@ const SettingsView = Type.Object({
   sellerNip: Nullable(Type.String()),
   authMethod: Type.Union([Type.String(), Type.Null()]),
   hasToken: Type.Boolean(),
-  certificate: Type.Union([
-    Type.Object({ subject: Type.String(), validFrom: Type.String(), validTo: Type.String(), fingerprint256: Type.String(), nip: Nullable(Type.String()), keyType: Type.String() }),
-    Type.Null(),
-  ]),
+  certificate: Type.Union([CertificateView, Type.Null()]),
+  offlineCertificate: Type.Union([CertificateView, Type.Null()]),
   includeConsumers: Type.Boolean(),
   offline24: Type.Boolean(),
   signedInUntil: Nullable(Type.String()),
@@ -80,11 +92,15 @@ export async function routes(app: App, deps: AppDeps) {
 
   app.put(
     '/api/staff/ksef/settings',
-    { config: { access: ADMIN }, schema: { tags, summary: 'Configure KSeF (a token or certificate given is stored sealed and never shown again)', body: SettingsBody, response: { 200: SettingsView } } },
+    { config: { access: ADMIN }, schema: { tags, summary: 'Configure KSeF (a token, certificate or offline certificate given is stored sealed and never shown again)', body: SettingsBody, response: { 200: SettingsView } } },
     async (req) => {
       const user = userOf(req);
       return inTenant(app, req, async (tx) => {
         const out = await saveSettings(tx, box(), req.body);
+        if (req.body.offlineCertificatePem !== undefined) {
+          // Offline invoices still waiting for KSeF get their KOD II now (and new PDFs).
+          await signOfflineCodes(tx, box(), (await loadSettings(tx))!);
+        }
         await recordAudit(tx, {
           utilityId: utilityOf(req).id,
           actorId: user.id,
@@ -92,7 +108,7 @@ export async function routes(app: App, deps: AppDeps) {
           action: 'ksef.settings',
           entity: 'ksef_settings',
           ip: req.ip,
-          data: { environment: req.body.environment, authMethod: req.body.authMethod, newToken: req.body.token !== undefined, newCertificate: req.body.certificatePem !== undefined },
+          data: { environment: req.body.environment, authMethod: req.body.authMethod, newToken: req.body.token !== undefined, newCertificate: req.body.certificatePem !== undefined, newOfflineCertificate: req.body.offlineCertificatePem !== undefined, removedOfflineCertificate: req.body.removeOfflineCertificate === true },
         });
         return out;
       });
@@ -126,7 +142,7 @@ export async function routes(app: App, deps: AppDeps) {
     '/api/staff/ksef/overview',
     {
       config: { access: READERS },
-      schema: { tags, summary: 'Invoices by KSeF state, recent sessions, and the invoices waiting, rejected or offline', response: { 200: Type.Object({ counts: Type.Record(Type.String(), Type.Integer()), sessions: Type.Array(Type.Any()), invoices: Type.Array(Type.Any()) }) } },
+      schema: { tags, summary: 'Invoices by KSeF state, recent sessions, and the invoices waiting, rejected or offline', response: { 200: Type.Object({ counts: Type.Record(Type.String(), Type.Integer()), offlineWithoutCode: Type.Integer(), sessions: Type.Array(Type.Any()), invoices: Type.Array(Type.Any()) }) } },
     },
     async (req) => inTenant(app, req, (tx) => overview(tx)),
   );

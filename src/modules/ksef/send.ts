@@ -20,6 +20,7 @@ import type { SecretBox } from '../../lib/secret-box.ts';
 import { KsefApi, KsefError } from './api.ts';
 import { accessToken, publicKeys } from './auth.ts';
 import { newSessionKey, pickMinistryKey, type MinistryKey } from './crypto.ts';
+import { enqueuePdfRefresh } from '../billing/pdf/jobs.ts';
 import { readyInvoices } from './selection.ts';
 import type { SettingsRow } from './settings.ts';
 import {
@@ -220,12 +221,17 @@ async function reject(tx: Tx, invoiceId: number, code: number, text: string, det
             where invoice_id = ${invoiceId} and state <> 'accepted'`.execute(tx);
 }
 
-/** Takes KSeF's number (once: an invoice that has one keeps it) and the UPO. */
+/**
+ * Takes KSeF's number (once: an invoice that has one keeps it) and the UPO,
+ * and asks for the invoice's PDF to be made again with the number under
+ * KOD I (a PDF made before showed OFFLINE; billing/pdf/store.ts).
+ */
 async function accept(tx: Tx, invoiceId: number, ksefNumber: string, upo: Uint8Array | null, ref: string | null) {
   await sql`update ksef_invoices set state = 'accepted', ksef_number = ${ksefNumber}, upo = coalesce(${upo ? Buffer.from(upo) : null}::bytea, upo),
               reference_number = coalesce(${ref}, reference_number), status_code = 200, status_text = null, accepted_at = now(), updated_at = now()
             where invoice_id = ${invoiceId} and state <> 'accepted'`.execute(tx);
   await sql`update invoices set ksef_number = ${ksefNumber} where id = ${invoiceId} and ksef_number is null`.execute(tx);
+  await enqueuePdfRefresh(tx, [invoiceId], 'number');
 }
 
 async function closeAndCollect(ctx: SendContext, s: SessionRow): Promise<void> {
@@ -316,11 +322,16 @@ async function resume(ctx: SendContext): Promise<void> {
   }
 }
 
-/** One run of the sender: resume, then send what is ready (batch sessions or one interactive session). */
+/**
+ * One run of the sender: resume, then send what is ready (batch sessions or
+ * one interactive session). Offline invoices first: they have a legal
+ * deadline (tryby-offline.md), and a correction of one waits until it has
+ * its number (selection.ts), so it goes in the same run once it does.
+ */
 export async function sendReady(ctx: SendContext, mode: 'online' | 'batch'): Promise<void> {
   await resume(ctx);
   const per = Math.min(ctx.maxPerSession ?? MAX_INVOICES_PER_SESSION, MAX_INVOICES_PER_SESSION);
-  for (const offline of [false, true]) {
+  for (const offline of [true, false]) {
     for (;;) {
       const ids = await readyInvoices(ctx.tx, mode === 'batch' ? per : Math.min(per, 100), offline);
       if (ids.length === 0) break;

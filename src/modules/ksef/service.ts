@@ -10,7 +10,8 @@ import { secretBox, serverKey, type SecretBox } from '../../lib/secret-box.ts';
 import { defineJob, enqueue } from '../../jobs/queue.ts';
 import { KsefApi, KsefError } from './api.ts';
 import { signIn } from './auth.ts';
-import { queueInvoices, type QueueFilter } from './selection.ts';
+import { signOfflineCodes } from './offline-codes.ts';
+import { queueInvoices, readyInvoices, type QueueFilter } from './selection.ts';
 import { sendReady, stateCounts, type SendContext } from './send.ts';
 import { apiBaseUrl, credentialsOf, loadSettings, recordCheck, type SettingsRow } from './settings.ts';
 
@@ -103,7 +104,13 @@ defineJob(SEND_JOB, async (payload: SendPayload, jc) => {
     ...sendOptions,
   };
   try {
+    // Invoices put offline by the request (offline24) get their KOD II before anything is sent.
+    await signOfflineCodes(jc.tx, ctx.box, s);
     await sendReady(ctx, payload.mode ?? 'batch');
+    // What became ready during the run (a correction whose original got its number, more than one interactive session holds) goes in the next one.
+    if ((await readyInvoices(jc.tx, 1, true)).length > 0 || (await readyInvoices(jc.tx, 1, false)).length > 0) {
+      await enqueue(jc.tx, SEND_JOB, { mode: payload.mode ?? 'batch' }, { maxAttempts: 10 });
+    }
   } catch (err) {
     if (!(err instanceof KsefError)) throw err;
     if (err.code.startsWith('ksef.auth_') || err.code.startsWith('ksef.certificate') || err.code === 'ksef.key_mismatch') {
@@ -116,6 +123,8 @@ defineJob(SEND_JOB, async (payload: SendPayload, jc) => {
       if (err.code === 'ksef.unavailable') {
         // Issuing goes on offline (tryby-offline.md): every invoice waiting is now an offline invoice, sent with offlineMode.
         await sql`update ksef_invoices set state = 'offline', offline = true, status_text = ${err.message.slice(0, 1000)}, updated_at = now() where state = 'queued'`.execute(jc.tx);
+        // … and carries KOD II, signed with the offline certificate (offline-codes.ts); its PDF is made again.
+        await signOfflineCodes(jc.tx, ctx.box, s);
       }
       const seconds = err.retryAfterSeconds ?? (err.code === 'ksef.processing' ? 30 : 300);
       await enqueue(jc.tx, SEND_JOB, { mode: payload.mode ?? 'batch' }, { runAt: new Date(Date.now() + seconds * 1000), maxAttempts: 10 });
@@ -127,6 +136,8 @@ defineJob(SEND_JOB, async (payload: SendPayload, jc) => {
 
 export interface KsefOverview {
   counts: Record<string, number>;
+  /** Offline invoices still without KOD II (no usable offline certificate): the admin must upload one. */
+  offlineWithoutCode: number;
   sessions: { id: number; kind: string; referenceNumber: string | null; state: string; statusCode: number | null; statusText: string | null; invoiceCount: number; createdAt: string }[];
   invoices: { invoiceId: number; invoiceNumber: string; state: string; offline: boolean; ksefNumber: string | null; statusCode: number | null; statusText: string | null; updatedAt: string }[];
 }
@@ -137,8 +148,10 @@ export async function overview(tx: Tx): Promise<KsefOverview> {
   const inv = await sql<any>`
     select k.*, i.invoice_number from ksef_invoices k join invoices i on i.utility_id = k.utility_id and i.id = k.invoice_id
      where k.state <> 'accepted' order by k.state, k.invoice_id limit 500`.execute(tx);
+  const nocode = await sql<{ n: number }>`select count(*)::int as n from ksef_invoices where offline and certificate_url is null and state <> 'accepted'`.execute(tx);
   return {
     counts: await stateCounts(tx),
+    offlineWithoutCode: Number(nocode.rows[0]?.n ?? 0),
     sessions: sessions.rows.map((r) => ({
       id: Number(r.id),
       kind: r.kind,

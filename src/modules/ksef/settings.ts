@@ -11,7 +11,7 @@ import type { Tx } from '../../db/tenant.ts';
 import { isValidNip } from '../../lib/check-digits.ts';
 import { badRequest } from '../../lib/errors.ts';
 import type { SecretBox } from '../../lib/secret-box.ts';
-import { CertificateError, loadCredentials, type CertificateInfo } from './certificate.ts';
+import { CertificateError, describeCertificate, loadCredentials, type CertificateInfo, type CertificatePurpose, type LoadedCredentials } from './certificate.ts';
 import { KSEF_API_BASE, KSEF_ENVIRONMENTS, type KsefEnv } from './environments.ts';
 
 export interface SettingsRow {
@@ -23,6 +23,9 @@ export interface SettingsRow {
   token_sealed: string | null;
   certificate_pem: string | null;
   private_key_sealed: string | null;
+  /** The KSeF certificate of type Offline (KOD II of offline invoices) and its sealed key. */
+  offline_certificate_pem: string | null;
+  offline_private_key_sealed: string | null;
   include_consumers: boolean;
   offline24: boolean;
   access_token_sealed: string | null;
@@ -60,6 +63,8 @@ export interface PublicSettings {
   authMethod: 'token' | 'certificate' | null;
   hasToken: boolean;
   certificate: CertificateInfo | null;
+  /** The offline certificate (KOD II); null: offline invoices get no KOD II until the admin uploads one. */
+  offlineCertificate: CertificateInfo | null;
   includeConsumers: boolean;
   offline24: boolean;
   signedInUntil: string | null;
@@ -68,18 +73,18 @@ export interface PublicSettings {
 
 export function publicSettings(s: SettingsRow | null): PublicSettings {
   if (!s) {
-    return { configured: false, environment: null, apiUrl: null, sellerNip: null, authMethod: null, hasToken: false, certificate: null, includeConsumers: false, offline24: false, signedInUntil: null, lastCheck: null };
+    return { configured: false, environment: null, apiUrl: null, sellerNip: null, authMethod: null, hasToken: false, certificate: null, offlineCertificate: null, includeConsumers: false, offline24: false, signedInUntil: null, lastCheck: null };
   }
-  let certificate: CertificateInfo | null = null;
-  if (s.certificate_pem) {
+  // Shown without the key: only what the certificate says of itself.
+  const describe = (pem: string | null): CertificateInfo | null => {
+    if (!pem) return null;
     try {
-      // Shown without the key: only what the certificate says of itself.
-      const x = new X509Certificate(s.certificate_pem);
-      certificate = { subject: x.subject, validFrom: new Date(x.validFrom).toISOString(), validTo: new Date(x.validTo).toISOString(), fingerprint256: x.fingerprint256.replace(/:/g, '').toLowerCase(), nip: null, keyType: x.publicKey.asymmetricKeyType === 'rsa' ? 'rsa' : 'ec' };
+      return describeCertificate(new X509Certificate(pem));
     } catch {
-      certificate = null;
+      return null;
     }
-  }
+  };
+  const certificate = describe(s.certificate_pem);
   return {
     configured: true,
     environment: s.environment,
@@ -88,6 +93,7 @@ export function publicSettings(s: SettingsRow | null): PublicSettings {
     authMethod: s.auth_method,
     hasToken: s.token_sealed !== null,
     certificate,
+    offlineCertificate: describe(s.offline_certificate_pem),
     includeConsumers: s.include_consumers,
     offline24: s.offline24,
     signedInUntil: s.access_token_sealed ? iso(s.refresh_valid_until) : null,
@@ -103,6 +109,11 @@ export interface SettingsInput {
   token?: string;
   certificatePem?: string;
   privateKeyPem?: string;
+  /** The KSeF offline certificate and its key (given together); absent keeps the stored pair. */
+  offlineCertificatePem?: string;
+  offlinePrivateKeyPem?: string;
+  /** Forget the stored offline certificate. */
+  removeOfflineCertificate?: boolean;
   includeConsumers: boolean;
   offline24: boolean;
   /** Only the CLI and tests (a local simulator). */
@@ -116,7 +127,25 @@ const certificateMessages: Record<string, [string, string]> = {
   'ksef.certificate_expired': ['Certyfikat jest nieważny w tej chwili.', 'The certificate is not valid now.'],
   'ksef.certificate_nip_mismatch': ['Certyfikat wskazuje inny NIP niż NIP sprzedawcy.', 'The certificate names another NIP than the seller’s.'],
   'ksef.certificate_algorithm': ['KSeF przyjmuje klucze RSA (co najmniej 2048 bitów) lub ECDSA P-256.', 'KSeF accepts RSA keys (2048 bits or more) or ECDSA P-256.'],
+  'ksef.certificate_not_offline': [
+    'To nie jest certyfikat KSeF typu Offline (użycie klucza: niezaprzeczalność): KOD II faktur offline podpisuje się wyłącznie takim certyfikatem.',
+    'This is not a KSeF certificate of type Offline (key usage: non-repudiation): only such a certificate signs KOD II of offline invoices.',
+  ],
 };
+
+/** loadCredentials with its problems as the API's bad-request codes, the offline certificate's messages prefixed. */
+function checkCertificate(certificatePem: string, privateKeyPem: string, sellerNip: string, purpose: CertificatePurpose): LoadedCredentials {
+  try {
+    return loadCredentials(certificatePem, privateKeyPem, sellerNip, new Date(), purpose);
+  } catch (err) {
+    if (err instanceof CertificateError) {
+      const [pl, en] = certificateMessages[err.code]!;
+      const which: [string, string] = purpose === 'offline' ? ['Certyfikat offline: ', 'Offline certificate: '] : ['', ''];
+      throw badRequest(err.code, which[0] + pl, which[1] + en, { reason: err.message, certificate: purpose });
+    }
+    throw err;
+  }
+}
 
 /** Validates and stores the configuration; secrets are sealed. A new credential ends the stored sign-in. */
 export async function saveSettings(tx: Tx, box: SecretBox, input: SettingsInput): Promise<PublicSettings> {
@@ -137,41 +166,45 @@ export async function saveSettings(tx: Tx, box: SecretBox, input: SettingsInput)
       throw badRequest('ksef.certificate_pair', 'Proszę podać certyfikat razem z jego kluczem prywatnym.', 'Please give the certificate together with its private key.');
     }
     if (input.certificatePem !== undefined) {
-      try {
-        loadCredentials(input.certificatePem, input.privateKeyPem!, input.sellerNip);
-      } catch (err) {
-        if (err instanceof CertificateError) {
-          const [pl, en] = certificateMessages[err.code]!;
-          throw badRequest(err.code, pl, en, { reason: err.message });
-        }
-        throw err;
-      }
+      checkCertificate(input.certificatePem, input.privateKeyPem!, input.sellerNip, 'authentication');
       certPem = input.certificatePem;
       keySealed = box.seal(input.privateKeyPem!);
     } else if (certPem) {
       // The stored certificate must still name this NIP.
-      try {
-        loadCredentials(certPem, box.open(keySealed!).toString('utf8'), input.sellerNip);
-      } catch (err) {
-        if (err instanceof CertificateError) {
-          const [pl, en] = certificateMessages[err.code]!;
-          throw badRequest(err.code, pl, en, { reason: err.message });
-        }
-        throw err;
-      }
+      checkCertificate(certPem, box.open(keySealed!).toString('utf8'), input.sellerNip, 'authentication');
     }
     if (!certPem || !keySealed) throw badRequest('ksef.certificate_missing', 'Proszę podać certyfikat KSeF i klucz prywatny.', 'Please give the KSeF certificate and its private key.');
   } else if (!tokenSealed) {
     throw badRequest('ksef.token_missing', 'Proszę podać token KSeF.', 'Please give the KSeF token.');
   }
+  // The offline certificate: checked and sealed the same way, for its own purpose.
+  let offlineCertPem = old?.offline_certificate_pem ?? null;
+  let offlineKeySealed = old?.offline_private_key_sealed ?? null;
+  if ((input.offlineCertificatePem === undefined) !== (input.offlinePrivateKeyPem === undefined)) {
+    throw badRequest('ksef.offline_certificate_pair', 'Proszę podać certyfikat offline razem z jego kluczem prywatnym.', 'Please give the offline certificate together with its private key.');
+  }
+  if (input.removeOfflineCertificate) {
+    if (input.offlineCertificatePem !== undefined) {
+      throw badRequest('ksef.offline_certificate_conflict', 'Nie można jednocześnie usunąć i zapisać certyfikatu offline.', 'The offline certificate cannot be removed and replaced at once.');
+    }
+    offlineCertPem = null;
+    offlineKeySealed = null;
+  } else if (input.offlineCertificatePem !== undefined) {
+    checkCertificate(input.offlineCertificatePem, input.offlinePrivateKeyPem!, input.sellerNip, 'offline');
+    offlineCertPem = input.offlineCertificatePem;
+    offlineKeySealed = box.seal(input.offlinePrivateKeyPem!);
+  } else if (offlineCertPem && offlineKeySealed && old?.seller_nip !== input.sellerNip) {
+    checkCertificate(offlineCertPem, box.open(offlineKeySealed).toString('utf8'), input.sellerNip, 'offline');
+  }
   const apiUrl = input.apiUrlOverride === undefined ? (old?.api_url_override ?? null) : input.apiUrlOverride;
   await sql`
-    insert into ksef_settings (utility_id, environment, api_url_override, seller_nip, auth_method, token_sealed, certificate_pem, private_key_sealed, include_consumers, offline24)
-    values (app_utility_id(), ${input.environment}, ${apiUrl}, ${input.sellerNip}, ${input.authMethod}, ${tokenSealed}, ${certPem}, ${keySealed}, ${input.includeConsumers}, ${input.offline24})
+    insert into ksef_settings (utility_id, environment, api_url_override, seller_nip, auth_method, token_sealed, certificate_pem, private_key_sealed, offline_certificate_pem, offline_private_key_sealed, include_consumers, offline24)
+    values (app_utility_id(), ${input.environment}, ${apiUrl}, ${input.sellerNip}, ${input.authMethod}, ${tokenSealed}, ${certPem}, ${keySealed}, ${offlineCertPem}, ${offlineKeySealed}, ${input.includeConsumers}, ${input.offline24})
     on conflict (utility_id) do update set
       environment = excluded.environment, api_url_override = excluded.api_url_override, seller_nip = excluded.seller_nip,
       auth_method = excluded.auth_method, token_sealed = excluded.token_sealed, certificate_pem = excluded.certificate_pem,
-      private_key_sealed = excluded.private_key_sealed, include_consumers = excluded.include_consumers, offline24 = excluded.offline24,
+      private_key_sealed = excluded.private_key_sealed, offline_certificate_pem = excluded.offline_certificate_pem,
+      offline_private_key_sealed = excluded.offline_private_key_sealed, include_consumers = excluded.include_consumers, offline24 = excluded.offline24,
       updated_at = now()`.execute(tx);
   if (newSecret) {
     await sql`update ksef_settings set access_token_sealed = null, access_valid_until = null, refresh_token_sealed = null, refresh_valid_until = null`.execute(tx);
@@ -181,4 +214,13 @@ export async function saveSettings(tx: Tx, box: SecretBox, input: SettingsInput)
 
 export async function recordCheck(tx: Tx, code: string, text: string | null): Promise<void> {
   await sql`update ksef_settings set last_check_at = now(), last_check_code = ${code}, last_check_text = ${text}`.execute(tx);
+}
+
+/**
+ * The offline certificate and its key, opened for signing KOD II; null when
+ * none is stored. Checked again here (validity, type): an expired one signs nothing.
+ */
+export function offlineCredentials(s: SettingsRow, box: SecretBox, now = new Date()): LoadedCredentials | null {
+  if (!s.offline_certificate_pem || !s.offline_private_key_sealed) return null;
+  return loadCredentials(s.offline_certificate_pem, box.open(s.offline_private_key_sealed).toString('utf8'), s.seller_nip, now, 'offline');
 }

@@ -36,6 +36,13 @@ export interface TestCertificate {
 export interface CertificateValidity {
   notBefore?: Date;
   notAfter?: Date;
+  /**
+   * keyUsage flags (x509.KeyUsageFlags); by default digitalSignature |
+   * nonRepudiation | keyEncipherment. A KSeF certificate of type
+   * Authentication has digitalSignature only, one of type Offline
+   * nonRepudiation only (certyfikaty-KSeF.md).
+   */
+  keyUsage?: number;
 }
 
 const algorithms = {
@@ -58,7 +65,7 @@ export async function makeSelfSignedCertificate(subject: Array<[string, string]>
     notAfter: validity.notAfter ?? new Date(now + 365 * 86_400_000),
     signingAlgorithm: signing[keyType],
     keys,
-    extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation | x509.KeyUsageFlags.keyEncipherment, true)],
+    extensions: [new x509.KeyUsagesExtension(validity.keyUsage ?? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation | x509.KeyUsageFlags.keyEncipherment, true)],
   });
   const der = Buffer.from(cert.rawData);
   return {
@@ -69,6 +76,9 @@ export async function makeSelfSignedCertificate(subject: Array<[string, string]>
     fingerprint: createHash('sha256').update(der).digest('hex'),
   };
 }
+
+/** KSeF's certificate types by their keyUsage (certyfikaty-KSeF.md). */
+export const KSEF_KEY_USAGE = { authentication: x509.KeyUsageFlags.digitalSignature, offline: x509.KeyUsageFlags.nonRepudiation } as const;
 
 /** A company seal for a NIP: organizationIdentifier `VATPL-<NIP>`. */
 export function makeSealCertificate(o: { nip: string; organizationName?: string; commonName?: string; keyType?: KeyType } & CertificateValidity): Promise<TestCertificate> {

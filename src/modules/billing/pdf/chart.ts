@@ -31,7 +31,7 @@ export function drawConsumptionChart(
   colours: { primary: string; muted: string },
 ): void {
   const { x, y, width, height } = box;
-  doc.font('bold').fontSize(8.5).fillColor('black').text('Zużycie wody w okresach [m³]', x, y, { width, height: 11, ellipsis: true });
+  doc.font('bold').fontSize(8.5).fillColor('black').text(width < 160 ? 'Zużycie wody [m³]' : 'Zużycie wody w okresach [m³]', x, y, { width, height: 11, ellipsis: true });
   const top = y + 16;
   const bottom = y + height - 16;
   const shown = periods.slice(-8);

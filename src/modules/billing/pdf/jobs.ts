@@ -9,7 +9,11 @@
  *   portal; a paper invoice goes to the print batch (print-batch.ts), which
  *   takes every paper invoice of a run.
  *
- * Both are safe to run twice: the PDF is stored only while the invoice has
+ * - `invoice.pdf.ksef`: make the PDF again when KSeF's part of it changed
+ *   (an offline invoice signed with KOD II, an invoice given its KSeF
+ *   number): store.ts `refreshInvoicePdf`, the one exception to "made once".
+ *
+ * All are safe to run twice: the PDF is stored only while the invoice has
  * none (under a row lock), and the e-mail is queued in the same transaction
  * that sets invoices.delivered_at, only while it is still null.
  *
@@ -21,10 +25,28 @@ import { defineJob, enqueue } from '../../../jobs/queue.ts';
 import type { Tx } from '../../../db/tenant.ts';
 import { queueEmail } from '../../notify/index.ts';
 import { invoiceEmail } from './email.ts';
-import { ensureInvoicePdf, loadInvoice, pdfFileName } from './store.ts';
+import { ensureInvoicePdf, loadInvoice, pdfFileName, refreshInvoicePdf, type KsefView } from './store.ts';
 
 export const JOB_PDF = 'invoice.pdf';
 export const JOB_DELIVER = 'invoice.deliver';
+export const JOB_PDF_KSEF = 'invoice.pdf.ksef';
+
+/**
+ * Asks for the PDFs of these invoices to be made again now that they have
+ * reached `view` (offline with KOD II, or their KSeF number): one job per
+ * invoice and view (its key), only for invoices that already have a PDF (the
+ * others get theirs rendered in the state they are in). Called in the
+ * transaction that changed the invoices, after the change: an invoice whose
+ * PDF is being made meanwhile holds its row lock, so either that PDF shows
+ * the change or its link is seen here.
+ */
+export async function enqueuePdfRefresh(tx: Tx, invoiceIds: readonly number[], view: Extract<KsefView, 'offline' | 'number'>): Promise<number> {
+  if (invoiceIds.length === 0) return 0;
+  const { rows } = await sql<{ n: number }>`
+    select count(wodnik_enqueue_job(${JOB_PDF_KSEF}, ${JOB_PDF_KSEF} || ':' || id || ':' || ${view}, jsonb_build_object('invoiceId', id), null, null))::int as n
+      from invoices where id = any(${sql.val([...invoiceIds])}::bigint[]) and pdf_file_id is not null`.execute(tx);
+  return Number(rows[0]?.n ?? 0);
+}
 
 /** Enqueues the PDF (and then delivery) of each issued invoice; idempotent per invoice. */
 export async function enqueueInvoiceDocuments(tx: Tx, _utilityId: number, invoiceIds: readonly number[]): Promise<number> {
@@ -46,6 +68,10 @@ defineJob(JOB_PDF, async (payload, { tx, utilityId }) => {
   const invoiceId = invoiceIdOf(payload);
   await ensureInvoicePdf(tx, utilityId, invoiceId);
   await enqueue(tx, JOB_DELIVER, { invoiceId }, { key: `${JOB_DELIVER}:${invoiceId}` });
+});
+
+defineJob(JOB_PDF_KSEF, async (payload, { tx, utilityId }) => {
+  await refreshInvoicePdf(tx, utilityId, invoiceIdOf(payload));
 });
 
 export type DeliveryOutcome = 'emailed' | 'already_delivered' | 'portal_only' | 'paper' | 'no_address';

@@ -8,7 +8,8 @@
  * consumption of the last periods, the payment section (account, amount,
  * due date, the ZBP "Standard 2D" payment QR code) and, for an invoice that
  * goes to KSeF, the verification code KOD I with its KSeF number under it
- * (or OFFLINE until it has one).
+ * (or OFFLINE until it has one) and, for an invoice issued offline, KOD II
+ * labelled CERTYFIKAT beside it (kody-qr.md).
  *
  * `prepareInvoice` makes the QR images; `drawInvoice` draws into an open
  * document, so the print batch draws thousands of
@@ -43,13 +44,19 @@ export interface InvoicePdfInput {
   branding: Branding;
   /** Consumption of the last periods, oldest first, this invoice's period included (marked current). */
   history: PeriodConsumption[];
-  /** Present for an invoice that goes to KSeF: the KOD I link and the KSeF number (null: not yet, "OFFLINE"). */
-  ksef: { url: string; number: string | null } | null;
+  /**
+   * Present for an invoice that goes to KSeF: the KOD I link and the KSeF
+   * number (null: not yet, "OFFLINE"); for an invoice issued offline and
+   * without its number yet, the signed KOD II link.
+   */
+  ksef: { url: string; number: string | null; certificateUrl?: string | null } | null;
 }
 
 export interface PreparedInvoice extends InvoicePdfInput {
   paymentQr: { text: string; png: Buffer } | null;
   ksefQr: Buffer | null;
+  /** KOD II (CERTYFIKAT), only while an offline invoice has no KSeF number. */
+  certificateQr: Buffer | null;
   amountDue: number;
 }
 
@@ -65,7 +72,9 @@ export function prepareInvoice(input: InvoicePdfInput): PreparedInvoice {
   const text = d.dueDate
     ? paymentQrText({ nip: d.seller.nip, account: d.paymentAccount, amount: amountDue, name: input.branding.shortName || d.seller.name, title: d.number })
     : null;
-  return { ...input, amountDue, paymentQr: text ? { text, png: qrPng(text) } : null, ksefQr: input.ksef ? qrPng(input.ksef.url) : null };
+  return { ...input, amountDue, paymentQr: text ? { text, png: qrPng(text) } : null, ksefQr: input.ksef ? qrPng(input.ksef.url) : null,
+    certificateQr: input.ksef && !input.ksef.number && input.ksef.certificateUrl ? qrPng(input.ksef.certificateUrl) : null,
+  };
 }
 
 /** A new A4 document with the fonts registered; the caller pipes or collects it. */
@@ -341,12 +350,19 @@ function drawBottom(pg: Pager, top: number) {
   if (d.dueDate && due > 0) pg.text(`Termin płatności: ${formatDate(d.dueDate)}`, M + W / 2, top + 7, W / 2 - 8, { font: 'bold', size: 10, align: 'right', colour: 'white' });
 
   const y = top + 32;
-  drawConsumptionChart(doc, p.history, { x: M, y, width: 185, height: 120 }, { primary: b.primaryColor, muted: '#b8c4d0' });
+  // An offline invoice carries three codes (payment, KOD I, KOD II): a narrower chart and smaller
+  // payment and KOD I codes make room, and KOD II, a long signed link (up to ~480 characters
+  // with an RSA key), gets the most, so that its modules stay large enough to scan from paper.
+  const three = p.certificateQr !== null;
+  const chartW = three ? 125 : 185;
+  drawConsumptionChart(doc, p.history, { x: M, y, width: chartW, height: 120 }, { primary: b.primaryColor, muted: '#b8c4d0' });
 
   // Payment details, between the chart and the codes.
-  const qr = 74;
-  const qx = M + W - 2 * qr - 14;
-  const px = M + 197;
+  const qr = three ? 56 : 74;
+  const kod1 = three ? 60 : qr;
+  const kod2 = 88;
+  const qx = three ? M + W - kod2 - kod1 - qr - 18 : M + W - 2 * qr - 14;
+  const px = M + chartW + 12;
   const pw = qx - px - 6;
   pg.text('Płatność', px, y, pw, { font: 'bold', size: 8.5 });
   const rows: Array<[string, string]> = [
@@ -371,7 +387,18 @@ function drawBottom(pg: Pager, top: number) {
   } else if (due > 0) {
     pg.text('Kwota przekracza zakres kodu płatności: prosimy wpisać ją ręcznie.', qx - 4, y + 10, qr + 8, { size: 6.5 });
   }
-  if (p.ksef && p.ksefQr) {
+  if (p.ksef && p.ksefQr && p.certificateQr) {
+    // Issued offline (kody-qr.md): KOD I labelled OFFLINE, and KOD II beside it labelled CERTYFIKAT.
+    const k2 = M + W - kod2;
+    const k1 = k2 - 9 - kod1;
+    doc.image(p.ksefQr, k1, y, { width: kod1, height: kod1 });
+    doc.image(p.certificateQr, k2, y, { width: kod2, height: kod2 });
+    pg.text('OFFLINE', k1 - 4, y + kod1 + 2, kod1 + 8, { font: 'bold', size: 8, align: 'center' });
+    pg.text('KOD I: faktura', k1 - 4, y + kod1 + 12, kod1 + 8, { size: 6, align: 'center' });
+    pg.text('CERTYFIKAT', k2 - 4, y + kod2 + 2, kod2 + 8, { font: 'bold', size: 8, align: 'center' });
+    pg.text('KOD II: wystawca', k2 - 4, y + kod2 + 12, kod2 + 8, { size: 6, align: 'center' });
+    pg.text('Faktura wystawiona w trybie offline; zostanie przesłana do KSeF.', M + W - 250, y + kod2 + 23, 250, { size: 6, align: 'right', colour: GREY });
+  } else if (p.ksef && p.ksefQr) {
     const kx = M + W - qr;
     doc.image(p.ksefQr, kx, y, { width: qr, height: qr });
     // Under the code: its KSeF number, or OFFLINE while it has none (kody-qr.md, "Oznaczenie pod kodem QR").

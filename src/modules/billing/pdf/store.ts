@@ -7,6 +7,16 @@
  * `ensureInvoicePdf` locks the invoice row (FOR UPDATE) before it looks at
  * pdf_file_id, so two workers that render the same invoice at once store one
  * file: the second waits, then finds the link and returns it.
+ *
+ * The one exception to "made once" is KSeF's part of the page
+ * (`refreshInvoicePdf`): an invoice whose PDF shows KOD I labelled OFFLINE
+ * gets a new PDF when it is issued offline (KOD II added) and again when KSeF
+ * gives it its number (the number under KOD I, no KOD II), as kody-qr.md
+ * asks. The earlier file is kept, not deleted: it is what the buyer was sent
+ * (an e-mail in the outbox may still point at it, and the KOD II it carries is
+ * the issuer's proof for the offline period); invoice_pdf_versions records
+ * each file, what it showed, and when it was replaced. Downloads serve
+ * invoices.pdf_file_id, the newest.
  */
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
@@ -15,7 +25,7 @@ import type { Tx } from '../../../db/tenant.ts';
 import { notFound } from '../../../lib/errors.ts';
 import type { BillingDocument, InvoiceLine, ReadingBasis } from '../invoice-document.ts';
 import type { PeriodConsumption } from './chart.ts';
-import { ksefEnvironment, ksefVerificationUrl } from './ksef-qr.ts';
+import { ksefEnvironment, ksefVerificationUrl, qrEnvironmentOf } from './ksef-qr.ts';
 import { type Branding, type InvoicePdfInput, renderInvoicePdf } from './render.ts';
 
 /** How many earlier periods the chart shows (with the invoice's own: up to 8 bars). */
@@ -166,13 +176,41 @@ export async function loadHistory(tx: Tx, row: InvoiceRow): Promise<PeriodConsum
   return history;
 }
 
+/** What a PDF shows of KSeF (invoice_pdf_versions.ksef_view). */
+export type KsefView = 'plain' | 'pending' | 'offline' | 'number';
+
+export function ksefViewOf(input: Pick<InvoicePdfInput, 'ksef'>): KsefView {
+  if (!input.ksef) return 'plain';
+  if (input.ksef.number) return 'number';
+  return input.ksef.certificateUrl ? 'offline' : 'pending';
+}
+
+/**
+ * The invoice's KSeF codes: the environment of the utility's KSeF
+ * configuration (KSEF_ENV when it has none), and for an offline invoice
+ * without its number yet the signed KOD II link (ksef/offline-codes.ts).
+ */
+async function ksefCodesOf(tx: Tx, row: InvoiceRow): Promise<InvoicePdfInput['ksef']> {
+  if (row.xml === null) return null;
+  const { rows } = await sql<{ env: 'test' | 'demo' | 'production' | null; queued: boolean; certificate_url: string | null }>`
+    select (select environment from ksef_settings) as env,
+           exists (select 1 from ksef_invoices where invoice_id = ${row.id}) as queued,
+           (select certificate_url from ksef_invoices where invoice_id = ${row.id} and offline) as certificate_url`.execute(tx);
+  const r = rows[0];
+  // A consumer's invoice carries the codes too once the utility sends it to KSeF (its setting).
+  if (!goesToKsef(row) && !r?.queued) return null;
+  const env = r?.env ? qrEnvironmentOf(r.env) : ksefEnvironment();
+  const doc = row.document;
+  return {
+    url: ksefVerificationUrl(env, doc.seller.nip, doc.issueDate, asBuffer(row.xml)),
+    number: row.ksef_number,
+    certificateUrl: row.ksef_number ? null : (r?.certificate_url ?? null),
+  };
+}
+
 /** Everything the renderer needs, from the stored invoice. */
 export async function loadPdfInput(tx: Tx, utilityId: number, row: InvoiceRow, branding?: Branding): Promise<InvoicePdfInput> {
-  const doc = row.document;
-  const ksef = goesToKsef(row)
-    ? { url: ksefVerificationUrl(ksefEnvironment(), doc.seller.nip, doc.issueDate, asBuffer(row.xml!)), number: row.ksef_number }
-    : null;
-  return { document: doc, branding: branding ?? (await loadBranding(tx, utilityId)), history: await loadHistory(tx, row), ksef };
+  return { document: row.document, branding: branding ?? (await loadBranding(tx, utilityId)), history: await loadHistory(tx, row), ksef: await ksefCodesOf(tx, row) };
 }
 
 /** The file name an invoice's PDF is stored and served under: FV-2026-12-000123.pdf. */
@@ -185,7 +223,15 @@ export const pdfFileName = (invoiceNumber: string) => `${invoiceNumber.replace(/
 export async function ensureInvoicePdf(tx: Tx, utilityId: number, invoiceId: number): Promise<{ fileId: number; created: boolean }> {
   const row = await loadInvoice(tx, invoiceId, { lock: true });
   if (row.pdf_file_id !== null) return { fileId: row.pdf_file_id, created: false };
-  const bytes = await renderInvoicePdf(await loadPdfInput(tx, utilityId, row));
+  const fileId = await renderAndStore(tx, utilityId, row);
+  await tx.updateTable('invoices').set({ pdf_file_id: fileId }).where('id', '=', invoiceId).where('pdf_file_id', 'is', null).execute();
+  return { fileId, created: true };
+}
+
+/** Renders the invoice as it stands, stores the file and records what it shows of KSeF. */
+async function renderAndStore(tx: Tx, utilityId: number, row: InvoiceRow, input?: InvoicePdfInput): Promise<number> {
+  const pdfInput = input ?? (await loadPdfInput(tx, utilityId, row));
+  const bytes = await renderInvoicePdf(pdfInput);
   const file = await tx
     .insertInto('files')
     .values({
@@ -199,8 +245,36 @@ export async function ensureInvoicePdf(tx: Tx, utilityId: number, invoiceId: num
     .returning('id')
     .executeTakeFirstOrThrow();
   const fileId = Number(file.id);
-  await tx.updateTable('invoices').set({ pdf_file_id: fileId }).where('id', '=', invoiceId).where('pdf_file_id', 'is', null).execute();
-  return { fileId, created: true };
+  await sql`insert into invoice_pdf_versions (utility_id, file_id, invoice_id, ksef_view) values (${utilityId}, ${fileId}, ${row.id}, ${ksefViewOf(pdfInput)})`.execute(tx);
+  return fileId;
+}
+
+export type RefreshOutcome = 'no_pdf' | 'unchanged' | 'replaced';
+
+/**
+ * Makes the invoice's PDF again when what it shows of KSeF is out of date
+ * (OFFLINE → OFFLINE with KOD II → the KSeF number); see the top of this file.
+ * Safe to run twice: under the invoice's row lock, a PDF that already shows
+ * the invoice's KSeF state is left alone; an invoice without a PDF yet is
+ * left to `ensureInvoicePdf`, which renders the current state anyway.
+ */
+export async function refreshInvoicePdf(tx: Tx, utilityId: number, invoiceId: number): Promise<RefreshOutcome> {
+  const row = await loadInvoice(tx, invoiceId, { lock: true });
+  if (row.pdf_file_id === null) return 'no_pdf';
+  const { rows } = await sql<{ ksef_view: KsefView | null }>`select ksef_view from invoice_pdf_versions where file_id = ${row.pdf_file_id}`.execute(tx);
+  const shown = rows[0]?.ksef_view ?? null;
+  const input = await loadPdfInput(tx, utilityId, row);
+  const view = ksefViewOf(input);
+  // Only KSeF's codes are brought up to date; a PDF with no KSeF part (or one made before versions were kept and now plain) stays as issued.
+  if (shown === view || view === 'plain') return 'unchanged';
+  const fileId = await renderAndStore(tx, utilityId, row, input);
+  if (rows.length === 0) {
+    await sql`insert into invoice_pdf_versions (utility_id, file_id, invoice_id, ksef_view, replaced_at) values (${utilityId}, ${row.pdf_file_id}, ${row.id}, null, now())`.execute(tx);
+  } else {
+    await sql`update invoice_pdf_versions set replaced_at = now() where file_id = ${row.pdf_file_id}`.execute(tx);
+  }
+  await tx.updateTable('invoices').set({ pdf_file_id: fileId }).where('id', '=', invoiceId).execute();
+  return 'replaced';
 }
 
 /** The invoice's PDF bytes (made and stored on first use), with its file name. */

@@ -1,6 +1,7 @@
 /**
  * The utility's KSeF page (/staff/ksef): the configuration (the admin edits
- * it and runs the check; a token or key once saved is never shown again),
+ * it and runs the check; a token or key once saved is never shown again; the
+ * offline certificate that signs KOD II of invoices issued offline),
  * invoices by state, the recent sessions, and the invoices waiting, rejected
  * or offline, with KSeF's code and text for the rejected ones.
  */
@@ -22,6 +23,7 @@ interface Settings {
   authMethod: 'token' | 'certificate' | null;
   hasToken: boolean;
   certificate: { subject: string; validTo: string } | null;
+  offlineCertificate: { subject: string; validTo: string; serialNumber: string } | null;
   includeConsumers: boolean;
   offline24: boolean;
   lastCheck: { at: string; code: string; text: string | null } | null;
@@ -29,6 +31,7 @@ interface Settings {
 
 interface Overview {
   counts: Record<string, number>;
+  offlineWithoutCode: number;
   sessions: { id: number; kind: string; referenceNumber: string | null; state: string; statusCode: number | null; statusText: string | null; invoiceCount: number; createdAt: string }[];
   invoices: { invoiceId: number; invoiceNumber: string; state: string; offline: boolean; statusCode: number | null; statusText: string | null; updatedAt: string }[];
 }
@@ -41,6 +44,9 @@ function SettingsForm({ s, onSaved }: { s: Settings; onSaved(): void }) {
   const [token, setToken] = useState('');
   const [certificatePem, setCert] = useState('');
   const [privateKeyPem, setKey] = useState('');
+  const [offlineCertificatePem, setOfflineCert] = useState('');
+  const [offlinePrivateKeyPem, setOfflineKey] = useState('');
+  const [removeOffline, setRemoveOffline] = useState(false);
   const [includeConsumers, setConsumers] = useState(s.includeConsumers);
   const [offline24, setOffline24] = useState(s.offline24);
   const [error, setError] = useState<ApiError | null>(null);
@@ -56,11 +62,16 @@ function SettingsForm({ s, onSaved }: { s: Settings; onSaved(): void }) {
         authMethod,
         ...(authMethod === 'token' && token ? { token } : {}),
         ...(authMethod === 'certificate' && certificatePem ? { certificatePem, privateKeyPem } : {}),
+        ...(offlineCertificatePem || offlinePrivateKeyPem ? { offlineCertificatePem, offlinePrivateKeyPem } : {}),
+        ...(removeOffline ? { removeOfflineCertificate: true } : {}),
         includeConsumers,
         offline24,
       });
       setToken('');
       setKey('');
+      setOfflineKey('');
+      setOfflineCert('');
+      setRemoveOffline(false);
       setSaved(true);
       onSaved();
     } catch (err) {
@@ -105,6 +116,25 @@ function SettingsForm({ s, onSaved }: { s: Settings; onSaved(): void }) {
           </div>
         </>
       )}
+      <fieldset className="field">
+        <legend>{t('ksef.settings.offlineHeading')}</legend>
+        <p className="hint">{t('ksef.settings.offlineHelp')}</p>
+        {s.offlineCertificate ? (
+          <p>{t('ksef.settings.currentOfflineCertificate', { subject: s.offlineCertificate.subject, serial: s.offlineCertificate.serialNumber, until: s.offlineCertificate.validTo.slice(0, 10) })}</p>
+        ) : (
+          <Notice kind="warning">{t('ksef.settings.noOfflineCertificate')}</Notice>
+        )}
+        <div className="field">
+          <label htmlFor="ksef-offline-cert">{t('ksef.settings.offlineCertificatePem')}</label>
+          <textarea id="ksef-offline-cert" rows={4} value={offlineCertificatePem} onChange={(e) => setOfflineCert(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="ksef-offline-key">{t('ksef.settings.offlinePrivateKeyPem')}</label>
+          <div className="hint">{t('ksef.settings.keepSecret')}</div>
+          <textarea id="ksef-offline-key" rows={4} value={offlinePrivateKeyPem} onChange={(e) => setOfflineKey(e.target.value)} autoComplete="off" />
+        </div>
+        {s.offlineCertificate && <CheckboxField label={t('ksef.settings.removeOfflineCertificate')} name="removeOfflineCertificate" checked={removeOffline} onChange={setRemoveOffline} />}
+      </fieldset>
       <CheckboxField label={t('ksef.settings.includeConsumers')} name="includeConsumers" checked={includeConsumers} onChange={setConsumers} />
       <CheckboxField label={t('ksef.settings.offline24')} name="offline24" checked={offline24} onChange={setOffline24} />
       <button type="submit" className="button">
@@ -165,6 +195,7 @@ export default function KsefPage() {
           <>
             <section className="card" aria-labelledby="ksef-counts">
               <h2 id="ksef-counts">{t('ksef.counts.heading')}</h2>
+              {o.offlineWithoutCode > 0 && <Notice kind="warning">{t('ksef.counts.offlineWithoutCode', { count: o.offlineWithoutCode })}</Notice>}
               <dl className="facts">
                 {(['queued', 'sending', 'accepted', 'rejected', 'offline'] as const).map((k) => (
                   <div key={k}>
