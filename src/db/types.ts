@@ -371,6 +371,15 @@ export interface InvoiceLines {
   vat_rate_percent: number;
 }
 
+export interface InvoicePdfVersions {
+  created_at: Generated<Timestamp>;
+  file_id: Int8;
+  invoice_id: Int8;
+  ksef_view: string | null;
+  replaced_at: Timestamp | null;
+  utility_id: Int8;
+}
+
 export interface Invoices {
   billing_run_id: Int8 | null;
   buyer: Generated<Json>;
@@ -422,6 +431,7 @@ export interface Jobs {
 export interface KsefInvoices {
   accepted_at: Timestamp | null;
   attempts: Generated<number>;
+  certificate_url: string | null;
   created_at: Generated<Timestamp>;
   invoice_hash: string;
   invoice_id: Int8;
@@ -466,6 +476,8 @@ export interface KsefSettings {
   last_check_at: Timestamp | null;
   last_check_code: string | null;
   last_check_text: string | null;
+  offline_certificate_pem: string | null;
+  offline_private_key_sealed: string | null;
   offline24: Generated<boolean>;
   private_key_sealed: string | null;
   refresh_token_sealed: string | null;
@@ -947,6 +959,7 @@ export interface DB {
   gateways: Gateways;
   interest_rates: InterestRates;
   invoice_lines: InvoiceLines;
+  invoice_pdf_versions: InvoicePdfVersions;
   invoices: Invoices;
   jobs: Jobs;
   ksef_invoices: KsefInvoices;
