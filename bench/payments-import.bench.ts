@@ -8,12 +8,14 @@
  * allocated in one transaction. Prints parse and import times and what was
  * matched; then imports the same file again (all duplicates).
  *
- *   node bin/run-ts.js bench/payments-import.bench.ts [--customers N] [--keep]
+ *   node bin/run-ts.js bench/payments-import.bench.ts [--customers N] [--keep] [--trace]
+ *   (--trace: time per statement of the first import)
  *   (server: BENCH_DATABASE_URL or TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres)
  */
 import { sql } from 'kysely';
 import { loadavg } from 'node:os';
 import { createScratchDatabase } from '../test/support/db.ts';
+import { traceQueries } from './query-trace.ts';
 import { nrbFromBban } from '../src/lib/check-digits.ts';
 import { importParsed } from '../src/modules/payments/import/service.ts';
 import { parseStatementFile } from '../src/modules/payments/statements/parse.ts';
@@ -75,14 +77,17 @@ try {
   let c = process.cpuUsage(c0);
   console.log(`parse: ${(bytes.length / 1e6).toFixed(1)} MB, ${parsed.statements[0]?.lines.length} lines in ${((Date.now() - t) / 1000).toFixed(2)} s (CPU ${((c.user + c.system) / 1e6).toFixed(2)} s)`);
 
+  const printTrace = process.argv.includes('--trace') ? traceQueries(database) : null;
   t = Date.now();
   c0 = process.cpuUsage();
   const r = await importParsed(database, utilityId, parsed, { fileName: 'bench.sta', bytes, userId: null });
   c = process.cpuUsage(c0);
   const s = r.statements[0];
   console.log(`import: ${s.added} added, ${s.matched} matched, ${s.unmatched} unmatched in ${((Date.now() - t) / 1000).toFixed(2)} s (node CPU ${((c.user + c.system) / 1e6).toFixed(2)} s), load average ${load()}`);
+  printTrace?.();
   const { rows } = await sql<{ n: number; open: number }>`
-    select count(*)::int as n, coalesce(sum(i.gross_grosze - coalesce((select sum(amount_grosze) from payment_allocations a where a.invoice_id = i.id), 0)), 0)::int8 as open from invoices i`.execute(database.db);
+    select count(*)::int as n, coalesce(sum(i.gross_grosze - coalesce(a.s, 0)), 0)::int8 as open
+      from invoices i left join (select invoice_id, sum(amount_grosze) as s from payment_allocations group by 1) a on a.invoice_id = i.id`.execute(database.db);
   console.log(`after: ${rows[0].n} invoices, ${Number(rows[0].open) / 100} PLN still open (the unmatched 1%)`);
 
   t = Date.now();

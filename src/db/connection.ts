@@ -61,11 +61,13 @@ export interface OpenOptions {
   /** Folder for the embedded database; ':memory:' for a throw-away one (tests). */
   dataDir: string;
   poolSize?: number;
+  /** In-memory only: start from this dump of a data folder (PGlite's dumpDataDir; benchmarks use it). */
+  loadDataDir?: Blob | File;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
-  return openPGlite(opts.dataDir);
+  return openPGlite(opts.dataDir, opts.loadDataDir);
 }
 
 async function openPostgres(url: string, max: number): Promise<Database> {
@@ -99,9 +101,9 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   };
 }
 
-async function openPGlite(dataDir: string): Promise<Database> {
+async function openPGlite(dataDir: string, loadDataDir?: Blob | File): Promise<Database> {
   if (dataDir === ':memory:') {
-    const pglite = new PGlite({ parsers });
+    const pglite = new PGlite({ parsers, ...(loadDataDir ? { loadDataDir } : {}) });
     await pglite.waitReady;
     const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
     return { db, kind: 'pglite', location: 'memory', pglite, close: () => db.destroy() };
