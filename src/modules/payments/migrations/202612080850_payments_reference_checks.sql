@@ -20,15 +20,19 @@ alter table payment_allocations drop constraint payment_allocations_charge;
 alter table payment_allocations drop constraint payment_allocations_refund;
 alter table payments drop constraint payments_utility_id_customer_id_fkey;
 
+-- Each check probes the parent's primary key row by row (`offset 0` keeps the
+-- planner from turning it into an anti-join): plpgsql keeps the plan it made for
+-- the first statement of a session, and a hash anti-join planned for a large
+-- statement would then read the whole parent table for every small one.
 create function bank_statement_lines_check_references() returns trigger language plpgsql as $$
 begin
   if exists (select 1 from new_lines n
-             where not exists (select 1 from payment_imports i where i.utility_id = n.utility_id and i.id = n.import_id)) then
+             where not exists (select 1 from payment_imports i where i.utility_id = n.utility_id and i.id = n.import_id offset 0)) then
     raise foreign_key_violation using message = 'a statement line names an import that does not exist', constraint = 'bank_statement_lines_import_exists';
   end if;
   if exists (select 1 from new_lines n
              where n.payment_id is not null
-               and not exists (select 1 from payments p where p.utility_id = n.utility_id and p.id = n.payment_id)) then
+               and not exists (select 1 from payments p where p.utility_id = n.utility_id and p.id = n.payment_id offset 0)) then
     raise foreign_key_violation using message = 'a statement line names a payment that does not exist', constraint = 'bank_statement_lines_payment_exists';
   end if;
   return null;
@@ -41,22 +45,22 @@ create trigger bank_statement_lines_references_on_update after update on bank_st
 create function payment_allocations_check_references() returns trigger language plpgsql as $$
 begin
   if exists (select 1 from new_allocations n
-             where not exists (select 1 from payments p where p.utility_id = n.utility_id and p.id = n.payment_id)) then
+             where not exists (select 1 from payments p where p.utility_id = n.utility_id and p.id = n.payment_id offset 0)) then
     raise foreign_key_violation using message = 'an allocation names a payment that does not exist', constraint = 'payment_allocations_payment_exists';
   end if;
   if exists (select 1 from new_allocations n
              where n.invoice_id is not null
-               and not exists (select 1 from invoices i where i.utility_id = n.utility_id and i.id = n.invoice_id)) then
+               and not exists (select 1 from invoices i where i.utility_id = n.utility_id and i.id = n.invoice_id offset 0)) then
     raise foreign_key_violation using message = 'an allocation names an invoice that does not exist', constraint = 'payment_allocations_invoice_exists';
   end if;
   if exists (select 1 from new_allocations n
              where n.charge_id is not null
-               and not exists (select 1 from ledger_charges c where c.utility_id = n.utility_id and c.id = n.charge_id)) then
+               and not exists (select 1 from ledger_charges c where c.utility_id = n.utility_id and c.id = n.charge_id offset 0)) then
     raise foreign_key_violation using message = 'an allocation names a charge that does not exist', constraint = 'payment_allocations_charge_exists';
   end if;
   if exists (select 1 from new_allocations n
              where n.refund_id is not null
-               and not exists (select 1 from payment_refunds r where r.utility_id = n.utility_id and r.id = n.refund_id)) then
+               and not exists (select 1 from payment_refunds r where r.utility_id = n.utility_id and r.id = n.refund_id offset 0)) then
     raise foreign_key_violation using message = 'an allocation names a refund that does not exist', constraint = 'payment_allocations_refund_exists';
   end if;
   return null;
@@ -70,7 +74,7 @@ create function payments_check_references() returns trigger language plpgsql as 
 begin
   if exists (select 1 from new_payments n
              where n.customer_id is not null
-               and not exists (select 1 from customers c where c.utility_id = n.utility_id and c.id = n.customer_id)) then
+               and not exists (select 1 from customers c where c.utility_id = n.utility_id and c.id = n.customer_id offset 0)) then
     raise foreign_key_violation using message = 'a payment names a customer that does not exist', constraint = 'payments_customer_exists';
   end if;
   return null;
