@@ -8,12 +8,15 @@
  * allocated in one transaction. Prints parse and import times and what was
  * matched; then imports the same file again (all duplicates).
  *
- *   node bin/run-ts.js bench/payments-import.bench.ts [--customers N] [--keep]
+ *   node bin/run-ts.js bench/payments-import.bench.ts [--customers N] [--keep] [--trace]
+ *   (--trace: time per statement of the first import)
  *   (server: BENCH_DATABASE_URL or TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres)
  */
 import { sql } from 'kysely';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createScratchDatabase } from '../test/support/db.ts';
+import { traceQueries } from './query-trace.ts';
 import { nrbFromBban } from '../src/lib/check-digits.ts';
 import { importParsed } from '../src/modules/payments/import/service.ts';
 import { parseStatementFile } from '../src/modules/payments/statements/parse.ts';
@@ -29,6 +32,21 @@ const database = await createScratchDatabase(url, 'wodnik_payments_bench', { poo
 const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
 const PREFIX = '10201329';
 const bank = nrbFromBban(`${PREFIX}0000000000999999`);
+
+/** CPU seconds of this database's backends (from /proc; a backend that ended keeps its last figure). */
+const pgSeen = new Map<number, number>();
+async function pgCpu(): Promise<number> {
+  const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database()`.execute(database.db);
+  for (const { pid } of rows) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      pgSeen.set(pid, (Number(f[11]) + Number(f[12])) / 100);
+    } catch {
+      // not on this machine
+    }
+  }
+  return [...pgSeen.values()].reduce((a, b) => a + b, 0);
+}
 
 try {
   console.log(`load average before: ${load()}`);
@@ -75,14 +93,22 @@ try {
   let c = process.cpuUsage(c0);
   console.log(`parse: ${(bytes.length / 1e6).toFixed(1)} MB, ${parsed.statements[0]?.lines.length} lines in ${((Date.now() - t) / 1000).toFixed(2)} s (CPU ${((c.user + c.system) / 1e6).toFixed(2)} s)`);
 
+  const printTrace = process.argv.includes('--trace') ? traceQueries(database) : null;
+  const pg0 = await pgCpu();
+  const sampler = setInterval(() => void pgCpu().catch(() => {}), 1000);
   t = Date.now();
   c0 = process.cpuUsage();
   const r = await importParsed(database, utilityId, parsed, { fileName: 'bench.sta', bytes, userId: null });
   c = process.cpuUsage(c0);
   const s = r.statements[0];
-  console.log(`import: ${s.added} added, ${s.matched} matched, ${s.unmatched} unmatched in ${((Date.now() - t) / 1000).toFixed(2)} s (node CPU ${((c.user + c.system) / 1e6).toFixed(2)} s), load average ${load()}`);
+  const wall = (Date.now() - t) / 1000;
+  clearInterval(sampler);
+  const pgUsed = (await pgCpu()) - pg0;
+  console.log(`import: ${s.added} added, ${s.matched} matched, ${s.unmatched} unmatched in ${wall.toFixed(2)} s (node CPU ${((c.user + c.system) / 1e6).toFixed(2)} s, PostgreSQL CPU ${pgUsed.toFixed(2)} s), load average ${load()}`);
+  printTrace?.();
   const { rows } = await sql<{ n: number; open: number }>`
-    select count(*)::int as n, coalesce(sum(i.gross_grosze - coalesce((select sum(amount_grosze) from payment_allocations a where a.invoice_id = i.id), 0)), 0)::int8 as open from invoices i`.execute(database.db);
+    select count(*)::int as n, coalesce(sum(i.gross_grosze - coalesce(a.s, 0)), 0)::int8 as open
+      from invoices i left join (select invoice_id, sum(amount_grosze) as s from payment_allocations group by 1) a on a.invoice_id = i.id`.execute(database.db);
   console.log(`after: ${rows[0].n} invoices, ${Number(rows[0].open) / 100} PLN still open (the unmatched 1%)`);
 
   t = Date.now();

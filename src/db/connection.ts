@@ -61,8 +61,8 @@ export interface OpenOptions {
   /** Folder for the embedded database; ':memory:' for a throw-away one (tests). */
   dataDir: string;
   poolSize?: number;
-  /** A new embedded database (in memory, or an empty folder) starts from this data folder (PGlite's dumpDataDir), not from initdb: the tests' migrated snapshot. */
-  loadDataDir?: Blob;
+  /** A new embedded database (in memory, or an empty folder) starts from this data folder (PGlite's dumpDataDir), not from initdb: the tests' migrated snapshot, the benchmarks' saved states. */
+  loadDataDir?: Blob | File;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
@@ -101,7 +101,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   };
 }
 
-async function openPGlite(dataDir: string, loadDataDir?: Blob): Promise<Database> {
+async function openPGlite(dataDir: string, loadDataDir?: Blob | File): Promise<Database> {
   if (dataDir === ':memory:') {
     const pglite = new PGlite({ parsers, ...(loadDataDir ? { loadDataDir } : {}) });
     await pglite.waitReady;

@@ -53,19 +53,19 @@ const problem = (code: string, st: ParsedStatement, pl: string, en: string): Sta
 export async function importParsed(database: Database, utilityId: number, parsed: ParseResult, meta: ImportMeta): Promise<ImportReport> {
   const sha = createHash('sha256').update(meta.bytes).digest('hex');
   const ctx = { utilityId, userId: meta.userId };
-  const importId = await withTenant(database.db, ctx, async (tx) => {
+  const { importId, own } = await withTenant(database.db, ctx, async (tx) => {
     // An earlier run of the same file that never finished was killed: this run completes it.
     await sql`update payment_imports set status = 'failed', finished_at = now() where file_sha256 = ${sha} and status = 'running'`.execute(tx);
     const { rows } = await sql<{ id: number }>`
       insert into payment_imports (utility_id, file_name, file_sha256, encoding, problems, imported_by)
       values (${utilityId}, ${meta.fileName.slice(0, 255)}, ${sha}, ${parsed.encoding}, ${JSON.stringify(parsed.problems)}::jsonb, ${meta.userId})
       returning id`.execute(tx);
-    return Number(rows[0].id);
+    return { importId: Number(rows[0].id), own: await ownAccounts(tx, utilityId) };
   });
   const results: StatementResult[] = [];
   for (const [index, st] of parsed.statements.entries()) {
     const result = await withTenant(database.db, ctx, async (tx) => {
-      const r = await importStatement(tx, utilityId, importId, st);
+      const r = await importStatement(tx, utilityId, importId, st, own);
       await sql`update payment_imports set results = results || ${JSON.stringify([r])}::jsonb where id = ${importId}`.execute(tx);
       await meta.beforeCommit?.(index);
       return r;
@@ -76,15 +76,23 @@ export async function importParsed(database: Database, utilityId: number, parsed
   return { importId, encoding: parsed.encoding, statements: results, problems: parsed.problems };
 }
 
+/** The utility's bank account and virtual-account prefix (read once per file). */
+export interface OwnAccounts {
+  bank_account: string | null;
+  virtual_account_prefix: string | null;
+}
+
+async function ownAccounts(tx: Tx, utilityId: number): Promise<OwnAccounts | undefined> {
+  const { rows } = await sql<OwnAccounts>`select bank_account, virtual_account_prefix from utilities where id = ${utilityId}`.execute(tx);
+  return rows[0];
+}
+
 /** Whether the statement's account is the utility's: its bank account or one of its individual accounts. */
-async function accountProblem(tx: Tx, utilityId: number, st: ParsedStatement): Promise<StatementProblem | null> {
+function accountProblem(u: OwnAccounts | undefined, st: ParsedStatement): StatementProblem | null {
   const account = normaliseAccount(st.account);
-  const { rows } = await sql<{ bank_account: string | null; virtual_account_prefix: string | null }>`
-    select bank_account, virtual_account_prefix from utilities where id = ${utilityId}`.execute(tx);
-  const u = rows[0];
   const own = normaliseAccount(u?.bank_account);
   if (!own) return null; // a utility without a configured account takes any statement
-  if (account && (account === own || (u.virtual_account_prefix && account.slice(2).startsWith(u.virtual_account_prefix.replace(/\D/g, ''))))) return null;
+  if (account && (account === own || (u?.virtual_account_prefix && account.slice(2).startsWith(u.virtual_account_prefix.replace(/\D/g, ''))))) return null;
   return problem('payments.unknown_account', st, `Wyciąg ${st.statement} dotyczy rachunku ${st.account}, który nie jest rachunkiem przedsiębiorstwa.`, `Statement ${st.statement} is for account ${st.account}, which is not the utility's account.`);
 }
 
@@ -92,8 +100,8 @@ const refused = (st: ParsedStatement, p: StatementProblem): StatementResult => (
   statement: st.statement, account: st.account, status: 'refused', lines: st.lines.length, added: 0, duplicates: 0, matched: 0, unmatched: 0, debits: 0, credited: 0, problem: p,
 });
 
-/** One statement, inside the caller's transaction. A refused statement writes nothing. */
-export async function importStatement(tx: Tx, utilityId: number, importId: number, st: ParsedStatement): Promise<StatementResult> {
+/** One statement, inside the caller's transaction (`own`: the utility's accounts, when the caller read them already). A refused statement writes nothing. */
+export async function importStatement(tx: Tx, utilityId: number, importId: number, st: ParsedStatement, own?: OwnAccounts): Promise<StatementResult> {
   if (st.currency !== 'PLN') {
     return refused(st, problem('payments.currency', st, `Wyciąg ${st.statement} jest w walucie ${st.currency}; przyjmowane są tylko wyciągi w PLN.`, `Statement ${st.statement} is in ${st.currency}; only PLN statements are taken.`));
   }
@@ -102,7 +110,7 @@ export async function importStatement(tx: Tx, utilityId: number, importId: numbe
   if (bad >= 0) {
     return refused(st, problem('payments.bad_amount', st, `Wyciąg ${st.statement}, pozycja ${bad + 1}: nieprawidłowa kwota „${st.lines[bad].amount}”.`, `Statement ${st.statement}, line ${bad + 1}: invalid amount "${st.lines[bad].amount}".`));
   }
-  const accountIssue = await accountProblem(tx, utilityId, st);
+  const accountIssue = accountProblem(own === undefined ? await ownAccounts(tx, utilityId) : own, st);
   if (accountIssue) return refused(st, accountIssue);
 
   await lockLedger(tx, utilityId);
@@ -166,7 +174,7 @@ export async function importStatement(tx: Tx, utilityId: number, importId: numbe
   };
 }
 
-/** Looks every key of a statement up in one query per kind. */
+/** Looks every key of a statement up (one query). */
 async function lookupsFor(tx: Tx, keys: readonly MatchKeys[]): Promise<Lookups> {
   // Individual accounts are stored as 26 digits (payments/accounts.ts), as keysOf gives them.
   const accounts = [...new Set(keys.flatMap((k) => k.accounts))];
@@ -174,13 +182,23 @@ async function lookupsFor(tx: Tx, keys: readonly MatchKeys[]): Promise<Lookups> 
   const ksef = [...new Set(keys.flatMap((k) => [...k.ksefNumbers, ...(k.split?.invoices ?? [])]))];
   const numbers = [...new Set(keys.flatMap((k) => [...k.customerNumbers, ...k.looseTokens]))];
   const nips = [...new Set(keys.map((k) => k.split?.nip).filter((n): n is string => !!n))];
-  // One after another: they share the transaction's one connection.
-  const pairs = async <T>(q: Promise<{ rows: T[] }>) => (await q).rows;
-  const acc = accounts.length ? await pairs(sql<{ k: string; id: number }>`select payment_account as k, id from customers where payment_account = any(${accounts}::text[])`.execute(tx)) : [];
-  const inv = invoiceNumbers.length ? await pairs(sql<{ k: string; id: number; customer_id: number }>`select invoice_number as k, id, customer_id from invoices where kind = 'invoice' and invoice_number = any(${invoiceNumbers}::text[])`.execute(tx)) : [];
-  const ks = ksef.length ? await pairs(sql<{ k: string; id: number; customer_id: number }>`select upper(ksef_number) as k, id, customer_id from invoices where kind = 'invoice' and ksef_number = any(${ksef}::text[])`.execute(tx)) : [];
-  const num = numbers.length ? await pairs(sql<{ k: string; id: number }>`select customer_number as k, id from customers where customer_number = any(${numbers}::text[])`.execute(tx)) : [];
-  const nip = nips.length ? await pairs(sql<{ k: string; id: number }>`select nip as k, min(id) as id from customers where nip = any(${nips}::text[]) group by nip having count(*) = 1`.execute(tx)) : [];
+  // One query for all kinds (a round trip per kind costs more than the lookups on the embedded database).
+  const { rows } = await sql<{ t: 'a' | 'i' | 'k' | 'n' | 'p'; k: string; id: number; customer_id: number | null }>`
+    select 'a' as t, payment_account as k, id, null::bigint as customer_id from customers where payment_account = any(${accounts}::text[])
+    union all
+    select 'i', invoice_number, id, customer_id from invoices where kind = 'invoice' and invoice_number = any(${invoiceNumbers}::text[])
+    union all
+    select 'k', upper(ksef_number), id, customer_id from invoices where kind = 'invoice' and ksef_number = any(${ksef}::text[])
+    union all
+    select 'n', customer_number, id, null from customers where customer_number = any(${numbers}::text[])
+    union all
+    select 'p', nip, min(id), null from customers where nip = any(${nips}::text[]) group by nip having count(*) = 1`.execute(tx);
+  const of = (t: string) => rows.filter((r) => r.t === t);
+  const acc = of('a');
+  const inv = of('i') as Array<{ k: string; id: number; customer_id: number }>;
+  const ks = of('k') as Array<{ k: string; id: number; customer_id: number }>;
+  const num = of('n');
+  const nip = of('p');
   const ref = (r: { k: string; id: number; customer_id: number }): [string, InvoiceRef] => [r.k, { id: Number(r.id), customerId: Number(r.customer_id) }];
   return {
     customerByAccount: new Map(acc.map((r) => [normaliseAccount(r.k) ?? r.k, Number(r.id)])),

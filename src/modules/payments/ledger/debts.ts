@@ -24,10 +24,19 @@ export interface CreditRow extends Credit {
   bookedOn: string;
 }
 
-/** Every invoice and charge of the customers, with its amount and what is allocated to it. */
-export async function debtsOf(tx: Tx, customerIds: readonly number[]): Promise<DebtRow[]> {
+/**
+ * Every invoice and charge of the customers, with its amount and what is
+ * allocated to it. `unsettled`: only those whose allocations differ from
+ * their amount (still open, or allocated beyond a corrected-down amount),
+ * which is all that allocation needs: a long history of settled invoices is
+ * not sent back each time (reading a row into JavaScript costs more than
+ * summing it in the database).
+ */
+export async function debtsOf(tx: Tx, customerIds: readonly number[], opts: { unsettled?: boolean } = {}): Promise<DebtRow[]> {
   if (customerIds.length === 0) return [];
+  const unsettled = opts.unsettled === true;
   const { rows } = await sql<{ customer_id: number; contract_id: number | null; kind: 'invoice' | 'charge'; id: number; reference: string; issue_date: string; due_date: string; interest: boolean; amount: number; allocated: number }>`
+    select * from (
     select i.customer_id, i.contract_id, 'invoice' as kind, i.id, i.invoice_number as reference, i.issue_date::text, i.due_date::text, false as interest,
            (i.gross_grosze + coalesce((select sum(k.gross_grosze) from invoices k where k.corrects_invoice_id = i.id and k.kind = 'correction'), 0))::int8 as amount,
            coalesce((select sum(a.amount_grosze) from payment_allocations a where a.invoice_id = i.id), 0)::int8 as allocated
@@ -37,7 +46,8 @@ export async function debtsOf(tx: Tx, customerIds: readonly number[]): Promise<D
     select c.customer_id, c.contract_id, 'charge', c.id, c.reference, c.entry_date::text, c.due_date::text, c.kind = 'interest_note',
            c.amount_grosze::int8, coalesce((select sum(a.amount_grosze) from payment_allocations a where a.charge_id = c.id), 0)::int8
       from ledger_charges c
-     where c.customer_id = any(${customerIds}::bigint[])`.execute(tx);
+     where c.customer_id = any(${customerIds}::bigint[])) d
+     where not ${unsettled}::boolean or d.allocated > greatest(d.amount, 0) or d.amount > d.allocated`.execute(tx);
   return rows.map((r) => ({
     customerId: Number(r.customer_id),
     contractId: r.contract_id === null ? null : Number(r.contract_id),

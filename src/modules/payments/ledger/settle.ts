@@ -36,13 +36,13 @@ export async function insertAllocations(tx: Tx, utilityId: number, allocations: 
 export async function settle(tx: Tx, utilityId: number, customerIds: readonly number[], named: ReadonlyMap<number, readonly number[]> = new Map()): Promise<Allocation[]> {
   const ids = [...new Set(customerIds)];
   if (ids.length === 0) return [];
-  let debts = await debtsOf(tx, ids);
+  let debts = await debtsOf(tx, ids, { unsettled: true });
   const over = debts.filter((d) => d.allocated > Math.max(0, d.amount));
   if (over.length > 0) {
     const inv = over.filter((d) => d.kind === 'invoice').map((d) => d.id);
     const chg = over.filter((d) => d.kind === 'charge').map((d) => d.id);
     await sql`delete from payment_allocations where invoice_id = any(${inv}::bigint[]) or charge_id = any(${chg}::bigint[])`.execute(tx);
-    debts = await debtsOf(tx, ids);
+    debts = await debtsOf(tx, ids, { unsettled: true });
   }
   const credits = byCustomer(await creditsOf(tx, ids));
   const debtsBy = byCustomer(debts.filter((d) => d.open > 0));
