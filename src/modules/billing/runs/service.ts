@@ -23,7 +23,7 @@ import { checkInvoiceDocument, type InvoiceDocument, type Seller } from '../invo
 import { formatInvoiceNumber, takeNumbers } from '../numbering.ts';
 import { AppError } from '../../../lib/errors.ts';
 import { billContract, type ContractOutcome } from './contract-bill.ts';
-import { chunkData, selectedContracts, tariffsByGroup, type ReadingRow, type Selection } from './load.ts';
+import { chunkData, contractsByIds, selectedContractIds, tariffsByGroup, type ReadingRow, type Selection } from './load.ts';
 
 /** Contracts billed per round of loading (bounds memory). */
 export const PREVIEW_CHUNK = 5_000;
@@ -90,7 +90,8 @@ export async function createPreviewRun(
   const { period, selection } = args;
   const seller = await sellerOf(tx, utilityId);
   const tariffs = await tariffsByGroup(tx, utilityId);
-  const contracts = await selectedContracts(tx, utilityId, selection, period);
+  // The ids only: each chunk's rows are loaded with its meters and readings (bounded memory at a million contracts).
+  const contractIds = await selectedContractIds(tx, utilityId, selection, period);
   const { id: runId } = await tx
     .insertInto('billing_runs')
     .values({ utility_id: utilityId, period_from: period.from, period_to: period.to, selection: json(selection), created_by: args.userId ?? null })
@@ -99,18 +100,22 @@ export async function createPreviewRun(
   const totals = { billed: 0, held: 0, net: 0, vat: 0, gross: 0 };
   // A pipeline on the one connection: the server loads the next chunk and stores the last one's bills
   // while this process bills the current one (the statements queue on the connection in this order).
-  const chunkAt = (start: number) => contracts.slice(start, start + PREVIEW_CHUNK);
+  const chunkAt = async (start: number) => {
+    const chunk = await contractsByIds(tx, utilityId, contractIds.slice(start, start + PREVIEW_CHUNK), period);
+    return { chunk, data: await chunkData(tx, utilityId, chunk, period) };
+  };
+  let contracts = 0;
   const handled = <T,>(p: Promise<T>) => (p.catch(() => {}), p); // awaited later; never an unhandled rejection meanwhile
-  let loading = handled(chunkData(tx, utilityId, chunkAt(0), period));
+  let loading = handled(chunkAt(0));
   let storing: Promise<unknown> = Promise.resolve();
-  for (let start = 0; start < contracts.length; start += PREVIEW_CHUNK) {
-    const chunk = chunkAt(start);
+  for (let start = 0; start < contractIds.length; start += PREVIEW_CHUNK) {
     // A failed insert aborts the transaction, and the load queued after it fails too: report the insert's error.
-    const data = await loading.catch(async (e) => {
+    const { chunk, data } = await loading.catch(async (e) => {
       await storing;
       throw e;
     });
-    if (start + PREVIEW_CHUNK < contracts.length) loading = handled(chunkData(tx, utilityId, chunkAt(start + PREVIEW_CHUNK), period));
+    if (start + PREVIEW_CHUNK < contractIds.length) loading = handled(chunkAt(start + PREVIEW_CHUNK));
+    contracts += chunk.length;
     const metersByPoint = group(data.meters, (m) => m.service_point_id);
     const readingsByMeter = group<ReadingRow>(data.readings, (r) => r.meter_id);
     const consentsByCustomer = group(data.consents, (k) => k.customer_id);
@@ -153,7 +158,7 @@ export async function createPreviewRun(
   await storing;
   await tx
     .updateTable('billing_runs')
-    .set({ contracts: contracts.length, billed: totals.billed, held: totals.held, net_grosze: totals.net, vat_grosze: totals.vat, gross_grosze: totals.gross })
+    .set({ contracts, billed: totals.billed, held: totals.held, net_grosze: totals.net, vat_grosze: totals.vat, gross_grosze: totals.gross })
     .where('utility_id', '=', utilityId)
     .where('id', '=', runId)
     .execute();
