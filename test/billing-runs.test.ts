@@ -177,3 +177,41 @@ describe('an estimate, then the actual reading that settles it', () => {
     expect(second.readings[0]).toMatchObject({ opening: { date: '2026-10-31', value: 123951, source: 'estimated' }, closing: { date: '2026-12-31', value: 125000 } });
   }, 60_000);
 });
+
+describe('references of invoices, lines and run items (checked once per statement, not by foreign keys)', () => {
+  it('refuses what a foreign key refused and deletes an invoice with its lines', async () => {
+    const w = await buildBillingWorld(database, 2);
+    const runId = await previewAndApprove(w);
+    await issueRun(database, w.utilityId, runId, { now: NOW });
+    const [inv] = await invoicesOf(w);
+    const db = database.db;
+    const row = await db.selectFrom('invoices').selectAll().where('id', '=', inv.id).executeTakeFirstOrThrow();
+    const copy = (over: Record<string, unknown>) => {
+      const { id: _id, created_at: _c, ...rest } = row as Record<string, unknown>;
+      return tenant(w, (tx) => tx.insertInto('invoices').values({ ...rest, invoice_number: `X/${Math.random()}`, billing_run_id: null, ...over } as never).execute());
+    };
+    // A customer, contract, corrected invoice or PDF that does not exist (or is another utility's).
+    for (const bad of [{ customer_id: 999_999_999 }, { contract_id: 999_999_999 }, { corrects_invoice_id: 999_999_999 }, { pdf_file_id: 999_999_999 }]) {
+      await expect(copy(bad)).rejects.toMatchObject({ code: '23503' });
+    }
+    await expect(
+      tenant(w, (tx) => tx.updateTable('invoices').set({ contract_id: 999_999_999 }).where('id', '=', inv.id).execute()),
+    ).rejects.toMatchObject({ code: '23503' });
+    await expect(
+      tenant(w, (tx) => tx.insertInto('invoice_lines').values({ utility_id: w.utilityId, invoice_id: 999_999_999, position: 1, description: 'x', quantity: '1', unit: 'm3', unit_price_net_grosze: 1, net_grosze: 1, vat_rate_percent: 8 }).execute()),
+    ).rejects.toMatchObject({ code: '23503' });
+    await expect(
+      tenant(w, (tx) => tx.updateTable('billing_run_items').set({ invoice_id: 999_999_999 }).where('run_id', '=', runId).execute()),
+    ).rejects.toMatchObject({ code: '23503' });
+    // The referenced side: a customer or contract with invoices, an invoice that a run item names, cannot go.
+    await expect(db.deleteFrom('customers').where('id', '=', row.customer_id).execute()).rejects.toMatchObject({ code: '23503' });
+    await expect(db.deleteFrom('contracts').where('id', '=', row.contract_id!).execute()).rejects.toMatchObject({ code: '23503' });
+    await expect(db.deleteFrom('invoices').where('id', '=', inv.id).execute()).rejects.toMatchObject({ code: '23503' });
+    // An invoice nothing else names goes with its lines (the foreign key's ON DELETE CASCADE).
+    await db.updateTable('billing_run_items').set({ invoice_id: null, status: 'billable' }).where('utility_id', '=', w.utilityId).where('invoice_id', '=', inv.id).execute();
+    expect(inv.lines).toBeGreaterThan(0);
+    await db.deleteFrom('invoices').where('id', '=', inv.id).execute();
+    const left = await sql<{ n: number }>`select count(*)::int as n from invoice_lines where utility_id = ${w.utilityId} and invoice_id = ${inv.id}`.execute(db);
+    expect(left.rows[0].n).toBe(0);
+  }, 60_000);
+});

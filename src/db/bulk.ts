@@ -23,12 +23,24 @@ import type { DB } from './types.ts';
 
 export { copyLine, copyValue } from './copy-text.ts';
 
-/** COPY text-format rows (each ending in '\n'): one string, many, or the same as bytes. */
-export type CopyRows = string | string[] | Uint8Array;
+/**
+ * COPY text-format rows (each ending in '\n'): one string, many, the same as
+ * bytes, or a stream of pieces of bytes (each ending at a row's end and
+ * left unchanged once given), made while the server stores the pieces
+ * before (PGlite: gathered first).
+ */
+export type CopyRows = string | string[] | Uint8Array | AsyncIterable<Uint8Array>;
 
 export type CopyFn = (table: string, columns: readonly string[], rows: CopyRows) => Promise<void>;
 
-const isEmpty = (rows: CopyRows) => rows.length === 0;
+const isStream = (rows: CopyRows): rows is AsyncIterable<Uint8Array> => typeof rows === 'object' && Symbol.asyncIterator in rows;
+const isEmpty = (rows: CopyRows) => !isStream(rows) && rows.length === 0;
+
+async function gathered(rows: AsyncIterable<Uint8Array>): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = [];
+  for await (const piece of rows) out.push(piece);
+  return out;
+}
 
 /** Runs fn in one transaction with COPY at hand; commits when fn returns, rolls back when it throws. */
 export async function withCopyTx<T>(database: Database, tenant: TenantContext | null, fn: (tx: Tx, copy: CopyFn) => Promise<T>): Promise<T> {
@@ -38,7 +50,8 @@ export async function withCopyTx<T>(database: Database, tenant: TenantContext | 
       if (tenant) await enterTenant(tx, tenant);
       // The transaction holds the dialect's lock on PGlite; a direct call on the instance runs inside it.
       const load = async (statement: string, rows: CopyRows) => {
-        await pg.query(statement.replace(/from stdin$/, "from '/dev/blob'"), [], { blob: new Blob(Array.isArray(rows) ? rows : [rows as string | Uint8Array<ArrayBuffer>]) });
+        const parts = isStream(rows) ? await gathered(rows) : Array.isArray(rows) ? rows : [rows];
+        await pg.query(statement.replace(/from stdin$/, "from '/dev/blob'"), [], { blob: new Blob(parts as (string | Uint8Array<ArrayBuffer>)[]) });
       };
       return fn(tx, copier(tx, tenant, load));
     });
@@ -69,7 +82,8 @@ async function withServerCopy<T>(pool: pg.Pool, tenant: TenantContext | null, fn
       if (tenant) await enterTenant(tx, tenant);
       const load = async (statement: string, rows: CopyRows) => {
         const stream = client.query(copyFrom(statement));
-        await pipeline(Readable.from(Array.isArray(rows) ? inChunks(rows) : [typeof rows === 'string' ? rows : Buffer.from(rows)]), stream);
+        const source = isStream(rows) ? rows : Array.isArray(rows) ? inChunks(rows) : [typeof rows === 'string' ? rows : Buffer.from(rows)];
+        await pipeline(Readable.from(source), stream);
       };
       return fn(tx, copier(tx, tenant, load));
     });

@@ -51,10 +51,10 @@ export async function enqueuePdfRefresh(tx: Tx, invoiceIds: readonly number[], v
 /** Enqueues the PDF (and then delivery) of each issued invoice; idempotent per invoice. */
 export async function enqueueInvoiceDocuments(tx: Tx, _utilityId: number, invoiceIds: readonly number[]): Promise<number> {
   if (invoiceIds.length === 0) return 0;
-  // One statement for a whole issuing batch (the same function as enqueue(), row by row).
+  // One insert … select for a whole issuing batch (wodnik_enqueue_jobs: the rules of enqueue(), in a set).
   const { rows } = await sql<{ n: number }>`
-    select count(wodnik_enqueue_job(${JOB_PDF}, ${JOB_PDF} || ':' || id, jsonb_build_object('invoiceId', id), null, null))::int as n
-      from unnest(${sql.val([...invoiceIds])}::bigint[]) as id`.execute(tx);
+    select wodnik_enqueue_jobs(${JOB_PDF}, ${invoiceIds.map((id) => `${JOB_PDF}:${id}`)}::text[],
+                               ${invoiceIds.map((id) => JSON.stringify({ invoiceId: id }))}::jsonb[]) as n`.execute(tx);
   return Number(rows[0]?.n ?? 0);
 }
 

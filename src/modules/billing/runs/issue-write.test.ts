@@ -8,7 +8,9 @@ import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CopyBuffer } from '../../../db/copy-buffer.ts';
 import { householdInvoice, SELLER } from '../fa3/testing/sample-documents.ts';
-import { lineRows, invoiceRows, type ReadyInvoice } from './issue-write.ts';
+import { fa3Text } from '../fa3/build.ts';
+import { checkInvoiceDocument } from '../invoice-document.ts';
+import { STREAM_PIECE, invoiceStream, lineRows, invoiceRows, type IssuedInvoice, type ReadyInvoice } from './issue-write.ts';
 
 const pg = new PGlite();
 // The WebAssembly database starts slowly on a busy machine: wait for it here, not in the first test.
@@ -28,7 +30,8 @@ it('writes bytes of every value as bytea hex that reads back unchanged', async (
 it('makes invoice and line rows whose columns read back as the document says', async () => {
   const doc = householdInvoice();
   doc.buyer = { ...doc.buyer, name: 'Anna\tKowalska \\ "Dom"' };
-  doc.lines[0] = { ...doc.lines[0], name: 'Woda\t& ścieki', net: -1234 };
+  // A copy of the lines: the sample documents share theirs.
+  doc.lines = [{ ...doc.lines[0], name: 'Woda\t& ścieki', net: -1234 }, ...doc.lines.slice(1)];
   const xml = Buffer.from('<?xml version="1.0"?><Faktura>ż\t</Faktura>', 'utf8');
   const ready: ReadyInvoice[] = [{ contractId: 7, customerId: 5, delivery: 'einvoice', estimates: [], doc, xml }];
   await pg.exec(`create temp table inv (utility_id bigint, id bigint, invoice_number text, kind text, customer_id bigint, contract_id bigint, issue_date date,
@@ -49,4 +52,21 @@ it('makes invoice and line rows whose columns read back as the document says', a
   expect(lines.map((l) => l.description)).toEqual(doc.lines.map((l) => l.name));
   expect(lines[0]).toMatchObject({ position: 1, net_grosze: -1234 });
   expect(lines.map((l) => l.q)).toEqual(doc.lines.map((l) => (l.quantity / 1000).toFixed(3)));
+});
+
+it('streams the invoice rows in pieces that add up to the rows made at once, the XML made on the way', async () => {
+  const count = STREAM_PIECE * 2 + 3;
+  const issued: IssuedInvoice[] = Array.from({ length: count }, (_, i) => {
+    const doc = householdInvoice();
+    doc.number = `FV/2026/11/${String(i + 1).padStart(6, '0')}`;
+    return { contractId: 100 + i, customerId: 200 + i, delivery: 'paper', estimates: [], doc, nips: checkInvoiceDocument(doc) };
+  });
+  const ids = issued.map((_, i) => 1000 + i);
+  const pieces: Uint8Array[] = [];
+  for await (const piece of invoiceStream(3, 9, '2026-11-03', '2026-11-17', SELLER, issued, ids)) pieces.push(Uint8Array.prototype.slice.call(piece));
+  expect(pieces).toHaveLength(3);
+  const whole = invoiceRows(3, 9, '2026-11-03', '2026-11-17', SELLER, issued.map((p) => ({ ...p, xml: Buffer.from(fa3Text(p.doc, p.nips), 'utf8') })), ids).bytes();
+  expect(Buffer.concat(pieces).equals(whole)).toBe(true);
+  // Every piece ends at the end of a row.
+  for (const p of pieces) expect(p[p.length - 1]).toBe(10);
 });

@@ -17,17 +17,18 @@ import { sql } from 'kysely';
 import type { Database } from '../../../db/connection.ts';
 import { withTenant, type Tx } from '../../../db/tenant.ts';
 import { conflict, notFound } from '../../../lib/errors.ts';
-import { fa3Text } from '../fa3/build.ts';
 import { withCopyTx, type CopyFn } from '../../../db/bulk.ts';
-import { storeIssuedBatch, type ReadyInvoice } from './issue-write.ts';
+import { storeIssuedBatch, type IssuedInvoice } from './issue-write.ts';
 import { checkInvoiceDocument, type InvoiceDocument, type Seller } from '../invoice-document.ts';
 import { formatInvoiceNumber, takeNumbers } from '../numbering.ts';
 import { AppError } from '../../../lib/errors.ts';
 import { billContract, type ContractOutcome } from './contract-bill.ts';
-import { chunkData, selectedContracts, tariffsByGroup, type ReadingRow, type Selection } from './load.ts';
+import { chunkData, contractsByIds, selectedContractIds, tariffsByGroup, type ReadingRow, type Selection } from './load.ts';
 
 /** Contracts billed per round of loading (bounds memory). */
 export const PREVIEW_CHUNK = 5_000;
+/** Contracts billed between two turns of the event loop in the preview. */
+const BILL_SLICE = 500;
 /** Invoices per issuing transaction. */
 export const ISSUE_BATCH = 5_000;
 /** Days from the issue date to the due date (no utility setting for it yet). */
@@ -89,7 +90,8 @@ export async function createPreviewRun(
   const { period, selection } = args;
   const seller = await sellerOf(tx, utilityId);
   const tariffs = await tariffsByGroup(tx, utilityId);
-  const contracts = await selectedContracts(tx, utilityId, selection, period);
+  // The ids only: each chunk's rows are loaded with its meters and readings (bounded memory at a million contracts).
+  const contractIds = await selectedContractIds(tx, utilityId, selection, period);
   const { id: runId } = await tx
     .insertInto('billing_runs')
     .values({ utility_id: utilityId, period_from: period.from, period_to: period.to, selection: json(selection), created_by: args.userId ?? null })
@@ -98,22 +100,31 @@ export async function createPreviewRun(
   const totals = { billed: 0, held: 0, net: 0, vat: 0, gross: 0 };
   // A pipeline on the one connection: the server loads the next chunk and stores the last one's bills
   // while this process bills the current one (the statements queue on the connection in this order).
-  const chunkAt = (start: number) => contracts.slice(start, start + PREVIEW_CHUNK);
+  const chunkAt = async (start: number) => {
+    const chunk = await contractsByIds(tx, utilityId, contractIds.slice(start, start + PREVIEW_CHUNK), period);
+    return { chunk, data: await chunkData(tx, utilityId, chunk, period) };
+  };
+  let contracts = 0;
   const handled = <T,>(p: Promise<T>) => (p.catch(() => {}), p); // awaited later; never an unhandled rejection meanwhile
-  let loading = handled(chunkData(tx, utilityId, chunkAt(0), period));
+  let loading = handled(chunkAt(0));
   let storing: Promise<unknown> = Promise.resolve();
-  for (let start = 0; start < contracts.length; start += PREVIEW_CHUNK) {
-    const chunk = chunkAt(start);
+  for (let start = 0; start < contractIds.length; start += PREVIEW_CHUNK) {
     // A failed insert aborts the transaction, and the load queued after it fails too: report the insert's error.
-    const data = await loading.catch(async (e) => {
+    const { chunk, data } = await loading.catch(async (e) => {
       await storing;
       throw e;
     });
-    if (start + PREVIEW_CHUNK < contracts.length) loading = handled(chunkData(tx, utilityId, chunkAt(start + PREVIEW_CHUNK), period));
+    if (start + PREVIEW_CHUNK < contractIds.length) loading = handled(chunkAt(start + PREVIEW_CHUNK));
+    contracts += chunk.length;
     const metersByPoint = group(data.meters, (m) => m.service_point_id);
     const readingsByMeter = group<ReadingRow>(data.readings, (r) => r.meter_id);
     const consentsByCustomer = group(data.consents, (k) => k.customer_id);
-    const rows = chunk.map((c, i) => {
+    const rows: Record<string, unknown>[] = [];
+    for (let i = 0; i < chunk.length; i++) {
+      // Back to the event loop now and then: the connection can then send the next chunk's queries (each
+      // is sent when the one before has answered), so the server reads it while this process bills.
+      if (i > 0 && i % BILL_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+      const c = chunk[i];
       const out: ContractOutcome = billContract(
         c,
         period,
@@ -126,14 +137,15 @@ export async function createPreviewRun(
       const base = { contract_id: c.contract_id, customer_id: c.customer_id, position: start + i + 1, warnings: out.warnings };
       if (out.status === 'held') {
         totals.held++;
-        return { ...base, status: 'held', hold_code: out.code, hold_reason: { pl: out.pl, en: out.en }, net: out.totals?.net ?? 0, vat: out.totals?.vat ?? 0, gross: out.totals?.gross ?? 0, is_estimate: false, delivery: 'paper', draft: null, estimates: [] };
+        rows.push({ ...base, status: 'held', hold_code: out.code, hold_reason: { pl: out.pl, en: out.en }, net: out.totals?.net ?? 0, vat: out.totals?.vat ?? 0, gross: out.totals?.gross ?? 0, is_estimate: false, delivery: 'paper', draft: null, estimates: [] });
+        continue;
       }
       totals.billed++;
       totals.net += out.draft.totals.net;
       totals.vat += out.draft.totals.vat;
       totals.gross += out.draft.totals.gross;
-      return { ...base, status: 'billable', hold_code: null, hold_reason: null, net: out.draft.totals.net, vat: out.draft.totals.vat, gross: out.draft.totals.gross, is_estimate: out.draft.estimated, delivery: out.delivery, draft: { ...out.draft, seller: undefined }, estimates: out.estimates };
-    });
+      rows.push({ ...base, status: 'billable', hold_code: null, hold_reason: null, net: out.draft.totals.net, vat: out.draft.totals.vat, gross: out.draft.totals.gross, is_estimate: out.draft.estimated, delivery: out.delivery, draft: { ...out.draft, seller: undefined }, estimates: out.estimates });
+    }
     await storing;
     storing = handled(sql`
       insert into billing_run_items (utility_id, run_id, contract_id, customer_id, position, status, hold_code, hold_reason, warnings,
@@ -146,7 +158,7 @@ export async function createPreviewRun(
   await storing;
   await tx
     .updateTable('billing_runs')
-    .set({ contracts: contracts.length, billed: totals.billed, held: totals.held, net_grosze: totals.net, vat_grosze: totals.vat, gross_grosze: totals.gross })
+    .set({ contracts, billed: totals.billed, held: totals.held, net_grosze: totals.net, vat_grosze: totals.vat, gross_grosze: totals.gross })
     .where('utility_id', '=', utilityId)
     .where('id', '=', runId)
     .execute();
@@ -243,7 +255,8 @@ export async function issueRun(database: Database, utilityId: number, runId: num
 interface ItemRow {
   contract_id: number;
   customer_id: number;
-  draft: InvoiceDocument;
+  /** The stored draft as JSON text (parsed here; the stored document is this text with the issue's fields added). */
+  draft: string;
   delivery: 'paper' | 'einvoice';
   is_estimate: boolean;
   estimates: { meterId: number; day: string; litres: number }[];
@@ -268,7 +281,7 @@ async function issueBatch(
   if (run.status !== 'issuing') throw conflict('billing_run.not_issuing', 'Przebieg nie jest w trakcie wystawiania.', 'The run is not being issued.');
   const issueDate = String(run.issue_date);
   const { rows: items } = await sql<ItemRow>`
-    select bi.contract_id, bi.customer_id, bi.draft, bi.delivery, bi.is_estimate, bi.estimates,
+    select bi.contract_id, bi.customer_id, bi.draft::text as draft, bi.delivery, bi.is_estimate, bi.estimates,
            (select max(i.period_to)::text from invoices i where i.utility_id = bi.utility_id and i.contract_id = bi.contract_id and i.kind = 'invoice'
               and i.period_to >= ${run.period_from}::date and i.period_from <= ${run.period_to}::date) as billed_to
     from billing_run_items bi
@@ -290,7 +303,7 @@ async function issueBatch(
       held.push({ contract_id: item.contract_id, code: 'contract.already_billed', reason: { pl: `Umowa ma już fakturę za okres do ${item.billed_to}.`, en: `The contract already has an invoice for a period up to ${item.billed_to}.` } });
       continue;
     }
-    const doc: InvoiceDocument = { ...item.draft, seller, issueDate, createdAt, dueDate };
+    const doc: InvoiceDocument = { ...(JSON.parse(item.draft) as InvoiceDocument), seller, issueDate, createdAt, dueDate };
     try {
       ready.push({ item, doc, nips: checkInvoiceDocument(doc) });
     } catch (e) {
@@ -300,10 +313,14 @@ async function issueBatch(
   }
   if (ready.length > 0) {
     const first = await takeNumbers(tx, utilityId, 'FV', issueDate, ready.length);
-    const invoices: ReadyInvoice[] = ready.map(({ item, doc, nips }, i) => {
+    const sellerJson = JSON.stringify(seller);
+    const issueFields = `"issueDate":${JSON.stringify(issueDate)},"createdAt":${JSON.stringify(createdAt)},"dueDate":${JSON.stringify(dueDate)}`;
+    const invoices: IssuedInvoice[] = ready.map(({ item, doc, nips }, i) => {
       doc.number = formatInvoiceNumber('FV', issueDate, first + i);
-      const xml = Buffer.from(fa3Text(doc, nips), 'utf8');
-      return { contractId: Number(item.contract_id), customerId: Number(item.customer_id), delivery: item.delivery, estimates: item.estimates, doc, xml };
+      // The document as stored: the draft's text with the issue's fields after it (in jsonb a later key wins,
+      // and keys have no order), the same value as JSON.stringify(doc) without writing the whole document again.
+      const documentJson = `${item.draft.slice(0, item.draft.lastIndexOf('}'))},"seller":${sellerJson},${issueFields},"number":${JSON.stringify(doc.number)}}`;
+      return { contractId: Number(item.contract_id), customerId: Number(item.customer_id), delivery: item.delivery, estimates: item.estimates, doc, nips, documentJson };
     });
     const ids = await storeIssuedBatch(tx, copy, utilityId, runId, issueDate, dueDate, seller, invoices);
     // The PDF and the delivery follow as jobs, committed with the invoices or not at all.
