@@ -121,7 +121,8 @@ create trigger contracts_references_on_change_invoices before delete or update o
   for each row execute function billing_keep_referenced();
 create trigger files_references_on_change_invoices before delete or update of id, utility_id on files
   for each row execute function billing_keep_referenced();
-create trigger invoices_references_on_change before delete or update of id, utility_id on invoices
+-- (`invoices_references_on_change` is the payments' check, 202612080850.)
+create trigger invoices_references_on_change_billing before delete or update of id, utility_id on invoices
   for each row execute function billing_keep_referenced();
 -- (No new indexes: the checks on the referenced side look rows up as the
 -- foreign keys' did, by the indexes there are: invoices by customer, contract
