@@ -125,8 +125,17 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
+/**
+ * axe and the screenshots look at what the web app shows, which does not
+ * depend on the database under it: CI runs them in the PGlite suite and turns
+ * them off (WODNIK_E2E_PAGE_CHECKS=off) when it walks the same flows again on
+ * PostgreSQL, where they would only double the browser tests' time.
+ */
+const pageChecks = process.env.WODNIK_E2E_PAGE_CHECKS !== 'off';
+
 /** axe-core on the page as it is now: the serious and critical violations, described for a failure message. */
 export async function seriousViolations(page: Page): Promise<string[]> {
+  if (!pageChecks) return [];
   const result = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
   if (process.env.WODNIK_RECORD_A11Y === '1') await recordAxeResult(page, result.violations);
   return result.violations
@@ -151,6 +160,7 @@ export async function checkAtBothWidths(page: Page, heading: string | RegExp, sh
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
+  if (!pageChecks) return;
   mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
 }
