@@ -17,7 +17,15 @@ beforeAll(async () => {
   t = await createTestApp();
   const u = await buildUtility(t.database);
   for (const name of NAMES) await buildCustomer(t.database, u.id, { name, street: 'ul. Świętokrzyska', city: 'Łódź' });
-  const target = await buildCustomer(t.database, u.id, { name: 'Barbara Szukana', street: 'ul. Polna' });
+  const target = await buildCustomer(t.database, u.id, {
+    name: 'Barbara Szukana',
+    street: 'ul. Polna',
+    building: '12',
+    apartment: '3',
+    email: 'b.szukana@example.com',
+    customer_number: 'K-SZUK-01',
+    nip: '5260250274',
+  });
   const sp = await buildServicePoint(t.database, u.id, { code: 'PP-7777777' });
   await buildContract(t.database, u.id, target.id, sp.id);
   await buildMeter(t.database, u.id, sp.id, { serial_number: 'AB123456789', role: 'main' });
@@ -46,6 +54,28 @@ describe('customer search', () => {
     expect(await names('AB123456789')).toEqual(['Barbara Szukana']);
     expect(await names('ab123456789')).toEqual(['Barbara Szukana']);
     expect(await names('pp-7777777')).toEqual(['Barbara Szukana']);
+  });
+
+  it('finds by a fragment of the e-mail, the address with its flat, the customer number and the NIP, but never across two of them', async () => {
+    expect(await names('szukana@exam')).toEqual(['Barbara Szukana']);
+    expect(await names('polna 12/3')).toEqual(['Barbara Szukana']);
+    expect(await names('  Polna   12/3 ')).toEqual(['Barbara Szukana']);
+    expect(await names('K-SZUK-01')).toEqual(['Barbara Szukana']);
+    expect(await names('526-025-02-74')).toEqual(['Barbara Szukana']);
+    // The folded texts are stored one after another: a fragment that runs from
+    // the name into the e-mail, or from the e-mail into the address, is no match.
+    expect(await names('szukana b.szukana')).toEqual([]);
+    expect(await names('example.com ul. polna')).toEqual([]);
+    // Wildcards are taken literally.
+    expect(await names('%')).toEqual([]);
+    expect(await names('_')).toEqual([]);
+  });
+
+  it('counts all matches on every page, a page past the end included', async () => {
+    const page = async (offset: number) => (await c.get(`/api/staff/customers?q=swietokrzyska&limit=3&offset=${offset}`)).json();
+    expect((await page(0)).total).toBe(NAMES.length);
+    expect((await page(3)).items.map((i: { name: string }) => i.name)).toEqual(['Łukasz Łódzki', 'Sowa Stanisław', 'Śliwa Ścibor']);
+    expect(await page(100)).toEqual({ items: [], total: NAMES.length });
   });
 
   it('lists in Polish alphabetical order', async () => {

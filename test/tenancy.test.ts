@@ -163,9 +163,15 @@ async function rolledBack(fn: (tx: Tx) => Promise<void>): Promise<void> {
 }
 class RolledBack extends Error {}
 
-/** Writes back a row read with sampleRow (to_jsonb), into the same table. */
-const insertCopy = (tx: Tx, table: string, row: unknown) =>
-  sql`insert into ${sql.table(table)} select * from jsonb_populate_record(null::${sql.table(table)}, ${JSON.stringify(row)}::jsonb)`.execute(tx);
+/** Writes back a row read with sampleRow (to_jsonb), into the same table (its generated columns are computed again). */
+const insertCopy = async (tx: Tx, table: string, row: unknown) => {
+  const { rows } = await sql<{ name: string }>`
+    select attname as name from pg_attribute
+    where attrelid = ${table}::regclass and attnum > 0 and not attisdropped and attgenerated = ''
+    order by attnum`.execute(tx);
+  const columns = sql.join(rows.map((r) => sql.id(r.name)));
+  return sql`insert into ${sql.table(table)} (${columns}) select ${columns} from jsonb_populate_record(null::${sql.table(table)}, ${JSON.stringify(row)}::jsonb)`.execute(tx);
+};
 
 const affected = async (tx: Tx, statement: ReturnType<typeof sql>) =>
   (await sql<{ n: number }>`with changed as (${statement} returning 1) select count(*)::int as n from changed`.execute(tx)).rows[0].n;

@@ -9,6 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import lockfile from 'proper-lockfile';
@@ -101,9 +102,13 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   };
 }
 
+// The PostgreSQL extensions our migrations create (PGlite bundles contrib
+// modules separately; the server has them in its contrib package).
+const extensions = { pg_trgm };
+
 async function openPGlite(dataDir: string, loadDataDir?: Blob | File): Promise<Database> {
   if (dataDir === ':memory:') {
-    const pglite = new PGlite({ parsers, ...(loadDataDir ? { loadDataDir } : {}) });
+    const pglite = new PGlite({ parsers, extensions, ...(loadDataDir ? { loadDataDir } : {}) });
     await pglite.waitReady;
     const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
     return { db, kind: 'pglite', location: 'memory', pglite, close: () => db.destroy() };
@@ -121,7 +126,7 @@ async function openPGlite(dataDir: string, loadDataDir?: Blob | File): Promise<D
     throw err;
   }
   try {
-    const pglite = new PGlite(pgDir, { parsers, ...(loadDataDir ? { loadDataDir } : {}) });
+    const pglite = new PGlite(pgDir, { parsers, extensions, ...(loadDataDir ? { loadDataDir } : {}) });
     await pglite.waitReady;
     const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
     return {

@@ -234,6 +234,7 @@ export interface Customers {
   phone: string | null;
   postal_code: Generated<string>;
   regon: string | null;
+  search_text: Generated<string>;
   street: Generated<string>;
   updated_at: Generated<Timestamp>;
   utility_id: Int8;

@@ -4,8 +4,8 @@
  * overview counts, search and one customer's file. Every function runs in
  * the request's tenant transaction, so row-level security binds it too.
  */
-import { sql, type Selectable } from 'kysely';
-import type { Customers } from '../../db/types.ts';
+import { sql, type Selectable, type SelectQueryBuilder } from 'kysely';
+import type { Customers, DB } from '../../db/types.ts';
 import type { Tx } from '../../db/tenant.ts';
 import { badRequest, notFound } from '../../lib/errors.ts';
 
@@ -171,6 +171,38 @@ export interface CustomerSearch {
   offset: number;
 }
 
+const LISTED = ['id', 'customer_number', 'name', 'kind', 'street', 'building', 'apartment', 'postal_code', 'city', 'email'] as const;
+
+/**
+ * The customers a staff search text finds, as a union of lookups that each
+ * use their own index (one `or` over all of them made the planner scan every
+ * customer): a fragment of the name, e-mail or address in the stored folded
+ * text (pg_trgm, migration 202612090000), the customer number, a NIP or PESEL,
+ * and a service point's code or a meter serial as printed or in capitals.
+ * Each branch yields the listed columns, so the page needs no second pass
+ * over the customers.
+ */
+function matchingCustomers(tx: Tx, utilityId: number, text: string) {
+  // White space folded to single spaces: the stored text joins its parts
+  // with line feeds, which a fragment then never spans.
+  const q = text.replace(/\s+/g, ' ');
+  const like = sql<string>`'%' || replace(replace(replace(pl_fold(${q}), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`;
+  const digits = q.replace(/[\s-]/g, '');
+  const exact = q.toUpperCase();
+  const own = () => tx.selectFrom('customers').select(LISTED).where('utility_id', '=', utilityId);
+  // A service point's code and a meter serial reach the customer through the
+  // contract on that service point.
+  const onServicePoints = (ids: SelectQueryBuilder<DB, keyof DB, { id: number } | { service_point_id: number }>) =>
+    own().where('id', 'in', tx.selectFrom('contracts').select('customer_id').where('utility_id', '=', utilityId).where('service_point_id', 'in', ids));
+  let found = own()
+    .where('search_text', 'like', like)
+    .union(own().where('customer_number', '=', q))
+    .union(onServicePoints(tx.selectFrom('service_points').select('id').where('utility_id', '=', utilityId).where('code', 'in', [q, exact])))
+    .union(onServicePoints(tx.selectFrom('meters').select('service_point_id').where('utility_id', '=', utilityId).where('serial_number', 'in', [q, exact])));
+  if (/^\d{10,11}$/.test(digits)) found = found.union(own().where('nip', '=', digits)).union(own().where('pesel', '=', digits));
+  return found;
+}
+
 /**
  * Staff search by name, customer number, e-mail, NIP, PESEL, address, meter
  * serial or service-point code, without regard to case or Polish letters
@@ -180,52 +212,35 @@ export interface CustomerSearch {
 export async function searchCustomers(tx: Tx, utilityId: number, s: CustomerSearch) {
   if (s.limit < 1 || s.limit > 100) throw badRequest('request.limit', 'Limit musi być liczbą od 1 do 100.', 'The limit must be from 1 to 100.');
   const q = (s.q ?? '').trim();
-  let base = tx.selectFrom('customers').where('utility_id', '=', utilityId);
+  let rows: Array<Pick<Selectable<Customers>, (typeof LISTED)[number]>>;
+  let total: number;
   if (q) {
-    const like = sql`'%' || replace(replace(replace(pl_fold(${q}), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`;
-    const digits = q.replace(/[\s-]/g, '');
-    const exact = q.toUpperCase();
-    base = base.where((eb) =>
-      eb.or([
-        eb(sql`pl_fold(name)`, 'like', like),
-        eb('customer_number', '=', q),
-        eb(sql`pl_fold(coalesce(email, ''))`, 'like', like),
-        eb(sql`pl_fold(street || ' ' || building || coalesce('/' || apartment, ''))`, 'like', like),
-        eb(sql`pl_fold(street || ' ' || building || coalesce('/' || apartment, '') || ', ' || postal_code || ' ' || city)`, 'like', like),
-        ...(/^\d{10,11}$/.test(digits) ? [eb('nip', '=', digits), eb('pesel', '=', digits)] : []),
-        // A meter serial or a service point's code, as printed or in capitals (both indexed; one lookup, not one per customer).
-        eb(
-          'id',
-          'in',
-          eb
-            .selectFrom('contracts as k')
-            .innerJoin('service_points as sp', (j) => j.onRef('sp.utility_id', '=', 'k.utility_id').onRef('sp.id', '=', 'k.service_point_id'))
-            .select('k.customer_id')
-            .where('k.utility_id', '=', utilityId)
-            .where((w) =>
-              w.or([
-                w('sp.code', 'in', [q, exact]),
-                w(
-                  'sp.id',
-                  'in',
-                  w.selectFrom('meters').select('service_point_id').where('utility_id', '=', utilityId).where('serial_number', 'in', [q, exact]),
-                ),
-              ]),
-            ),
-        ),
-      ]),
-    );
+    // The matches are few next to all customers: sorted and counted in one
+    // statement (the window count), and counted apart only for a page past
+    // the end, which has no row to carry the count.
+    const page = await tx
+      .selectFrom(matchingCustomers(tx, utilityId, q).as('c'))
+      .selectAll()
+      .select(sql<string>`count(*) over ()`.as('total'))
+      .orderBy(sql`pl_sort_key(c.name) collate "C"`)
+      .orderBy('c.id')
+      .limit(s.limit)
+      .offset(s.offset)
+      .execute();
+    rows = page;
+    total = page.length
+      ? Number(page[0].total)
+      : s.offset === 0
+        ? 0
+        : Number((await tx.selectFrom(matchingCustomers(tx, utilityId, q).as('c')).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+  } else {
+    // Everyone: the page walks the Polish-order index; the count is the table's.
+    const base = tx.selectFrom('customers').where('utility_id', '=', utilityId);
+    total = Number((await base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    rows = await base.select(LISTED).orderBy(sql`pl_sort_key(name) collate "C"`).orderBy('id').limit(s.limit).offset(s.offset).execute();
   }
-  const [{ total }] = await base.select((eb) => eb.fn.countAll<number>().as('total')).execute();
-  const rows = await base
-    .select(['id', 'customer_number', 'name', 'kind', 'street', 'building', 'apartment', 'postal_code', 'city', 'email'])
-    .orderBy(sql`pl_sort_key(name) collate "C"`)
-    .orderBy('id')
-    .limit(s.limit)
-    .offset(s.offset)
-    .execute();
   return {
     items: rows.map((c) => ({ id: c.id, customerNumber: c.customer_number, name: c.name, kind: c.kind, address: formatAddress(c), email: c.email })),
-    total: Number(total),
+    total,
   };
 }
