@@ -54,7 +54,7 @@ export interface KsefSimControl {
   slow(ms: number): void;
   /** An accepted-looking invoice with this number (P_2) gets this status instead (e.g. 450 with details). */
   rejectInvoice(invoiceNumber: string, status: InvoiceStatus): void;
-  /** The next closed session (or the given one) ends with this status; its undecided invoices get 405. */
+  /** The next closed session (or the given one) ends with this status; its undecided invoices get 405 (a batch: none is processed). */
   failSessionClose(status: Status, sessionReferenceNumber?: string): void;
   /** Every UPO served (an invoice's, by link or API path, and a session's pages) does not validate against upo-v4-3.xsd, broken this way, until false. */
   invalidUpos(fault: UpoFault | false): void;
