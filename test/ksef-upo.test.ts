@@ -4,7 +4,9 @@
  * staff; nothing is lost and nothing is sent twice. Against the local KSeF
  * simulator (its invalidUpos and failSessionClose faults), both engines.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
@@ -116,6 +118,18 @@ describe('a UPO that does not validate', () => {
     // The job asked to run again later for the UPO.
     const later = await sql<{ n: number }>`select count(*)::int as n from jobs where utility_id = ${w.utilityId} and kind = ${SEND_JOB} and status = 'pending' and run_at > now()`.execute(database.db);
     expect(later.rows[0]!.n).toBe(1);
+
+    // `wodnik ksef upo` refuses in one line with the code (spawned on PostgreSQL only: the PGlite test database lives in this process).
+    if (database.kind === 'postgres') {
+      const cli = spawnSync(process.execPath, [path.resolve('bin/wodnik.js'), 'ksef', 'upo', business.invoice_number, '--utility', w.slug], {
+        encoding: 'utf8',
+        env: { ...process.env, DATABASE_URL: database.location, WODNIK_SECRET_KEY: '22'.repeat(32), LOG_LEVEL: 'silent' },
+        timeout: 60_000,
+      });
+      expect(cli.status).toBe(2);
+      expect(cli.stdout).toBe('');
+      expect(cli.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^wodnik: ksef\.upo_invalid: /)]);
+    }
 
     // Still broken (another way) on the retry: still the state, the newer bytes kept, the invoice not sent again.
     sim.control.invalidUpos('not-xml');
