@@ -126,4 +126,33 @@ describe('KSeF over HTTP', () => {
     expect((await stranger.get(`/api/portal/invoices/${invoiceId}/upo`)).statusCode).toBe(404);
     expect((await stranger.get(`/api/portal/invoices/${invoiceId}/ksef`)).statusCode).toBe(404);
   });
+
+  it('a UPO that does not validate is not served: 409 ksef.upo_invalid (the validator’s message for staff only), then served once a valid one is fetched', async () => {
+    // The stored UPO is gone and KSeF now serves one that does not validate: the send job fetches it again.
+    await sql`update ksef_invoices set upo = null where utility_id = ${utilityId} and invoice_id = ${invoiceId}`.execute(t.database.db);
+    sim.control.invalidUpos('wrong-namespace');
+    const billing = await login('billing@example.com');
+    await billing.post('/api/staff/ksef/send', {});
+    await drainJobs(t.database, t.config, { kinds: [SEND_JOB] });
+    const customer = await login('firma@example.com');
+    const refused = await customer.get(`/api/portal/invoices/${invoiceId}/upo`);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error).toMatchObject({ code: 'ksef.upo_invalid', messages: { pl: expect.stringContaining('UPO'), en: expect.stringContaining('UPO') } });
+    expect(refused.json().error.details).toBeUndefined();
+    expect((await customer.get(`/api/portal/invoices/${invoiceId}/ksef`)).json()).toMatchObject({ upoState: 'invalid', upoIssue: { code: 'ksef.upo_invalid', detail: null } });
+    const staff = await billing.get(`/api/staff/ksef/invoices/${invoiceId}/upo`);
+    expect(staff.statusCode).toBe(409);
+    expect(staff.json().error.details.problem).toContain('No matching global declaration');
+    expect((await billing.get(`/api/staff/ksef/invoices/${invoiceId}`)).json()).toMatchObject({ state: 'accepted', upoState: 'invalid', upoIssue: { code: 'ksef.upo_invalid', detail: expect.stringContaining('v4-2') } });
+    const overview = (await billing.get('/api/staff/ksef/overview')).json();
+    expect(overview).toMatchObject({ counts: { accepted: 1 }, upoInvalid: 1 });
+
+    sim.control.invalidUpos(false);
+    await sql`update jobs set run_at = now() where utility_id = ${utilityId} and kind = ${SEND_JOB} and status = 'pending'`.execute(t.database.db);
+    await drainJobs(t.database, t.config, { kinds: [SEND_JOB] });
+    const upo = await customer.get(`/api/portal/invoices/${invoiceId}/upo`);
+    expect(upo.statusCode).toBe(200);
+    expect(upo.body).toContain('http://upo.schematy.mf.gov.pl/KSeF/v4-3');
+    expect((await billing.get('/api/staff/ksef/overview')).json().upoInvalid).toBe(0);
+  });
 });

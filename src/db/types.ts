@@ -447,6 +447,10 @@ export interface KsefInvoices {
   status_text: string | null;
   updated_at: Generated<Timestamp>;
   upo: Buffer | null;
+  upo_attempts: Generated<number>;
+  upo_invalid: Buffer | null;
+  upo_problem: string | null;
+  upo_session_ref: string | null;
   utility_id: Int8;
 }
 

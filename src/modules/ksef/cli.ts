@@ -3,7 +3,9 @@
  *   check  --utility SLUG                         sign in and say what KSeF answered
  *   send   --utility SLUG [--invoice N | --run ID] queue and send now (batch; one invoice interactively)
  *   status --utility SLUG                         invoices by KSeF state, recent sessions
- *   upo NUMBER --utility SLUG > upo.xml           an accepted invoice's UPO, byte for byte
+ *   upo NUMBER --utility SLUG > upo.xml           an accepted invoice's UPO, byte for byte (only one valid
+ *                                                 against upo-v4-3.xsd: else ksef.upo_invalid)
+ * `status` counts the invoices whose UPO did not validate (upoInvalid) beside the states.
  * Failures: one line `wodnik: <code>: <text>` on standard error, exit 2.
  */
 import { once } from 'node:events';

@@ -72,12 +72,17 @@ const SendBody = Type.Object(
 
 const InvoiceParams = Type.Object({ invoiceId: Type.String({ pattern: '^[1-9][0-9]{0,17}$' }) }, { additionalProperties: false });
 
+/** Why an accepted invoice has no UPO to serve: the code (ksef.upo_invalid), its text, and (staff only) the validator's first message. */
+const UpoIssue = Type.Object({ code: Type.String(), pl: Type.String(), en: Type.String(), detail: Nullable(Type.String()) });
+
 const InvoiceKsef = Type.Object({
   state: Nullable(Type.String()),
   ksefNumber: Nullable(Type.String()),
   statusCode: Type.Union([Type.Integer(), Type.Null()]),
   statusText: Nullable(Type.String()),
   hasUpo: Type.Boolean(),
+  upoState: Type.Union([Type.Literal('valid'), Type.Literal('invalid'), Type.Literal('missing'), Type.Null()]),
+  upoIssue: Type.Union([UpoIssue, Type.Null()]),
   acceptedAt: Nullable(Type.String()),
 });
 
@@ -142,7 +147,7 @@ export async function routes(app: App, deps: AppDeps) {
     '/api/staff/ksef/overview',
     {
       config: { access: READERS },
-      schema: { tags, summary: 'Invoices by KSeF state, recent sessions, and the invoices waiting, rejected or offline', response: { 200: Type.Object({ counts: Type.Record(Type.String(), Type.Integer()), offlineWithoutCode: Type.Integer(), sessions: Type.Array(Type.Any()), invoices: Type.Array(Type.Any()) }) } },
+      schema: { tags, summary: 'Invoices by KSeF state, recent sessions, the invoices waiting, rejected or offline, and those whose UPO did not validate', response: { 200: Type.Object({ counts: Type.Record(Type.String(), Type.Integer()), offlineWithoutCode: Type.Integer(), upoInvalid: Type.Integer(), sessions: Type.Array(Type.Any()), invoices: Type.Array(Type.Any()), upoInvalidInvoices: Type.Array(Type.Any()) }) } },
     },
     async (req) => inTenant(app, req, (tx) => overview(tx)),
   );

@@ -36,6 +36,7 @@ import {
   type SessionInvoice,
 } from './sessions/api-calls.ts';
 import { buildPackage, type PackageEntry } from './sessions/zip-parts.ts';
+import { recordUpo, refetchUpos } from './upo-store.ts';
 
 export const MAX_INVOICES_PER_SESSION = 10_000;
 
@@ -142,7 +143,7 @@ async function abandonOn(ctx: SendContext, sessionId: number, err: unknown): Pro
   await ctx.checkpoint();
 }
 
-async function sendBatch(ctx: SendContext, ids: number[], offline: boolean): Promise<void> {
+async function sendBatch(ctx: SendContext, ids: number[], offline: boolean): Promise<boolean> {
   const sessionId = await assign(ctx.tx, 'batch', ids);
   await ctx.checkpoint();
   ctx.step?.('batch.prepared');
@@ -174,10 +175,10 @@ async function sendBatch(ctx: SendContext, ids: number[], offline: boolean): Pro
   } finally {
     pkg?.dispose();
   }
-  await closeAndCollect(ctx, { id: sessionId, kind: 'batch', reference_number: null, state: 'uploaded' });
+  return closeAndCollect(ctx, { id: sessionId, kind: 'batch', reference_number: null, state: 'uploaded' });
 }
 
-async function sendOnline(ctx: SendContext, ids: number[], offline: boolean): Promise<void> {
+async function sendOnline(ctx: SendContext, ids: number[], offline: boolean): Promise<boolean> {
   const sessionId = await assign(ctx.tx, 'online', ids);
   await setSession(ctx.tx, sessionId, { state: 'opening' });
   await ctx.checkpoint();
@@ -212,7 +213,7 @@ async function sendOnline(ctx: SendContext, ids: number[], offline: boolean): Pr
       await ctx.checkpoint();
     }
   }
-  await closeAndCollect(ctx, { id: sessionId, kind: 'online', reference_number: ref, state: 'open' });
+  return closeAndCollect(ctx, { id: sessionId, kind: 'online', reference_number: ref, state: 'open' });
 }
 
 async function reject(tx: Tx, invoiceId: number, code: number, text: string, details: unknown) {
@@ -222,19 +223,24 @@ async function reject(tx: Tx, invoiceId: number, code: number, text: string, det
 }
 
 /**
- * Takes KSeF's number (once: an invoice that has one keeps it) and the UPO,
- * and asks for the invoice's PDF to be made again with the number under
- * KOD I (a PDF made before showed OFFLINE; billing/pdf/store.ts).
+ * Takes KSeF's number (once: an invoice that has one keeps it) and the UPO
+ * (only a UPO valid against its schema is the invoice's: upo-store.ts), and
+ * asks for the invoice's PDF to be made again with the number under KOD I
+ * (a PDF made before showed OFFLINE; billing/pdf/store.ts). `upoSession` is
+ * the KSeF session that serves the UPO, for fetching it again.
  */
-async function accept(tx: Tx, invoiceId: number, ksefNumber: string, upo: Uint8Array | null, ref: string | null) {
-  await sql`update ksef_invoices set state = 'accepted', ksef_number = ${ksefNumber}, upo = coalesce(${upo ? Buffer.from(upo) : null}::bytea, upo),
+async function accept(ctx: SendContext, invoiceId: number, ksefNumber: string, upo: Uint8Array | null, ref: string | null, upoSession: string | null) {
+  const tx = ctx.tx;
+  await sql`update ksef_invoices set state = 'accepted', ksef_number = ${ksefNumber}, upo_session_ref = ${upoSession},
               reference_number = coalesce(${ref}, reference_number), status_code = 200, status_text = null, accepted_at = now(), updated_at = now()
             where invoice_id = ${invoiceId} and state <> 'accepted'`.execute(tx);
+  await recordUpo(tx, invoiceId, upo, ctx.settings.environment);
   await sql`update invoices set ksef_number = ${ksefNumber} where id = ${invoiceId} and ksef_number is null`.execute(tx);
   await enqueuePdfRefresh(tx, [invoiceId], 'number');
 }
 
-async function closeAndCollect(ctx: SendContext, s: SessionRow): Promise<void> {
+/** Closes (if not yet) and collects a session; true when KSeF ended it with errors. */
+async function closeAndCollect(ctx: SendContext, s: SessionRow): Promise<boolean> {
   const row = (await sql<SessionRow>`select id, kind, reference_number, state from ksef_sessions where id = ${s.id}`.execute(ctx.tx)).rows[0]!;
   const ref = row.reference_number!;
   if (row.state === 'uploaded' || row.state === 'closing' || row.state === 'open') {
@@ -252,11 +258,11 @@ async function closeAndCollect(ctx: SendContext, s: SessionRow): Promise<void> {
     await ctx.checkpoint();
     ctx.step?.('session.closed');
   }
-  await collect(ctx, row.id, ref, row.kind);
+  return collect(ctx, row.id, ref, row.kind);
 }
 
 /** Polls the closed session until KSeF has processed it, then stores each invoice's outcome. */
-async function collect(ctx: SendContext, sessionId: number, ref: string, kind: 'online' | 'batch'): Promise<void> {
+async function collect(ctx: SendContext, sessionId: number, ref: string, kind: 'online' | 'batch'): Promise<boolean> {
   const deadline = Date.now() + (ctx.pollTimeoutMs ?? 60_000);
   let st = await sessionStatus(ctx.api, await token(ctx), ref);
   while (st.status.code < 200) {
@@ -282,13 +288,14 @@ async function collect(ctx: SendContext, sessionId: number, ref: string, kind: '
   await requeue(ctx.tx, sessionId, { code: st.status.code, text: [st.status.description, ...(st.status.details ?? [])].join(' — ') });
   await setSession(ctx.tx, sessionId, { state: failed ? 'failed' : 'processed', code: st.status.code, text: [st.status.description, ...(st.status.details ?? [])].join(' — ').slice(0, 1000) });
   await ctx.checkpoint();
+  return failed;
 }
 
 async function applyOutcome(ctx: SendContext, ref: string, invoiceId: number, inv: SessionInvoice): Promise<void> {
   const code = inv.status.code;
   if (code === 200 && inv.ksefNumber) {
     const upo = await invoiceUpo(ctx.api, await token(ctx), ref, inv).catch(() => null);
-    await accept(ctx.tx, invoiceId, inv.ksefNumber, upo, inv.referenceNumber);
+    await accept(ctx, invoiceId, inv.ksefNumber, upo, inv.referenceNumber, ref);
   } else if (code === 440) {
     // A duplicate: KSeF already holds this invoice under a number; that number is the invoice's.
     const ext = (inv.status.extensions ?? {}) as { originalKsefNumber?: string; originalSessionReferenceNumber?: string };
@@ -296,18 +303,23 @@ async function applyOutcome(ctx: SendContext, ref: string, invoiceId: number, in
       const upo = ext.originalSessionReferenceNumber
         ? await invoiceUpo(ctx.api, await token(ctx), ext.originalSessionReferenceNumber, { ksefNumber: ext.originalKsefNumber }).catch(() => null)
         : null;
-      await accept(ctx.tx, invoiceId, ext.originalKsefNumber, upo, null);
+      await accept(ctx, invoiceId, ext.originalKsefNumber, upo, null, ext.originalSessionReferenceNumber ?? null);
     } else {
       await reject(ctx.tx, invoiceId, code, inv.status.description, inv.status);
     }
+  } else if (code === 405) {
+    // "Przetwarzanie anulowane z powodu błędu sesji": the session failed, not the invoice. It stays
+    // "sending" and goes back to the queue with the session's answer (collect → requeue); sent again,
+    // it is either taken or, had KSeF kept it after all, answered as a duplicate with its number.
   } else if (code >= 300) {
     await reject(ctx.tx, invoiceId, code, [inv.status.description, ...(inv.status.details ?? [])].join(' — '), inv.status);
   }
   // 100/150: still being processed: left as sent, collected on the next run.
 }
 
-/** Finishes what an earlier run left (see the table at the top). */
-async function resume(ctx: SendContext): Promise<void> {
+/** Finishes what an earlier run left (see the table at the top); true when a session ended with errors. */
+async function resume(ctx: SendContext): Promise<boolean> {
+  let failed = false;
   const { rows } = await sql<SessionRow>`
     select id, kind, reference_number, state from ksef_sessions
      where state in ('preparing', 'opening', 'open', 'uploaded', 'closing', 'closed') order by id`.execute(ctx.tx);
@@ -318,8 +330,9 @@ async function resume(ctx: SendContext): Promise<void> {
       await ctx.checkpoint();
       continue;
     }
-    await closeAndCollect(ctx, s);
+    failed = (await closeAndCollect(ctx, s)) || failed;
   }
+  return failed;
 }
 
 /**
@@ -328,18 +341,24 @@ async function resume(ctx: SendContext): Promise<void> {
  * deadline (tryby-offline.md), and a correction of one waits until it has
  * its number (selection.ts), so it goes in the same run once it does.
  */
-export async function sendReady(ctx: SendContext, mode: 'online' | 'batch'): Promise<void> {
-  await resume(ctx);
+export async function sendReady(ctx: SendContext, mode: 'online' | 'batch'): Promise<{ sessionFailed: boolean }> {
+  if (await resume(ctx)) return { sessionFailed: true };
+  // UPOs that did not validate (or did not come) are asked for again: the invoices are not sent again.
+  await refetchUpos(ctx.tx, ctx.api, () => token(ctx), ctx.settings.environment);
+  await ctx.checkpoint();
   const per = Math.min(ctx.maxPerSession ?? MAX_INVOICES_PER_SESSION, MAX_INVOICES_PER_SESSION);
   for (const offline of [true, false]) {
     for (;;) {
       const ids = await readyInvoices(ctx.tx, mode === 'batch' ? per : Math.min(per, 100), offline);
       if (ids.length === 0) break;
-      if (mode === 'batch') await sendBatch(ctx, ids, offline);
-      else await sendOnline(ctx, ids, offline);
+      const failed = mode === 'batch' ? await sendBatch(ctx, ids, offline) : await sendOnline(ctx, ids, offline);
+      // KSeF ended a session with errors: its invoices are back in the queue, sent by a later run, not
+      // again at once (a KSeF that fails every session would otherwise keep this run going).
+      if (failed) return { sessionFailed: true };
       if (mode === 'online') break;
     }
   }
+  return { sessionFailed: false };
 }
 
 export async function stateCounts(tx: Tx): Promise<Record<string, number>> {

@@ -14,8 +14,11 @@ import { signOfflineCodes } from './offline-codes.ts';
 import { queueInvoices, readyInvoices, type QueueFilter } from './selection.ts';
 import { sendReady, stateCounts, type SendContext } from './send.ts';
 import { apiBaseUrl, credentialsOf, loadSettings, recordCheck, type SettingsRow } from './settings.ts';
+import { UPO_RETRY_SECONDS, upoInvalidError, upoRetryDue } from './upo-store.ts';
 
 export const SEND_JOB = 'ksef.send';
+/** How long invoices of a session KSeF ended with errors wait before they are sent again. */
+export const SESSION_RETRY_SECONDS = 300;
 
 /**
  * Test seam: options of every send run (fast polling, a step at which a test
@@ -106,10 +109,16 @@ defineJob(SEND_JOB, async (payload: SendPayload, jc) => {
   try {
     // Invoices put offline by the request (offline24) get their KOD II before anything is sent.
     await signOfflineCodes(jc.tx, ctx.box, s);
-    await sendReady(ctx, payload.mode ?? 'batch');
-    // What became ready during the run (a correction whose original got its number, more than one interactive session holds) goes in the next one.
+    const { sessionFailed } = await sendReady(ctx, payload.mode ?? 'batch');
+    // What became ready during the run (a correction whose original got its number, more than one interactive session holds) goes in the next one;
+    // after a session KSeF ended with errors, a while later.
     if ((await readyInvoices(jc.tx, 1, true)).length > 0 || (await readyInvoices(jc.tx, 1, false)).length > 0) {
-      await enqueue(jc.tx, SEND_JOB, { mode: payload.mode ?? 'batch' }, { maxAttempts: 10 });
+      const runAt = sessionFailed ? new Date(Date.now() + SESSION_RETRY_SECONDS * 1000) : undefined;
+      await enqueue(jc.tx, SEND_JOB, { mode: payload.mode ?? 'batch' }, { maxAttempts: 10, ...(runAt ? { runAt } : {}) });
+    } else if (await upoRetryDue(jc.tx)) {
+      // A UPO that did not validate (or did not come) is asked for again later: one follow-up per run (the key), bounded by UPO_AUTO_ATTEMPTS.
+      const runAt = new Date(Date.now() + UPO_RETRY_SECONDS * 1000);
+      await enqueue(jc.tx, SEND_JOB, { mode: payload.mode ?? 'batch' }, { runAt, maxAttempts: 10, key: `ksef.upo-retry-after:${jc.jobId}` });
     }
   } catch (err) {
     if (!(err instanceof KsefError)) throw err;
@@ -134,12 +143,28 @@ defineJob(SEND_JOB, async (payload: SendPayload, jc) => {
   }
 });
 
+/** An invoice's UPO problem for staff: the stable code, its text in both languages and the validator's first message. */
+export interface UpoIssue {
+  code: string;
+  pl: string;
+  en: string;
+  detail: string | null;
+}
+
+function upoIssueOf(problem: string | null): UpoIssue {
+  const e = upoInvalidError(problem);
+  return { code: e.code, pl: e.messages.pl, en: e.messages.en, detail: problem };
+}
+
 export interface KsefOverview {
   counts: Record<string, number>;
+  /** Accepted invoices whose UPO did not validate (code ksef.upo_invalid): fetched again by the send job. */
+  upoInvalid: number;
   /** Offline invoices still without KOD II (no usable offline certificate): the admin must upload one. */
   offlineWithoutCode: number;
   sessions: { id: number; kind: string; referenceNumber: string | null; state: string; statusCode: number | null; statusText: string | null; invoiceCount: number; createdAt: string }[];
   invoices: { invoiceId: number; invoiceNumber: string; state: string; offline: boolean; ksefNumber: string | null; statusCode: number | null; statusText: string | null; updatedAt: string }[];
+  upoInvalidInvoices: { invoiceId: number; invoiceNumber: string; ksefNumber: string; issue: UpoIssue; attempts: number; updatedAt: string }[];
 }
 
 /** The staff page: counts by state, recent sessions, invoices waiting, rejected or offline. */
@@ -149,8 +174,13 @@ export async function overview(tx: Tx): Promise<KsefOverview> {
     select k.*, i.invoice_number from ksef_invoices k join invoices i on i.utility_id = k.utility_id and i.id = k.invoice_id
      where k.state <> 'accepted' order by k.state, k.invoice_id limit 500`.execute(tx);
   const nocode = await sql<{ n: number }>`select count(*)::int as n from ksef_invoices where offline and certificate_url is null and state <> 'accepted'`.execute(tx);
+  const badUpo = await sql<any>`
+    select k.invoice_id, k.ksef_number, k.upo_problem, k.upo_attempts, k.updated_at, i.invoice_number, count(*) over ()::int as total
+      from ksef_invoices k join invoices i on i.utility_id = k.utility_id and i.id = k.invoice_id
+     where k.state = 'accepted' and k.upo is null and k.upo_invalid is not null order by k.invoice_id limit 500`.execute(tx);
   return {
     counts: await stateCounts(tx),
+    upoInvalid: Number(badUpo.rows[0]?.total ?? 0),
     offlineWithoutCode: Number(nocode.rows[0]?.n ?? 0),
     sessions: sessions.rows.map((r) => ({
       id: Number(r.id),
@@ -172,6 +202,14 @@ export async function overview(tx: Tx): Promise<KsefOverview> {
       statusText: r.status_text,
       updatedAt: new Date(r.updated_at).toISOString(),
     })),
+    upoInvalidInvoices: badUpo.rows.map((r) => ({
+      invoiceId: Number(r.invoice_id),
+      invoiceNumber: r.invoice_number,
+      ksefNumber: r.ksef_number,
+      issue: upoIssueOf(r.upo_problem),
+      attempts: Number(r.upo_attempts),
+      updatedAt: new Date(r.updated_at).toISOString(),
+    })),
   };
 }
 
@@ -181,25 +219,40 @@ export interface InvoiceKsef {
   statusCode: number | null;
   statusText: string | null;
   hasUpo: boolean;
+  /** null: no number yet; valid; invalid (upoIssue says why, staff only); missing (not received yet). */
+  upoState: 'valid' | 'invalid' | 'missing' | null;
+  upoIssue: UpoIssue | null;
   acceptedAt: string | null;
 }
 
 /** One invoice's KSeF state (null state: not in KSeF's queue). */
 export async function invoiceKsef(tx: Tx, invoiceId: number, customerIds?: number[]): Promise<InvoiceKsef> {
   const { rows } = await sql<any>`
-    select i.ksef_number as number, k.state, k.status_code, k.status_text, k.upo is not null as has_upo, k.accepted_at
+    select i.ksef_number as number, k.state, k.status_code, k.status_text, k.upo is not null as has_upo, k.upo_invalid is not null as bad_upo, k.upo_problem, k.accepted_at
       from invoices i left join ksef_invoices k on k.utility_id = i.utility_id and k.invoice_id = i.id
      where i.id = ${invoiceId} ${customerIds !== undefined ? sql`and i.customer_id = any(${sql.val(customerIds)}::bigint[])` : sql``}`.execute(tx);
   const r = rows[0];
   if (!r) throw notFound('invoice.not_found', 'Nie znaleziono faktury.', 'Invoice not found.');
-  return { state: r.state, ksefNumber: r.number, statusCode: r.status_code, statusText: r.status_text, hasUpo: r.has_upo === true, acceptedAt: r.accepted_at ? new Date(r.accepted_at).toISOString() : null };
+  const upoState = r.has_upo === true ? 'valid' : r.bad_upo === true ? 'invalid' : r.state === 'accepted' ? 'missing' : null;
+  return {
+    state: r.state,
+    ksefNumber: r.number,
+    statusCode: r.status_code,
+    statusText: r.status_text,
+    hasUpo: r.has_upo === true,
+    upoState,
+    // The validator's message is for staff; a customer sees only that the UPO is not there yet.
+    upoIssue: upoState === 'invalid' ? upoIssueOf(customerIds === undefined ? r.upo_problem : null) : null,
+    acceptedAt: r.accepted_at ? new Date(r.accepted_at).toISOString() : null,
+  };
 }
 
-/** The UPO of an accepted invoice, as KSeF sent it. */
+/** The UPO of an accepted invoice, as KSeF sent it (only one valid against its schema: else ksef.upo_invalid, 409). */
 export async function invoiceUpoBytes(tx: Tx, invoiceId: number, customerIds?: number[]): Promise<Buffer> {
-  const { rows } = await sql<{ upo: Uint8Array | null }>`
-    select k.upo from ksef_invoices k join invoices i on i.utility_id = k.utility_id and i.id = k.invoice_id
+  const { rows } = await sql<{ upo: Uint8Array | null; bad_upo: boolean; upo_problem: string | null }>`
+    select k.upo, k.upo_invalid is not null as bad_upo, k.upo_problem from ksef_invoices k join invoices i on i.utility_id = k.utility_id and i.id = k.invoice_id
      where k.invoice_id = ${invoiceId} ${customerIds !== undefined ? sql`and i.customer_id = any(${sql.val(customerIds)}::bigint[])` : sql``}`.execute(tx);
+  if (rows[0] && !rows[0].upo && rows[0].bad_upo) throw upoInvalidError(customerIds === undefined ? rows[0].upo_problem : null);
   if (!rows[0]?.upo) throw notFound('ksef.no_upo', 'Ta faktura nie ma jeszcze UPO z KSeF.', 'This invoice has no KSeF UPO yet.');
   return Buffer.from(rows[0].upo);
 }

@@ -108,6 +108,8 @@ const end = (sim: SimState, s: Session, status: Status) => {
 
 async function processBatch(sim: SimState, s: Session): Promise<void> {
   const b = s.batch!;
+  // A failure set with control.failSessionClose: the batch fails at its close, before any invoice is processed.
+  if (sim.faults.sessionCloseFailures.some((f) => f.sessionReferenceNumber === undefined || f.sessionReferenceNumber === s.referenceNumber)) return finishSession(sim, s);
   const plainParts: Buffer[] = [];
   for (const p of b.parts) {
     const enc = b.uploaded.get(p.ordinalNumber)!;

@@ -20,9 +20,11 @@ import { loadOpenApi } from './openapi.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { registerSessionRoutes } from './session-routes.ts';
 import { SimState, type RegisteredInvoice, type SimSettings, type Status } from './state.ts';
+import type { UpoFault } from './upo.ts';
 
 export { makeSealCertificate, makePersonalCertificate, makeSelfSignedCertificate, type TestCertificate } from './certs.ts';
 export { isValidKsefNumber, crc8 } from './ksef-number.ts';
+export type { UpoFault } from './upo.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -52,8 +54,10 @@ export interface KsefSimControl {
   slow(ms: number): void;
   /** An accepted-looking invoice with this number (P_2) gets this status instead (e.g. 450 with details). */
   rejectInvoice(invoiceNumber: string, status: InvoiceStatus): void;
-  /** The next closed session (or the given one) ends with this status; its undecided invoices get 405. */
+  /** The next closed session (or the given one) ends with this status; its undecided invoices get 405 (a batch: none is processed). */
   failSessionClose(status: Status, sessionReferenceNumber?: string): void;
+  /** Every UPO served (an invoice's, by link or API path, and a session's pages) does not validate against upo-v4-3.xsd, broken this way, until false. */
+  invalidUpos(fault: UpoFault | false): void;
   /** A new KSeF token for a NIP context; returns the token text. */
   addKsefToken(nip: string, token?: string): string;
   revokeKsefToken(token: string): void;
@@ -216,6 +220,9 @@ export async function startKsefSimulator(opts: KsefSimulatorOptions = {}): Promi
     },
     failSessionClose(status, sessionReferenceNumber) {
       sim.faults.sessionCloseFailures.push({ status, ...(sessionReferenceNumber ? { sessionReferenceNumber } : {}) });
+    },
+    invalidUpos(fault) {
+      sim.faults.invalidUpo = fault;
     },
     addKsefToken(nip, token = `${makeReferenceNumber('TK')}|nip-${nip}|${randomBytes(16).toString('hex')}`) {
       sim.ksefTokens.set(token, { nip, referenceNumber: makeReferenceNumber('TK'), revoked: false });

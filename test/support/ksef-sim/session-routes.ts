@@ -12,6 +12,7 @@ import { aesDecrypt, rsaOaepDecrypt } from './keys.ts';
 import { makeReferenceNumber } from './ksef-number.ts';
 import { finishSession, newInvoice, processInvoice, SESSION, sessionStatusNow } from './processing.ts';
 import type { AuthOperation, BatchInfo, Session, SessionInvoice, SimState } from './state.ts';
+import { brokenUpo } from './upo.ts';
 
 const ONLINE_LIFETIME_MS = 12 * 3_600_000;
 const DOWNLOAD_LIFETIME_MS = 3_600_000;
@@ -117,7 +118,8 @@ function invoiceView(sim: SimState, origin: string, inv: SessionInvoice, polled:
   };
 }
 
-function sendXml(reply: FastifyReply, xml: string) {
+function sendXml(sim: SimState, reply: FastifyReply, stored: string) {
+  const xml = sim.faults.invalidUpo ? brokenUpo(stored, sim.faults.invalidUpo) : stored;
   return reply.type('application/xml; charset=utf-8').header('x-ms-meta-hash', sha256b64(Buffer.from(xml, 'utf8'))).send(xml);
 }
 
@@ -258,7 +260,7 @@ export function registerSessionRoutes(app: FastifyInstance, sim: SimState, origi
     const ref = (req.params as { invoiceReferenceNumber: string }).invoiceReferenceNumber;
     const inv = s.invoices.find((i) => i.referenceNumber === ref);
     if (!inv?.upo) throw badRequest(21178, `UPO faktury ${ref} w sesji ${s.referenceNumber} nie zostało znalezione.`);
-    return sendXml(reply, inv.upo);
+    return sendXml(sim, reply, inv.upo);
   });
 
   app.get('/v2/sessions/:referenceNumber/invoices/ksef/:ksefNumber/upo', { config: { spec: '/sessions/{referenceNumber}/invoices/ksef/{ksefNumber}/upo' } }, async (req, reply) => {
@@ -266,7 +268,7 @@ export function registerSessionRoutes(app: FastifyInstance, sim: SimState, origi
     const n = (req.params as { ksefNumber: string }).ksefNumber;
     const inv = s.invoices.find((i) => i.ksefNumber === n);
     if (!inv?.upo) throw badRequest(21178, `UPO o numerze KSeF ${n} i numerze referencyjnym sesji ${s.referenceNumber} nie zostało znalezione.`);
-    return sendXml(reply, inv.upo);
+    return sendXml(sim, reply, inv.upo);
   });
 
   app.get('/v2/sessions/:referenceNumber/upo/:upoReferenceNumber', { config: { spec: '/sessions/{referenceNumber}/upo/{upoReferenceNumber}' } }, async (req, reply) => {
@@ -274,13 +276,13 @@ export function registerSessionRoutes(app: FastifyInstance, sim: SimState, origi
     const ref = (req.params as { upoReferenceNumber: string }).upoReferenceNumber;
     const p = s.status === s.finalStatus ? s.upoPages.find((x) => x.referenceNumber === ref) : undefined;
     if (!p) throw badRequest(21178, `UPO o numerze referencyjnym ${ref} dla sesji ${s.referenceNumber} nie zostało znalezione.`);
-    return sendXml(reply, p.xml);
+    return sendXml(sim, reply, p.xml);
   });
 
   // The pre-signed download links of UPOs (no access token, not rate-limited).
   app.get('/upo-download/:id', async (req, reply) => {
     const d = sim.downloads.get((req.params as { id: string }).id);
     if (!d || d.expiresAt < sim.settings.now().getTime()) return reply.code(404).send();
-    return sendXml(reply, d.xml);
+    return sendXml(sim, reply, d.xml);
   });
 }

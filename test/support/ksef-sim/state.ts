@@ -7,6 +7,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { InvoiceFacts, InvoiceStatus } from './invoice-check.ts';
 import type { SimKeys } from './keys.ts';
 import type { OpenApiChecker } from './openapi.ts';
+import type { UpoFault } from './upo.ts';
 
 export interface Status { code: number; description: string; details?: string[] }
 
@@ -93,6 +94,8 @@ export interface Faults {
   slowMs: number;
   rejections: Map<string, InvoiceStatus>;
   sessionCloseFailures: Array<{ sessionReferenceNumber?: string; status: Status }>;
+  /** Every UPO served is broken this way (control.invalidUpos) until set back to false. */
+  invalidUpo: false | UpoFault;
 }
 
 export interface SimSettings {
@@ -119,7 +122,7 @@ export class SimState {
   readonly register = new Map<string, RegisteredInvoice>();
   readonly downloads = new Map<string, { xml: string; expiresAt: number }>();
   readonly requestLog: Array<{ method: string; path: string; status: number }> = [];
-  readonly faults: Faults = { unavailable: false, tooMany: { remaining: 0, retryAfter: 1 }, serverErrors: { remaining: 0, status: 500 }, slowMs: 0, rejections: new Map(), sessionCloseFailures: [] };
+  readonly faults: Faults = { unavailable: false, tooMany: { remaining: 0, retryAfter: 1 }, serverErrors: { remaining: 0, status: 500 }, slowMs: 0, rejections: new Map(), sessionCloseFailures: [], invalidUpo: false };
   private readonly secret = randomBytes(32);
 
   constructor(readonly settings: SimSettings, readonly keys: SimKeys, readonly openapi: OpenApiChecker) {}

@@ -89,3 +89,19 @@ ${FORM}${part.map(dokument).join('')}</Potwierdzenie>
   }
   return pages;
 }
+
+/** How control.invalidUpos breaks a UPO it serves (KSeF sending a receipt that does not validate). */
+export type UpoFault = 'missing-element' | 'wrong-namespace' | 'not-xml';
+
+/** The UPO as served while the fault is on: the stored UPO stays valid, so clearing the fault serves it again. */
+export function brokenUpo(xml: string, fault: UpoFault): string {
+  switch (fault) {
+    case 'missing-element':
+      // A required element gone: upo-v4-3.xsd expects NumerKSeFDokumentu after NipSprzedawcy.
+      return xml.replace(/\s*<NumerKSeFDokumentu>[^<]*<\/NumerKSeFDokumentu>/g, '');
+    case 'wrong-namespace':
+      return xml.replace('http://upo.schematy.mf.gov.pl/KSeF/v4-3', 'http://upo.schematy.mf.gov.pl/KSeF/v4-2');
+    case 'not-xml':
+      return `<html><body>Service temporarily degraded</body>`;
+  }
+}

@@ -13,6 +13,8 @@ interface State {
   statusCode: number | null;
   statusText: string | null;
   hasUpo: boolean;
+  upoState: 'valid' | 'invalid' | 'missing' | null;
+  upoIssue: { code: string; pl: string; en: string; detail: string | null } | null;
 }
 
 export function InvoiceKsef({ invoiceId, portal = false }: { invoiceId: number | string; portal?: boolean }) {
@@ -48,6 +50,22 @@ export function InvoiceKsef({ invoiceId, portal = false }: { invoiceId: number |
               <a href={api.url(portal ? `${base}/upo` : `${base}/upo`)} download>
                 {t('ksef.invoice.downloadUpo')}
               </a>
+            </dd>
+          </div>
+        )}
+        {!d.hasUpo && (d.upoState === 'invalid' || d.upoState === 'missing') && (
+          <div>
+            <dt>{t('ksef.invoice.upo')}</dt>
+            <dd>
+              {/* Staff see the code and the validator's message; a customer only that the UPO is not there yet. */}
+              {portal || d.upoState === 'missing' ? (
+                t('ksef.invoice.upoMissing')
+              ) : (
+                <>
+                  {t('ksef.invoice.upoInvalid')} <code>{d.upoIssue?.code}</code>
+                  {d.upoIssue?.detail && <div className="muted small break">{t('ksef.upoInvalid.validator', { message: d.upoIssue.detail })}</div>}
+                </>
+              )}
             </dd>
           </div>
         )}

@@ -2,8 +2,9 @@
  * The utility's KSeF page (/staff/ksef): the configuration (the admin edits
  * it and runs the check; a token or key once saved is never shown again; the
  * offline certificate that signs KOD II of invoices issued offline),
- * invoices by state, the recent sessions, and the invoices waiting, rejected
- * or offline, with KSeF's code and text for the rejected ones.
+ * invoices by state, the recent sessions, the invoices waiting, rejected
+ * or offline, with KSeF's code and text for the rejected ones, and the
+ * accepted invoices whose UPO did not validate (code ksef.upo_invalid).
  */
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api/client.ts';
@@ -34,6 +35,8 @@ interface Overview {
   offlineWithoutCode: number;
   sessions: { id: number; kind: string; referenceNumber: string | null; state: string; statusCode: number | null; statusText: string | null; invoiceCount: number; createdAt: string }[];
   invoices: { invoiceId: number; invoiceNumber: string; state: string; offline: boolean; statusCode: number | null; statusText: string | null; updatedAt: string }[];
+  upoInvalid: number;
+  upoInvalidInvoices: { invoiceId: number; invoiceNumber: string; ksefNumber: string; issue: { code: string; pl: string; en: string; detail: string | null }; attempts: number }[];
 }
 
 function SettingsForm({ s, onSaved }: { s: Settings; onSaved(): void }) {
@@ -181,9 +184,11 @@ export default function KsefPage() {
               <FormAlert error={error} />
               {check && <Notice kind={check.ok ? 'success' : 'warning'}>{check.ok ? t('ksef.check.ok') : t('ksef.check.failed', { code: check.code, text: check.text })}</Notice>}
               {isAdmin && s.configured && (
-                <button type="button" className="button button-secondary" onClick={runCheck} disabled={busy}>
-                  {t('ksef.check.button')}
-                </button>
+                <p>
+                  <button type="button" className="button button-secondary" onClick={runCheck} disabled={busy}>
+                    {t('ksef.check.button')}
+                  </button>
+                </p>
               )}
               {isAdmin && <SettingsForm s={s} onSaved={settings.reload} />}
             </>
@@ -203,6 +208,10 @@ export default function KsefPage() {
                     <dd>{o.counts[k] ?? 0}</dd>
                   </div>
                 ))}
+                <div>
+                  <dt>{t('ksef.counts.upoInvalid')}</dt>
+                  <dd>{o.upoInvalid}</dd>
+                </div>
               </dl>
             </section>
             <section className="card" aria-labelledby="ksef-waiting">
@@ -220,6 +229,31 @@ export default function KsefPage() {
                     <td data-label={t('ksef.waiting.state')}>{t(`ksef.states.${i.state}`)}</td>
                     <td data-label={t('ksef.waiting.reason')}>{i.statusCode !== null || i.statusText ? `${i.statusCode ?? ''} ${i.statusText ?? ''}` : '—'}</td>
                     <td data-label={t('ksef.waiting.updated')}>{formatDateTime(i.updatedAt, lang)}</td>
+                  </tr>
+                )}
+              />
+            </section>
+            <section className="card" aria-labelledby="ksef-upo-invalid">
+              <h2 id="ksef-upo-invalid">{t('ksef.upoInvalid.heading')}</h2>
+              {o.upoInvalidInvoices.length > 0 && <p className="hint">{t('ksef.upoInvalid.help')}</p>}
+              <DataTable
+                caption={t('ksef.upoInvalid.heading')}
+                columns={[t('ksef.waiting.invoice'), t('ksef.upoInvalid.ksefNumber'), t('ksef.upoInvalid.problem'), t('ksef.upoInvalid.attempts')]}
+                items={o.upoInvalidInvoices}
+                ifEmpty={<p>{t('ksef.upoInvalid.none')}</p>}
+                row={(i) => (
+                  <tr key={i.invoiceId}>
+                    <th scope="row" data-label={t('ksef.waiting.invoice')}>
+                      <Link to={`/staff/invoices/${i.invoiceId}`}>{i.invoiceNumber}</Link>
+                    </th>
+                    <td data-label={t('ksef.upoInvalid.ksefNumber')} className="break">
+                      {i.ksefNumber}
+                    </td>
+                    <td data-label={t('ksef.upoInvalid.problem')} className="break">
+                      <code>{i.issue.code}</code> {lang === 'pl' ? i.issue.pl : i.issue.en}
+                      {i.issue.detail && <div className="muted small">{t('ksef.upoInvalid.validator', { message: i.issue.detail })}</div>}
+                    </td>
+                    <td data-label={t('ksef.upoInvalid.attempts')}>{i.attempts}</td>
                   </tr>
                 )}
               />
