@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import lockfile from 'proper-lockfile';
+import { it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/config.ts';
 import type { Database } from '../../src/db/connection.ts';
@@ -132,6 +133,17 @@ export function launchBrowser(): Promise<Browser> {
  * PostgreSQL, where they would only double the browser tests' time.
  */
 const pageChecks = process.env.WODNIK_E2E_PAGE_CHECKS !== 'off';
+
+/**
+ * A browser test of the web app alone (axe over every menu page, client-side
+ * validation, the language switch, the phone layout): no flow through the
+ * database engine, so the suite that walks the flows again on PostgreSQL
+ * leaves it out instead of repeating it (not a skip: it runs in every other
+ * run, the PGlite suite of CI included).
+ */
+export function uiTest(name: string, fn: () => Promise<void>, timeout?: number): void {
+  if (pageChecks) it(name, fn, timeout);
+}
 
 /** axe-core on the page as it is now: the serious and critical violations, described for a failure message. */
 export async function seriousViolations(page: Page): Promise<string[]> {

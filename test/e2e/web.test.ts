@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { TEST_PASSWORD, buildContract, buildCustomer, buildMeter, buildServicePoint, buildUser, buildUtility } from '../support/factories.ts';
 import { withTenant } from '../../src/db/tenant.ts';
 import { issueActivationCode } from '../../src/modules/identity/index.ts';
-import { chromiumMissing, launchBrowser, screenshot, seriousViolations, startE2eServer, type E2eServer } from './support.ts';
+import { chromiumMissing, launchBrowser, screenshot, seriousViolations, startE2eServer, uiTest, type E2eServer } from './support.ts';
 
 let server: E2eServer;
 let browser: Browser;
@@ -228,7 +228,7 @@ describe.skipIf(noChromium)('web app', () => {
     await page.getByRole('heading', { level: 1, name: 'Podsumowanie' }).waitFor();
   });
 
-  it('every page of the back office menu passes axe (pages added later are covered too)', async () => {
+  uiTest('every page of the back office menu passes axe (pages added later are covered too)', async () => {
     const page = await newPage();
     await page.goto(at('/login'));
     await logIn(page, data.menuAdminEmail);
@@ -261,7 +261,7 @@ describe.skipIf(noChromium)('web app', () => {
     await arrive(page, 'Podsumowanie', 'after-password-change', { axe: false });
   });
 
-  it('registration explains its errors in Polish, each tied to its field', async () => {
+  uiTest('registration explains its errors in Polish, each tied to its field', async () => {
     const page = await newPage();
     await page.goto(at('/register'));
     await arrive(page, 'Rejestracja w e-BOK', 'register', { axe: false });
@@ -321,7 +321,7 @@ describe.skipIf(noChromium)('web app', () => {
     await page.locator('main').getByRole('heading', { name: 'Zbigniew Nowicki' }).waitFor();
   });
 
-  it('switches to English, remembers it, and shows the server’s errors in English', async () => {
+  uiTest('switches to English, remembers it, and shows the server’s errors in English', async () => {
     const page = await newPage();
     await page.goto(at('/login'));
     await arrive(page, 'Logowanie', 'login-pl', { axe: false });
@@ -344,7 +344,7 @@ describe.skipIf(noChromium)('web app', () => {
     await screenshot(page, 'login-en-error');
   });
 
-  it('works on a phone: the menu folds, the readings table stacks into labelled cards, nothing is cut off', async () => {
+  uiTest('works on a phone: the menu folds, the readings table stacks into labelled cards, nothing is cut off', async () => {
     const page = await newPage({ phone: true });
     await page.goto(at('/login'));
     await arrive(page, 'Logowanie', 'phone-login', { axe: false });

@@ -166,7 +166,8 @@ export async function insertNotices(db: Db, utilityId: number, seat: string, vil
       kind: 'info',
       title: 'Nowa taryfa od 1 czerwca 2026 r.',
       body: 'Państwowe Gospodarstwo Wodne Wody Polskie zatwierdziło nową taryfę na lata 2026–2029. Opłata abonamentowa przy fakturze elektronicznej wynosi 3,60 zł netto, przy fakturze papierowej 6,00 zł netto.',
-      starts_at: new Date('2026-06-01T00:00:00Z'),
+      // Midnight in Poland (summer time), not in UTC: shown as the day the tariff starts.
+      starts_at: new Date('2026-06-01T00:00:00+02:00'),
       ends_at: null,
       areas: [],
     },
