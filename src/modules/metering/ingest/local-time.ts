@@ -3,6 +3,8 @@
  * the local civil time of the receiver or the meter, in Poland Europe/Warsaw.
  * Times with `Z` or an offset are taken as written.
  */
+import { isCivilDate } from '../../../lib/date-formats.ts';
+
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:[T _](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?$/;
 export const ZONE = 'Europe/Warsaw';
 
@@ -43,6 +45,8 @@ export function warsawToInstant(y: number, mo: number, d: number, h = 0, mi = 0,
 /** Parses an ISO-like timestamp; without a zone it is Warsaw civil time. Null when it is not a real time. */
 export function parseTimestamp(text: string): Date | null {
   const s = text.trim();
+  // A day that does not exist (2026-02-30) is unreadable, not rolled over into March.
+  if (/^\d{4}-\d{2}-\d{2}/.test(s) && !isCivilDate(s.slice(0, 10))) return null;
   if (/(?:Z|[+-]\d{2}:?\d{2})$/.test(s) && /^\d{4}-\d{2}-\d{2}[T _]/.test(s)) {
     const d = new Date(s.replace(/^(\S{10})[ _]/, '$1T').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
     return Number.isNaN(d.getTime()) ? null : d;

@@ -27,6 +27,14 @@ describe('walk-by line formats', () => {
     expect(parseWalkbyLine(`2026-07-01 10:00:00;${HEX}`)).toEqual({ kind: 'telegram', hex: HEX, receivedAt: new Date('2026-07-01T08:00:00Z') });
   });
 
+  it('refuses a day that does not exist instead of rolling it into the next month', () => {
+    for (const line of [`2026-02-30T08:15:02Z;-71;${HEX}`, `2026-02-29 09:15:02 -71 ${HEX}`, `2026-04-31 10:00:00;${HEX}`, `${HEX} -71dBm 2026-06-31T09:15:02+02:00`]) {
+      expect(parseWalkbyLine(line), line).toEqual({ kind: 'bad', reason: expect.stringContaining('unreadable timestamp') });
+    }
+    // 2028 is a leap year.
+    expect(parseWalkbyLine(`2028-02-29T08:15:02Z;-71;${HEX}`)).toMatchObject({ kind: 'telegram', receivedAt: new Date('2028-02-29T08:15:02Z') });
+  });
+
   it('reads hex written as spaced bytes', () => {
     const spaced = HEX.match(/../g)!.join(' ');
     expect(parseWalkbyLine(spaced)).toEqual({ kind: 'telegram', hex: HEX });

@@ -12,6 +12,7 @@
  *  - the wmbusmeters telegram log: ... telegram=|2E44..._2F2F...|+34 ...
  *    (`_` and `+` may split the hex)
  */
+import { isCivilDate } from '../../../lib/date-formats.ts';
 import { parseTimestamp } from './local-time.ts';
 
 export type LineResult =
@@ -79,7 +80,7 @@ function fastPath(line: string): LineResult | null {
   if (!m || m[4].length % 2 !== 0) return null;
   const rssi = Number(m[3]);
   if (m[1] !== lastStamp) {
-    const at = Date.parse(m[1]);
+    const at = isCivilDate(m[1].slice(0, 10)) ? Date.parse(m[1]) : Number.NaN;
     lastStamp = m[1];
     lastDate = Number.isNaN(at) ? null : new Date(at);
   }
