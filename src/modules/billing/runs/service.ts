@@ -153,7 +153,7 @@ export async function createPreviewRun(
       select ${utilityId}, ${runId}, x.contract_id, x.customer_id, x.position, x.status, x.hold_code, x.hold_reason, x.warnings,
              x.net, x.vat, x.gross, x.is_estimate, x.delivery, x.draft, x.estimates
       from json_to_recordset(${json(rows)}::json) as x(contract_id bigint, customer_id bigint, position int, status text, hold_code text,
-           hold_reason jsonb, warnings jsonb, net bigint, vat bigint, gross bigint, is_estimate boolean, delivery text, draft jsonb, estimates jsonb)`.execute(tx));
+           hold_reason jsonb, warnings jsonb, net bigint, vat bigint, gross bigint, is_estimate boolean, delivery text, draft json, estimates jsonb)`.execute(tx));
   }
   await storing;
   await tx
