@@ -31,7 +31,13 @@ export { copyLine, copyValue } from './copy-text.ts';
  */
 export type CopyRows = string | string[] | Uint8Array | AsyncIterable<Uint8Array>;
 
-export type CopyFn = (table: string, columns: readonly string[], rows: CopyRows) => Promise<void>;
+/**
+ * `ownRole`: COPY in the transaction's own role, without stepping back to the
+ * connecting role: for a temporary table of this transaction (row-level
+ * security does not cover it), so that no other statement queued on the
+ * connection meanwhile can run in the owner's role.
+ */
+export type CopyFn = (table: string, columns: readonly string[], rows: CopyRows, opts?: { ownRole?: boolean }) => Promise<void>;
 
 const isStream = (rows: CopyRows): rows is AsyncIterable<Uint8Array> => typeof rows === 'object' && Symbol.asyncIterator in rows;
 const isEmpty = (rows: CopyRows) => !isStream(rows) && rows.length === 0;
@@ -61,10 +67,10 @@ export async function withCopyTx<T>(database: Database, tenant: TenantContext | 
 }
 
 function copier(tx: Tx, tenant: TenantContext | null, load: (statement: string, rows: CopyRows) => Promise<void>): CopyFn {
-  return async (table, columns, rows) => {
+  return async (table, columns, rows, opts) => {
     if (isEmpty(rows)) return;
     const statement = `copy ${table} (${columns.join(', ')}) from stdin`;
-    if (!tenant) return load(statement, rows);
+    if (!tenant || opts?.ownRole) return load(statement, rows);
     await sql`set local role none`.execute(tx);
     await load(statement, rows);
     await sql`select set_config('role', ${APP_ROLE}, true)`.execute(tx);
