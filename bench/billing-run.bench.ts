@@ -15,6 +15,8 @@
  *                  (`create database … template …`): back-to-back comparisons of two versions of the
  *                  run on the same data without seeding again. Drop it by hand when done.
  * --keep           keep the run's database
+ * --explain        (with --reuse-seed; needs a superuser) auto_explain in the run's database: the plan of each
+ *                  statement over 400 ms, triggers' statements too, goes to the server's log
  * (server: BENCH_DATABASE_URL or TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres)
  */
 import { readFileSync } from 'node:fs';
@@ -26,6 +28,7 @@ import { seedUtility } from '../src/modules/demo/seed.ts';
 import { openDatabase, type Database } from '../src/db/connection.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { withTenant } from '../src/db/tenant.ts';
+import { withCopyTx } from '../src/db/bulk.ts';
 import { approveRun, createPreviewRun, issueRun } from '../src/modules/billing/runs/service.ts';
 
 const arg = (name: string, dflt: number) => {
@@ -80,6 +83,14 @@ async function seededDatabase(): Promise<Database> {
   const t = Date.now();
   await admin((c) => c.query(`create database ${name} template ${template}`));
   console.log(`copied ${template} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  if (process.argv.includes('--explain')) {
+    // The plan of every statement over 400 ms (triggers' statements too) into the server's log, for this copy only.
+    await admin(async (c) => {
+      await c.query(`alter database ${name} set session_preload_libraries = 'auto_explain'`);
+      await c.query(`alter database ${name} set auto_explain.log_min_duration = '400ms'`);
+      await c.query(`alter database ${name} set auto_explain.log_nested_statements = on`);
+    });
+  }
   const database = await openDatabase({ databaseUrl: urlOf(name), dataDir: ':memory:', poolSize: 4 });
   await migrate(database.db); // the code's migrations newer than the seed's
   const close = database.close;
@@ -167,7 +178,7 @@ try {
     }
   };
   const t = Date.now();
-  const runId = await step('preview', () => withTenant(database.db, { utilityId }, (tx) => createPreviewRun(tx, utilityId, { period, selection: {} })));
+  const runId = await step('preview', () => withCopyTx(database, { utilityId }, (tx, copy) => createPreviewRun(tx, utilityId, { period, selection: {} }, copy)));
   await withTenant(database.db, { utilityId }, (tx) => approveRun(tx, utilityId, runId, null));
   // A fixed instant for the documents (FA(3) DataWytworzeniaFa), so that two versions of the code can be compared by digest.
   const done = await step('issue', () => issueRun(database, utilityId, runId, { issueDate: '2026-11-03', now: () => new Date('2026-11-03T08:00:00Z') }));

@@ -7,6 +7,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/connection.ts';
+import { withCopyTx } from '../src/db/bulk.ts';
 import { withTenant } from '../src/db/tenant.ts';
 import { validateFa3 } from '../src/modules/billing/fa3/index.ts';
 import { checkInvoiceDocument, type InvoiceDocument } from '../src/modules/billing/invoice-document.ts';
@@ -64,6 +65,22 @@ describe('a billing run', () => {
     expect(run.net + run.vat).toBe(run.gross);
     const held = lines.items.find((l) => l.holdCode === 'customer.no_address')!;
     expect(held.holdReason?.pl).toMatch(/adresu/);
+  });
+
+  it('stores the same bills by COPY (withCopyTx) as by one JSON parameter', async () => {
+    const copied = await withCopyTx(database, { utilityId: w.utilityId }, (tx, copy) => createPreviewRun(tx, w.utilityId, { period: PERIOD, selection: {} }, copy));
+    const items = async (id: number) =>
+      (
+        await sql<Record<string, unknown>>`
+          select contract_id, customer_id, position, status, hold_code, hold_reason, warnings, net_grosze, vat_grosze, gross_grosze,
+                 is_estimate, delivery, draft::text as draft, estimates
+          from billing_run_items where utility_id = ${w.utilityId} and run_id = ${id} order by position`.execute(database.db)
+      ).rows;
+    const [viaJson, viaCopy] = [await items(runId), await items(copied)];
+    expect(viaCopy.length).toBeGreaterThan(0);
+    expect(viaCopy).toEqual(viaJson);
+    const [a, b] = [await tenant(w, (tx) => getRun(tx, w.utilityId, runId)), await tenant(w, (tx) => getRun(tx, w.utilityId, copied))];
+    expect({ ...b, id: 0, createdAt: '' }).toEqual({ ...a, id: 0, createdAt: '' });
   });
 
   it('works out the first household by hand: tariff change on 1 October, paper then e-invoice fee', async () => {

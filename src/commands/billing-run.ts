@@ -9,6 +9,7 @@
 import { sql } from 'kysely';
 import { loadConfig } from '../config.ts';
 import { openDatabase, type Database } from '../db/connection.ts';
+import { withCopyTx } from '../db/bulk.ts';
 import { withTenant } from '../db/tenant.ts';
 import { AppError } from '../lib/errors.ts';
 import { formatMoney } from '../lib/polish-format.ts';
@@ -60,7 +61,7 @@ export async function billingRunCommand(opts: { utility?: string; period?: strin
     if (runId !== null) {
       console.log(`run ${runId}: resuming`);
     } else {
-      runId = await withTenant(database.db, ctx, (tx) => createPreviewRun(tx, utilityId, { period, selection }));
+      runId = await withCopyTx(database, ctx, (tx, copy) => createPreviewRun(tx, utilityId, { period, selection }, copy));
       const w = await withTenant(database.db, ctx, (tx) => runWarnings(tx, utilityId, runId!));
       const { billed, held, net, vat, gross } = (await withTenant(database.db, ctx, (tx) => tx.selectFrom('billing_runs').select(['billed', 'held', 'net_grosze as net', 'vat_grosze as vat', 'gross_grosze as gross']).where('id', '=', runId!).executeTakeFirstOrThrow()));
       console.log(`run ${runId}: ${period.from}..${period.to}: ${billed} to bill, ${held} held back; net ${formatMoney(net)}, VAT ${formatMoney(vat)}, gross ${formatMoney(gross)}`);

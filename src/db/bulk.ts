@@ -31,7 +31,15 @@ export { copyLine, copyValue } from './copy-text.ts';
  */
 export type CopyRows = string | string[] | Uint8Array | AsyncIterable<Uint8Array>;
 
-export type CopyFn = (table: string, columns: readonly string[], rows: CopyRows) => Promise<void>;
+/**
+ * `ownRole`: for a temporary table of this transaction (row-level security
+ * does not cover it): the COPY never leaves the connection in the owner's
+ * role between statements, so a statement queued on it meanwhile (a
+ * pipelined load) cannot run in that role. On a server the COPY runs in the
+ * transaction's own role; PGlite copies from a file, which only the owner
+ * may read, so there the role is switched and restored within one call.
+ */
+export type CopyFn = (table: string, columns: readonly string[], rows: CopyRows, opts?: { ownRole?: boolean }) => Promise<void>;
 
 const isStream = (rows: CopyRows): rows is AsyncIterable<Uint8Array> => typeof rows === 'object' && Symbol.asyncIterator in rows;
 const isEmpty = (rows: CopyRows) => !isStream(rows) && rows.length === 0;
@@ -49,22 +57,34 @@ export async function withCopyTx<T>(database: Database, tenant: TenantContext | 
     return database.db.transaction().execute(async (tx) => {
       if (tenant) await enterTenant(tx, tenant);
       // The transaction holds the dialect's lock on PGlite; a direct call on the instance runs inside it.
-      const load = async (statement: string, rows: CopyRows) => {
+      const blobOf = async (rows: CopyRows) => {
         const parts = isStream(rows) ? await gathered(rows) : Array.isArray(rows) ? rows : [rows];
-        await pg.query(statement.replace(/from stdin$/, "from '/dev/blob'"), [], { blob: new Blob(parts as (string | Uint8Array<ArrayBuffer>)[]) });
+        return new Blob(parts as (string | Uint8Array<ArrayBuffer>)[]);
       };
-      return fn(tx, copier(tx, tenant, load));
+      const fromBlob = (statement: string) => statement.replace(/from stdin$/, "from '/dev/blob'");
+      const load = async (statement: string, rows: CopyRows) => {
+        await pg.query(fromBlob(statement), [], { blob: await blobOf(rows) });
+      };
+      // The owner's role for the COPY alone, in one call: nothing else runs on PGlite between these three statements.
+      const loadAsOwner = async (statement: string, rows: CopyRows) => {
+        const blob = await blobOf(rows);
+        await pg.exec(`set local role none; ${fromBlob(statement)}; select set_config('role', '${APP_ROLE.replace(/'/g, "''")}', true)`, { blob });
+      };
+      return fn(tx, copier(tx, tenant, load, loadAsOwner));
     });
   }
   if (!database.pool) throw new Error('COPY needs PGlite or a pg pool');
   return withServerCopy(database.pool, tenant, fn);
 }
 
-function copier(tx: Tx, tenant: TenantContext | null, load: (statement: string, rows: CopyRows) => Promise<void>): CopyFn {
-  return async (table, columns, rows) => {
+type Load = (statement: string, rows: CopyRows) => Promise<void>;
+
+function copier(tx: Tx, tenant: TenantContext | null, load: Load, loadAsOwner?: Load): CopyFn {
+  return async (table, columns, rows, opts) => {
     if (isEmpty(rows)) return;
     const statement = `copy ${table} (${columns.join(', ')}) from stdin`;
     if (!tenant) return load(statement, rows);
+    if (opts?.ownRole) return (loadAsOwner ?? load)(statement, rows);
     await sql`set local role none`.execute(tx);
     await load(statement, rows);
     await sql`select set_config('role', ${APP_ROLE}, true)`.execute(tx);

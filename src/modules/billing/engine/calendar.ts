@@ -6,8 +6,22 @@
 
 export type Day = number;
 
+/** 'YYYY-MM-DD' read digit by digit (a billing run converts two million reading days): the same numbers as split. */
+function fixedDate(date: string): [number, number, number] | null {
+  if (date.length !== 10 || date.charCodeAt(4) !== 45 || date.charCodeAt(7) !== 45) return null;
+  let y = 0;
+  for (let i = 0; i < 4; i++) {
+    const c = date.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return null;
+    y = y * 10 + c;
+  }
+  const m1 = date.charCodeAt(5) - 48, m2 = date.charCodeAt(6) - 48, d1 = date.charCodeAt(8) - 48, d2 = date.charCodeAt(9) - 48;
+  if (m1 < 0 || m1 > 9 || m2 < 0 || m2 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return null;
+  return [y, m1 * 10 + m2, d1 * 10 + d2];
+}
+
 export function toDay(date: string): Day {
-  const [y0, m, d] = date.split('-').map(Number);
+  const [y0, m, d] = fixedDate(date) ?? date.split('-').map(Number);
   const y = m <= 2 ? y0 - 1 : y0;
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;

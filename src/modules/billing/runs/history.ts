@@ -7,6 +7,7 @@
  */
 import { sql } from 'kysely';
 import type { Database } from '../../../db/connection.ts';
+import { withCopyTx } from '../../../db/bulk.ts';
 import { withTenant } from '../../../db/tenant.ts';
 import { daysInMonth } from '../engine/calendar.ts';
 import { approveRun, createPreviewRun, issueRun } from './service.ts';
@@ -51,8 +52,8 @@ export async function billDemoHistory(database: Database, utilityId: number, now
   const started = Date.now();
   for (const { cycle, period } of runs) {
     const issueDate = nextDay(period.to) < today ? nextDay(period.to) : today;
-    const runId = await withTenant(database.db, { utilityId }, async (tx) => {
-      const id = await createPreviewRun(tx, utilityId, { period, selection: { cycle } });
+    const runId = await withCopyTx(database, { utilityId }, async (tx, copy) => {
+      const id = await createPreviewRun(tx, utilityId, { period, selection: { cycle } }, copy);
       await approveRun(tx, utilityId, id, null);
       return id;
     });

@@ -121,6 +121,8 @@ export async function storeIssuedBatch(
   dueDate: string,
   seller: Seller,
   ready: readonly IssuedInvoice[],
+  /** The first and last position of the batch's items (ready ones and others). */
+  positions: { from: number; to: number },
 ): Promise<number[]> {
   const ids = await invoiceIds(tx, ready.length);
   await copy('invoices', INVOICE_COLUMNS, invoiceStream(utilityId, runId, issueDate, dueDate, seller, ready, ids));
@@ -135,9 +137,14 @@ export async function storeIssuedBatch(
                   ${estimates.map((e) => e.invoice)}::bigint[]) as x(meter, day, value, invoice)
       on conflict (utility_id, meter_id, day) do update set value_m3 = excluded.value_m3, invoice_id = excluded.invoice_id`.execute(tx);
   }
+  // The batch's items lie in one range of positions (taken in that order): the range bounds the scan whatever
+  // plan the server picks. (Right after the preview its statistics still say the run has a dozen items, the
+  // table being empty when last analyzed; without the range it read every item of the run into a join, in
+  // every batch: at 100,000 contracts 0.5-2 s a batch.)
   await sql`
     update billing_run_items bi set status = 'issued', invoice_id = x.invoice_id
     from unnest(${ready.map((r) => r.contractId)}::bigint[], ${ids}::bigint[]) as x(contract_id, invoice_id)
-    where bi.utility_id = ${utilityId} and bi.run_id = ${runId} and bi.contract_id = x.contract_id`.execute(tx);
+    where bi.utility_id = ${utilityId} and bi.run_id = ${runId} and bi.position between ${positions.from} and ${positions.to}
+      and bi.contract_id = x.contract_id`.execute(tx);
   return ids;
 }

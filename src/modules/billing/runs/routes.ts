@@ -7,6 +7,7 @@
  */
 import { Type } from 'typebox';
 import { inTenant, userOf, utilityOf, type App, type AppDeps } from '../../../http/context.ts';
+import { withCopyTx } from '../../../db/bulk.ts';
 import { badRequest } from '../../../lib/errors.ts';
 import { parsePeriod } from './period.ts';
 import { issueInBackground } from './resume.ts';
@@ -99,8 +100,9 @@ export async function routes(app: App, deps: AppDeps) {
       const period = parsePeriod(body.periodTo ? `${body.periodFrom}..${body.periodTo}` : body.periodFrom);
       if (!period) throw badRequest('billing_run.bad_period', 'Okres rozliczenia: od miesiąca do miesiąca, najwyżej 24 miesiące.', 'The billing period runs from one month to another, at most 24 months.');
       const utilityId = utilityOf(req).id;
-      const detail = await inTenant(app, req, async (tx) => {
-        const id = await createPreviewRun(tx, utilityId, { period, selection: body.selection ?? {}, userId: userOf(req).id });
+      // As inTenant, with COPY at hand: the bills go in by COPY (withCopyTx: the same transaction, utility and user).
+      const detail = await withCopyTx(deps.database, { utilityId, userId: req.user?.id }, async (tx, copy) => {
+        const id = await createPreviewRun(tx, utilityId, { period, selection: body.selection ?? {}, userId: userOf(req).id }, copy);
         const w = await runWarnings(tx, utilityId, id);
         return { ...(await getRun(tx, utilityId, id)), heldByCode: w.held, warningsByCode: w.warnings };
       });

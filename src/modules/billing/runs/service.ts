@@ -19,6 +19,7 @@ import { withTenant, type Tx } from '../../../db/tenant.ts';
 import { conflict, notFound } from '../../../lib/errors.ts';
 import { withCopyTx, type CopyFn } from '../../../db/bulk.ts';
 import { storeIssuedBatch, type IssuedInvoice } from './issue-write.ts';
+import { CopyBuffer } from '../../../db/copy-buffer.ts';
 import { checkInvoiceDocument, type InvoiceDocument, type Seller } from '../invoice-document.ts';
 import { formatInvoiceNumber, takeNumbers } from '../numbering.ts';
 import { AppError } from '../../../lib/errors.ts';
@@ -81,11 +82,77 @@ function group<T>(rows: T[], key: (r: T) => number): Map<number, T[]> {
   return m;
 }
 
-/** Previews a run: every selected contract billed, the bills kept. Returns the run's id. */
+const ITEM_COLUMNS = [
+  'contract_id', 'customer_id', 'position', 'status', 'hold_code', 'hold_reason', 'warnings', 'net', 'vat', 'gross', 'is_estimate', 'delivery', 'draft', 'estimates',
+] as const;
+
+interface PreviewItem {
+  contract_id: number;
+  customer_id: number;
+  position: number;
+  status: 'billable' | 'held';
+  hold_code: string | null;
+  hold_reason: { pl: string; en: string } | null;
+  warnings: unknown[];
+  net: number;
+  vat: number;
+  gross: number;
+  is_estimate: boolean;
+  delivery: 'paper' | 'einvoice';
+  draft: unknown;
+  estimates: unknown[];
+}
+
+/** A chunk's items as COPY text rows (the JSON values written once, as the server stores them). */
+export function previewItemRows(rows: readonly PreviewItem[]): Buffer {
+  const out = new CopyBuffer(rows.length * 1_600);
+  for (const r of rows) {
+    out.int(r.contract_id).int(r.customer_id).int(r.position).ascii(r.status);
+    if (r.hold_code === null) out.nul();
+    else out.text(r.hold_code);
+    if (r.hold_reason === null) out.nul();
+    else out.text(json(r.hold_reason));
+    out.text(json(r.warnings)).signed(r.net).signed(r.vat).signed(r.gross).ascii(r.is_estimate ? 't' : 'f').ascii(r.delivery);
+    if (r.draft === null) out.nul();
+    else out.text(json(r.draft));
+    out.text(json(r.estimates), 10);
+  }
+  return out.bytes();
+}
+
+/** Stores a chunk of previewed items: by COPY through a temporary table when `copy` is at hand, else as one JSON parameter. */
+async function storePreviewItems(tx: Tx, copy: CopyFn | undefined, utilityId: number, runId: number, rows: PreviewItem[]): Promise<void> {
+  if (!copy) {
+    await sql`
+      insert into billing_run_items (utility_id, run_id, contract_id, customer_id, position, status, hold_code, hold_reason, warnings,
+                                     net_grosze, vat_grosze, gross_grosze, is_estimate, delivery, draft, estimates)
+      select ${utilityId}, ${runId}, x.contract_id, x.customer_id, x.position, x.status, x.hold_code, x.hold_reason, x.warnings,
+             x.net, x.vat, x.gross, x.is_estimate, x.delivery, x.draft, x.estimates
+      from json_to_recordset(${json(rows)}::json) as x(contract_id bigint, customer_id bigint, position int, status text, hold_code text,
+           hold_reason jsonb, warnings jsonb, net bigint, vat bigint, gross bigint, is_estimate boolean, delivery text, draft json, estimates jsonb)`.execute(tx);
+    return;
+  }
+  // A temporary table of this transaction (no row-level security there, so the COPY keeps the caller's role),
+  // moved into the run's items by one statement that names the utility and the run itself.
+  await copy('billing_preview_items', ITEM_COLUMNS, previewItemRows(rows), { ownRole: true });
+  await sql`
+    with moved as (delete from billing_preview_items returning *)
+    insert into billing_run_items (utility_id, run_id, contract_id, customer_id, position, status, hold_code, hold_reason, warnings,
+                                   net_grosze, vat_grosze, gross_grosze, is_estimate, delivery, draft, estimates)
+    select ${utilityId}, ${runId}, x.contract_id, x.customer_id, x.position, x.status, x.hold_code, x.hold_reason, x.warnings,
+           x.net, x.vat, x.gross, x.is_estimate, x.delivery, x.draft, x.estimates
+    from moved x`.execute(tx);
+}
+
+/**
+ * Previews a run: every selected contract billed, the bills kept. Returns the run's id.
+ * With `copy` (the transaction from bulk.ts's withCopyTx) the bills go in by COPY, the cheaper way for the server.
+ */
 export async function createPreviewRun(
   tx: Tx,
   utilityId: number,
   args: { period: { from: string; to: string }; selection: Selection; userId?: number | null },
+  copy?: CopyFn,
 ): Promise<number> {
   const { period, selection } = args;
   const seller = await sellerOf(tx, utilityId);
@@ -97,6 +164,12 @@ export async function createPreviewRun(
     .values({ utility_id: utilityId, period_from: period.from, period_to: period.to, selection: json(selection), created_by: args.userId ?? null })
     .returning('id')
     .executeTakeFirstOrThrow();
+  if (copy) {
+    await sql`
+      create temp table if not exists billing_preview_items (contract_id bigint, customer_id bigint, position int, status text, hold_code text,
+        hold_reason jsonb, warnings jsonb, net bigint, vat bigint, gross bigint, is_estimate boolean, delivery text, draft json, estimates jsonb)
+      on commit drop`.execute(tx);
+  }
   const totals = { billed: 0, held: 0, net: 0, vat: 0, gross: 0 };
   // A pipeline on the one connection: the server loads the next chunk and stores the last one's bills
   // while this process bills the current one (the statements queue on the connection in this order).
@@ -119,7 +192,7 @@ export async function createPreviewRun(
     const metersByPoint = group(data.meters, (m) => m.service_point_id);
     const readingsByMeter = group<ReadingRow>(data.readings, (r) => r.meter_id);
     const consentsByCustomer = group(data.consents, (k) => k.customer_id);
-    const rows: Record<string, unknown>[] = [];
+    const rows: PreviewItem[] = [];
     for (let i = 0; i < chunk.length; i++) {
       // Back to the event loop now and then: the connection can then send the next chunk's queries (each
       // is sent when the one before has answered), so the server reads it while this process bills.
@@ -147,13 +220,7 @@ export async function createPreviewRun(
       rows.push({ ...base, status: 'billable', hold_code: null, hold_reason: null, net: out.draft.totals.net, vat: out.draft.totals.vat, gross: out.draft.totals.gross, is_estimate: out.draft.estimated, delivery: out.delivery, draft: { ...out.draft, seller: undefined }, estimates: out.estimates });
     }
     await storing;
-    storing = handled(sql`
-      insert into billing_run_items (utility_id, run_id, contract_id, customer_id, position, status, hold_code, hold_reason, warnings,
-                                     net_grosze, vat_grosze, gross_grosze, is_estimate, delivery, draft, estimates)
-      select ${utilityId}, ${runId}, x.contract_id, x.customer_id, x.position, x.status, x.hold_code, x.hold_reason, x.warnings,
-             x.net, x.vat, x.gross, x.is_estimate, x.delivery, x.draft, x.estimates
-      from json_to_recordset(${json(rows)}::json) as x(contract_id bigint, customer_id bigint, position int, status text, hold_code text,
-           hold_reason jsonb, warnings jsonb, net bigint, vat bigint, gross bigint, is_estimate boolean, delivery text, draft jsonb, estimates jsonb)`.execute(tx));
+    storing = handled(storePreviewItems(tx, copy, utilityId, runId, rows));
   }
   await storing;
   await tx
@@ -255,6 +322,7 @@ export async function issueRun(database: Database, utilityId: number, runId: num
 interface ItemRow {
   contract_id: number;
   customer_id: number;
+  position: number;
   /** The stored draft as JSON text (parsed here; the stored document is this text with the issue's fields added). */
   draft: string;
   delivery: 'paper' | 'einvoice';
@@ -281,7 +349,7 @@ async function issueBatch(
   if (run.status !== 'issuing') throw conflict('billing_run.not_issuing', 'Przebieg nie jest w trakcie wystawiania.', 'The run is not being issued.');
   const issueDate = String(run.issue_date);
   const { rows: items } = await sql<ItemRow>`
-    select bi.contract_id, bi.customer_id, bi.draft::text as draft, bi.delivery, bi.is_estimate, bi.estimates,
+    select bi.contract_id, bi.customer_id, bi.position, bi.draft::text as draft, bi.delivery, bi.is_estimate, bi.estimates,
            (select max(i.period_to)::text from invoices i where i.utility_id = bi.utility_id and i.contract_id = bi.contract_id and i.kind = 'invoice'
               and i.period_to >= ${run.period_from}::date and i.period_from <= ${run.period_to}::date) as billed_to
     from billing_run_items bi
@@ -311,6 +379,8 @@ async function issueBatch(
       held.push({ contract_id: item.contract_id, code: e.code, reason: e.messages });
     }
   }
+  // The batch's items lie in this range of positions (taken in that order): the updates below are bounded by it.
+  const positions = { from: Number(items[0].position), to: Number(items[items.length - 1].position) };
   if (ready.length > 0) {
     const first = await takeNumbers(tx, utilityId, 'FV', issueDate, ready.length);
     const sellerJson = JSON.stringify(seller);
@@ -322,7 +392,7 @@ async function issueBatch(
       const documentJson = `${item.draft.slice(0, item.draft.lastIndexOf('}'))},"seller":${sellerJson},${issueFields},"number":${JSON.stringify(doc.number)}}`;
       return { contractId: Number(item.contract_id), customerId: Number(item.customer_id), delivery: item.delivery, estimates: item.estimates, doc, nips, documentJson };
     });
-    const ids = await storeIssuedBatch(tx, copy, utilityId, runId, issueDate, dueDate, seller, invoices);
+    const ids = await storeIssuedBatch(tx, copy, utilityId, runId, issueDate, dueDate, seller, invoices, positions);
     // The PDF and the delivery follow as jobs, committed with the invoices or not at all.
     if (documents) await enqueueInvoiceDocuments(tx, utilityId, ids);
   }
@@ -330,7 +400,8 @@ async function issueBatch(
     await sql`
       update billing_run_items bi set status = 'held', hold_code = x.code, hold_reason = x.reason
       from jsonb_to_recordset(${json(held)}::jsonb) as x(contract_id bigint, code text, reason jsonb)
-      where bi.utility_id = ${utilityId} and bi.run_id = ${runId} and bi.contract_id = x.contract_id`.execute(tx);
+      where bi.utility_id = ${utilityId} and bi.run_id = ${runId} and bi.position between ${positions.from} and ${positions.to}
+        and bi.contract_id = x.contract_id`.execute(tx);
   }
   await sql`update billing_runs set issued = issued + ${ready.length}, held = held + ${held.length}, billed = billed - ${held.length}
             where utility_id = ${utilityId} and id = ${runId}`.execute(tx);
