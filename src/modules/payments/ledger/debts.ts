@@ -36,18 +36,23 @@ export async function debtsOf(tx: Tx, customerIds: readonly number[], opts: { un
   if (customerIds.length === 0) return [];
   const unsettled = opts.unsettled === true;
   const { rows } = await sql<{ customer_id: number; contract_id: number | null; kind: 'invoice' | 'charge'; id: number; reference: string; issue_date: string; due_date: string; interest: boolean; amount: number; allocated: number }>`
-    select * from (
     select i.customer_id, i.contract_id, 'invoice' as kind, i.id, i.invoice_number as reference, i.issue_date::text, i.due_date::text, false as interest,
-           (i.gross_grosze + coalesce((select sum(k.gross_grosze) from invoices k where k.corrects_invoice_id = i.id and k.kind = 'correction'), 0))::int8 as amount,
-           coalesce((select sum(a.amount_grosze) from payment_allocations a where a.invoice_id = i.id), 0)::int8 as allocated
+           (i.gross_grosze + coalesce(k.s, 0))::int8 as amount, coalesce(a.s, 0)::int8 as allocated
       from invoices i
+      -- lateral: each sum once per row (as scalar subqueries in the select list, the filter below repeated them)
+      left join lateral (select sum(k.gross_grosze) as s from invoices k where k.corrects_invoice_id = i.id and k.kind = 'correction') k on true
+      left join lateral (select sum(a.amount_grosze) as s from payment_allocations a where a.invoice_id = i.id) a on true
      where i.kind = 'invoice' and i.customer_id = any(${customerIds}::bigint[])
+       and (not ${unsettled}::boolean or coalesce(a.s, 0) > greatest(i.gross_grosze + coalesce(k.s, 0), 0) or i.gross_grosze + coalesce(k.s, 0) > coalesce(a.s, 0))
     union all
     select c.customer_id, c.contract_id, 'charge', c.id, c.reference, c.entry_date::text, c.due_date::text, c.kind = 'interest_note',
-           c.amount_grosze::int8, coalesce((select sum(a.amount_grosze) from payment_allocations a where a.charge_id = c.id), 0)::int8
+           c.amount_grosze::int8, coalesce(a.s, 0)::int8
       from ledger_charges c
-     where c.customer_id = any(${customerIds}::bigint[])) d
-     where not ${unsettled}::boolean or d.allocated > greatest(d.amount, 0) or d.amount > d.allocated`.execute(tx);
+      left join lateral (select sum(a.amount_grosze) as s from payment_allocations a where a.charge_id = c.id) a on true
+     where c.customer_id = any(${customerIds}::bigint[])
+       and (not ${unsettled}::boolean or coalesce(a.s, 0) > greatest(c.amount_grosze, 0) or c.amount_grosze > coalesce(a.s, 0))
+     -- invoices, then charges, each in the order written (the order the portal lists their statuses in)
+     order by kind desc, id`.execute(tx);
   return rows.map((r) => ({
     customerId: Number(r.customer_id),
     contractId: r.contract_id === null ? null : Number(r.contract_id),
@@ -67,13 +72,11 @@ export async function debtsOf(tx: Tx, customerIds: readonly number[], opts: { un
 export async function creditsOf(tx: Tx, customerIds: readonly number[]): Promise<CreditRow[]> {
   if (customerIds.length === 0) return [];
   const { rows } = await sql<{ customer_id: number; id: number; booked_on: string; remaining: number }>`
-    select * from (
-      select p.customer_id, p.id, p.booked_on::text,
-             (p.amount_grosze - coalesce((select sum(a.amount_grosze) from payment_allocations a where a.payment_id = p.id), 0))::int8 as remaining
-        from payments p
-       where p.customer_id = any(${customerIds}::bigint[])) x
-     where remaining > 0
-     order by booked_on, id`.execute(tx);
+    select p.customer_id, p.id, p.booked_on::text, (p.amount_grosze - coalesce(a.s, 0))::int8 as remaining
+      from payments p
+      left join lateral (select sum(a.amount_grosze) as s from payment_allocations a where a.payment_id = p.id) a on true
+     where p.customer_id = any(${customerIds}::bigint[]) and p.amount_grosze > coalesce(a.s, 0)
+     order by p.booked_on, p.id`.execute(tx);
   return rows.map((r) => ({ customerId: Number(r.customer_id), paymentId: Number(r.id), bookedOn: r.booked_on, remaining: Number(r.remaining) }));
 }
 
