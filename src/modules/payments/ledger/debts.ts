@@ -35,6 +35,7 @@ export interface CreditRow extends Credit {
 export async function debtsOf(tx: Tx, customerIds: readonly number[], opts: { unsettled?: boolean } = {}): Promise<DebtRow[]> {
   if (customerIds.length === 0) return [];
   const unsettled = opts.unsettled === true;
+  const ofCustomers = customersCondition(customerIds);
   const { rows } = await sql<{ customer_id: number; contract_id: number | null; kind: 'invoice' | 'charge'; id: number; reference: string; issue_date: string; due_date: string; interest: boolean; amount: number; allocated: number }>`
     select i.customer_id, i.contract_id, 'invoice' as kind, i.id, i.invoice_number as reference, i.issue_date::text, i.due_date::text, false as interest,
            (i.gross_grosze + coalesce(k.s, 0))::int8 as amount, coalesce(a.s, 0)::int8 as allocated
@@ -42,14 +43,14 @@ export async function debtsOf(tx: Tx, customerIds: readonly number[], opts: { un
       -- lateral: each sum once per row (as scalar subqueries in the select list, the filter below repeated them)
       left join lateral (select sum(k.gross_grosze) as s from invoices k where k.corrects_invoice_id = i.id and k.kind = 'correction') k on true
       left join lateral (select sum(a.amount_grosze) as s from payment_allocations a where a.invoice_id = i.id) a on true
-     where i.kind = 'invoice' and i.customer_id = any(${customerIds}::bigint[])
+     where i.kind = 'invoice' and i.customer_id ${ofCustomers}
        and (not ${unsettled}::boolean or coalesce(a.s, 0) > greatest(i.gross_grosze + coalesce(k.s, 0), 0) or i.gross_grosze + coalesce(k.s, 0) > coalesce(a.s, 0))
     union all
     select c.customer_id, c.contract_id, 'charge', c.id, c.reference, c.entry_date::text, c.due_date::text, c.kind = 'interest_note',
            c.amount_grosze::int8, coalesce(a.s, 0)::int8
       from ledger_charges c
       left join lateral (select sum(a.amount_grosze) as s from payment_allocations a where a.charge_id = c.id) a on true
-     where c.customer_id = any(${customerIds}::bigint[])
+     where c.customer_id ${ofCustomers}
        and (not ${unsettled}::boolean or coalesce(a.s, 0) > greatest(c.amount_grosze, 0) or c.amount_grosze > coalesce(a.s, 0))
      -- invoices, then charges, each in the order written (the order the portal lists their statuses in)
      order by kind desc, id`.execute(tx);
@@ -75,9 +76,19 @@ export async function creditsOf(tx: Tx, customerIds: readonly number[]): Promise
     select p.customer_id, p.id, p.booked_on::text, (p.amount_grosze - coalesce(a.s, 0))::int8 as remaining
       from payments p
       left join lateral (select sum(a.amount_grosze) as s from payment_allocations a where a.payment_id = p.id) a on true
-     where p.customer_id = any(${customerIds}::bigint[]) and p.amount_grosze > coalesce(a.s, 0)
+     where p.customer_id ${customersCondition(customerIds)} and p.amount_grosze > coalesce(a.s, 0)
      order by p.booked_on, p.id`.execute(tx);
   return rows.map((r) => ({ customerId: Number(r.customer_id), paymentId: Number(r.id), bookedOn: r.booked_on, remaining: Number(r.remaining) }));
+}
+
+/**
+ * `= $1` for one customer (the ledger page, every request), `= any($1)` for many. With an array,
+ * PostgreSQL plans the prepared statement anew on every run (a custom plan: its estimates depend on
+ * the array), which cost the ledger page ~0.8 ms of planning against ~0.6 ms of running; with one id
+ * it keeps a generic plan after the fifth run.
+ */
+function customersCondition(customerIds: readonly number[]) {
+  return customerIds.length === 1 ? sql`= ${customerIds[0]}::bigint` : sql`= any(${customerIds}::bigint[])`;
 }
 
 /** Groups rows by customer. */
