@@ -15,6 +15,7 @@
 import { sql } from 'kysely';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { createScratchDatabase } from '../test/support/db.ts';
 import { traceQueries } from './query-trace.ts';
 import { nrbFromBban } from '../src/lib/check-digits.ts';
@@ -96,15 +97,21 @@ try {
   const printTrace = process.argv.includes('--trace') ? traceQueries(database) : null;
   const pg0 = await pgCpu();
   const sampler = setInterval(() => void pgCpu().catch(() => {}), 1000);
+  let gcMs = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMs += e.duration;
+  });
+  gc.observe({ entryTypes: ['gc'] });
   t = Date.now();
   c0 = process.cpuUsage();
   const r = await importParsed(database, utilityId, parsed, { fileName: 'bench.sta', bytes, userId: null });
   c = process.cpuUsage(c0);
+  gc.disconnect();
   const s = r.statements[0];
   const wall = (Date.now() - t) / 1000;
   clearInterval(sampler);
   const pgUsed = (await pgCpu()) - pg0;
-  console.log(`import: ${s.added} added, ${s.matched} matched, ${s.unmatched} unmatched in ${wall.toFixed(2)} s (node CPU ${((c.user + c.system) / 1e6).toFixed(2)} s, PostgreSQL CPU ${pgUsed.toFixed(2)} s), load average ${load()}`);
+  console.log(`import: ${s.added} added, ${s.matched} matched, ${s.unmatched} unmatched in ${wall.toFixed(2)} s (node CPU ${((c.user + c.system) / 1e6).toFixed(2)} s of which GC ${(gcMs / 1000).toFixed(2)} s, PostgreSQL CPU ${pgUsed.toFixed(2)} s), load average ${load()}`);
   printTrace?.();
   const { rows } = await sql<{ n: number; open: number }>`
     select count(*)::int as n, coalesce(sum(i.gross_grosze - coalesce(a.s, 0)), 0)::int8 as open

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/connection.ts';
 import { withTenant } from '../src/db/tenant.ts';
 import { AppError } from '../src/lib/errors.ts';
-import { balanceOf, balanceSummary, customerLedger } from '../src/modules/payments/ledger/read.ts';
+import { balanceOf, balanceSummary, customerLedger, ledgerPage } from '../src/modules/payments/ledger/read.ts';
 import { recordPayment } from '../src/modules/payments/ledger/record.ts';
 import { adjust, allocateManually, refund, recordCharge } from '../src/modules/payments/ledger/staff.ts';
 import { createTestDatabase } from './support/db.ts';
@@ -164,6 +164,8 @@ describe('property: random sequences of ledger operations', () => {
           const s = await inU((tx) => balanceSummary(tx, c, day(step)));
           expect(s.due + s.overdue - s.overpaid).toBe(balance);
           expect(s.balance).toBe(balance);
+          // The page's one-statement read says exactly what the separate reads say.
+          expect(await inU((tx) => ledgerPage(tx, c, {}, day(step)))).toEqual({ summary: s, entries: ledger });
           const overPayment = await inU((tx) =>
             sql<{ n: number }>`select count(*)::int as n from payments p where p.customer_id = ${c}
               and (select coalesce(sum(amount_grosze), 0) from payment_allocations a where a.payment_id = p.id) > p.amount_grosze`.execute(tx),

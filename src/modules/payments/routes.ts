@@ -15,7 +15,7 @@ import { badRequest, notFound } from '../../lib/errors.ts';
 import { localDate } from '../einvoice/billing-period.ts';
 import { importStatementFile } from './import/file.ts';
 import { creditsOf } from './ledger/debts.ts';
-import { balanceSummary, contractLedger, customerLedger, type EntryKind, type LedgerFilter } from './ledger/read.ts';
+import { balanceSummary, contractLedger, ledgerPage, type EntryKind, type LedgerFilter } from './ledger/read.ts';
 import { adjust, allocateManually, assignLine, refund, type Actor } from './ledger/staff.ts';
 import * as S from './schema.ts';
 
@@ -42,9 +42,13 @@ function filterOf(q: { from?: string; to?: string; kind?: string }): LedgerFilte
 
 async function ledgerOf(tx: Tx, customerId: number, q: { from?: string; to?: string; kind?: string; contractId?: string }) {
   const today = localDate(new Date());
+  if (!q.contractId) {
+    // The usual page: summary and history in one statement.
+    const page = await ledgerPage(tx, customerId, filterOf(q), today);
+    return { summary: { ...page.summary, asOf: today }, entries: page.entries };
+  }
   const summary = { ...(await balanceSummary(tx, customerId, today)), asOf: today };
-  const entries = q.contractId ? await contractLedger(tx, customerId, Number(q.contractId)) : await customerLedger(tx, customerId, filterOf(q));
-  return { summary, entries };
+  return { summary, entries: await contractLedger(tx, customerId, Number(q.contractId)) };
 }
 
 const actorOf = (req: FastifyRequest): Actor => ({ utilityId: utilityOf(req).id, staffId: userOf(req).id, ip: req.ip });

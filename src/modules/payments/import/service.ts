@@ -11,6 +11,9 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Database } from '../../../db/connection.ts';
 import { withTenant, type Tx } from '../../../db/tenant.ts';
+import { withCopyTx, type CopyFn } from '../../../db/bulk.ts';
+import { CopyBuffer } from '../../../db/copy-buffer.ts';
+import { copyValue } from '../../../db/copy-text.ts';
 import type { ParsedStatement, ParseResult, StatementProblem } from '../statements/types.ts';
 import { keysOf, matchLine, normaliseAccount, type InvoiceRef, type Lookups, type MatchKeys } from '../matching/match.ts';
 import { lockLedger, settle } from '../ledger/settle.ts';
@@ -64,8 +67,8 @@ export async function importParsed(database: Database, utilityId: number, parsed
   });
   const results: StatementResult[] = [];
   for (const [index, st] of parsed.statements.entries()) {
-    const result = await withTenant(database.db, ctx, async (tx) => {
-      const r = await importStatement(tx, utilityId, importId, st, own);
+    const result = await withCopyTx(database, ctx, async (tx, copy) => {
+      const r = await importStatement(tx, copy, utilityId, importId, st, own);
       await sql`update payment_imports set results = results || ${JSON.stringify([r])}::jsonb where id = ${importId}`.execute(tx);
       await meta.beforeCommit?.(index);
       return r;
@@ -100,8 +103,29 @@ const refused = (st: ParsedStatement, p: StatementProblem): StatementResult => (
   statement: st.statement, account: st.account, status: 'refused', lines: st.lines.length, added: 0, duplicates: 0, matched: 0, unmatched: 0, debits: 0, credited: 0, problem: p,
 });
 
-/** One statement, inside the caller's transaction (`own`: the utility's accounts, when the caller read them already). A refused statement writes nothing. */
-export async function importStatement(tx: Tx, utilityId: number, importId: number, st: ParsedStatement, own?: OwnAccounts): Promise<StatementResult> {
+const PAYMENT_COLUMNS = ['utility_id', 'id', 'customer_id', 'amount_grosze', 'booked_on', 'channel', 'title', 'payer_name', 'counter_account', 'external_ref'] as const;
+const LINE_COLUMNS = [
+  'utility_id', 'line_key', 'import_id', 'account', 'statement', 'booking_date', 'value_date', 'amount_grosze',
+  'counter_account', 'counter_name', 'title', 'bank_reference', 'status', 'matched_by', 'payment_id',
+] as const;
+
+/** Text or \N, and a tab. */
+function nullable(out: CopyBuffer, v: string | null | undefined): void {
+  if (v === null || v === undefined) out.nul();
+  else out.text(v);
+}
+
+/** Fresh ids for `count` rows of `table` from its identity sequence (one statement). */
+async function sequenceIds(tx: Tx, table: 'payments', count: number): Promise<number[]> {
+  const { rows } = await sql<{ id: string }>`select nextval(pg_get_serial_sequence(${table}, 'id'))::text as id from generate_series(1, ${count}::int)`.execute(tx);
+  return rows.map((r) => Number(r.id));
+}
+
+/**
+ * One statement, inside the caller's transaction (bulk.ts's withCopyTx: `copy` writes into it; `own`: the
+ * utility's accounts, when the caller read them already). A refused statement writes nothing.
+ */
+export async function importStatement(tx: Tx, copy: CopyFn, utilityId: number, importId: number, st: ParsedStatement, own?: OwnAccounts): Promise<StatementResult> {
   if (st.currency !== 'PLN') {
     return refused(st, problem('payments.currency', st, `Wyciąg ${st.statement} jest w walucie ${st.currency}; przyjmowane są tylko wyciągi w PLN.`, `Statement ${st.statement} is in ${st.currency}; only PLN statements are taken.`));
   }
@@ -114,6 +138,9 @@ export async function importStatement(tx: Tx, utilityId: number, importId: numbe
   if (accountIssue) return refused(st, accountIssue);
 
   await lockLedger(tx, utilityId);
+  // A statement of 100,000 lines: its large reads sort in memory, and are not compiled by JIT (the planner's
+  // estimates for arrays of ids make it think so, and compiling took longer than running them).
+  await sql`select set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`.execute(tx);
   const keys = lineKeys(st.lines);
   const existing = new Set(
     (await sql<{ line_key: string }>`select line_key from bank_statement_lines where line_key = any(${keys}::text[])`.execute(tx)).rows.map((r) => r.line_key),
@@ -125,40 +152,56 @@ export async function importStatement(tx: Tx, utilityId: number, importId: numbe
   const lookups = await lookupsFor(tx, matchKeys);
   const matches = matchKeys.map((k) => matchLine(k, lookups));
 
-  // Payments for the credits (unmatched ones wait without a customer), then every new line pointing at its payment.
-  const refs = credits.map((x) => `bank:${x.key}`);
-  const paymentIds = new Map<string, number>();
-  if (credits.length > 0) {
-    const { rows } = await sql<{ id: number; external_ref: string }>`
-      insert into payments (utility_id, customer_id, amount_grosze, booked_on, channel, title, payer_name, counter_account, external_ref)
-      select ${utilityId}::bigint, c, a, d, 'bank', t, n, ca, r
-        from unnest(${matches.map((m) => m.customerId)}::bigint[], ${credits.map((x) => x.amount)}::bigint[], ${credits.map((x) => x.line.bookingDate)}::date[],
-                    ${credits.map((x) => x.line.title)}::text[], ${credits.map((x) => x.line.counterName)}::text[], ${credits.map((x) => x.line.counterAccount)}::text[],
-                    ${refs}::text[]) as t(c, a, d, t, n, ca, r)
-      returning id, external_ref`.execute(tx);
-    for (const r of rows) paymentIds.set(r.external_ref, Number(r.id));
-  }
-  const matchOf = new Map(credits.map((x, i) => [x.key, matches[i]]));
-  const status = (x: (typeof fresh)[number]) => (x.amount <= 0 ? 'debit' : matchOf.get(x.key)?.customerId != null ? 'matched' : 'unmatched');
-  if (fresh.length > 0) {
-    await sql`
-      insert into bank_statement_lines (utility_id, line_key, import_id, account, statement, booking_date, value_date, amount_grosze, counter_account, counter_name, title, bank_reference, status, matched_by, payment_id)
-      select ${utilityId}::bigint, k, ${importId}::bigint, ${st.account}, ${st.statement}, bd, vd, a, ca, cn, t, br, s, mb, p
-        from unnest(${fresh.map((x) => x.key)}::text[], ${fresh.map((x) => x.line.bookingDate)}::date[], ${fresh.map((x) => x.line.valueDate)}::date[],
-                    ${fresh.map((x) => x.amount)}::bigint[], ${fresh.map((x) => x.line.counterAccount)}::text[], ${fresh.map((x) => x.line.counterName)}::text[],
-                    ${fresh.map((x) => x.line.title)}::text[], ${fresh.map((x) => x.line.bankReference)}::text[], ${fresh.map(status)}::text[],
-                    ${fresh.map((x) => matchOf.get(x.key)?.by ?? null)}::text[], ${fresh.map((x) => paymentIds.get(`bank:${x.key}`) ?? null)}::bigint[])
-             as t(k, bd, vd, a, ca, cn, t, br, s, mb, p)`.execute(tx);
-  }
-  const named = new Map<number, number[]>();
+  // Payments for the credits (unmatched ones wait without a customer), then every new line pointing at its
+  // payment, then the allocations: each by COPY (no arrays for the server to parse and take apart, no row
+  // objects kept until one big statement). The payments' ids come from their sequence first, so that the
+  // lines name their payment in the same pass; an id taken by a statement that rolls back is only a gap.
+  const paymentIds = credits.length > 0 ? await sequenceIds(tx, 'payments', credits.length) : [];
   const customers: number[] = [];
-  credits.forEach((x, i) => {
-    const m = matches[i];
-    if (m.customerId === null) return;
-    customers.push(m.customerId);
-    named.set(paymentIds.get(`bank:${x.key}`) as number, m.namedInvoiceIds);
-  });
-  await settle(tx, utilityId, customers, named);
+  const named = new Map<number, number[]>();
+  if (credits.length > 0) {
+    const out = new CopyBuffer(credits.length * 160);
+    for (let i = 0; i < credits.length; i++) {
+      const x = credits[i];
+      const m = matches[i];
+      out.int(utilityId).int(paymentIds[i]);
+      if (m.customerId === null) out.nul();
+      else {
+        out.int(m.customerId);
+        customers.push(m.customerId);
+        named.set(paymentIds[i], m.namedInvoiceIds);
+      }
+      out.int(x.amount).text(x.line.bookingDate).ascii('bank').text(x.line.title);
+      nullable(out, x.line.counterName);
+      nullable(out, x.line.counterAccount);
+      out.text(`bank:${x.key}`, 10);
+    }
+    await copy('payments', PAYMENT_COLUMNS, out.bytes());
+  }
+  if (fresh.length > 0) {
+    const out = new CopyBuffer(fresh.length * 240);
+    const account = Buffer.from(`${copyValue(st.account)}\t`);
+    const statement = Buffer.from(`${copyValue(st.statement)}\t`);
+    let c = 0;
+    for (const x of fresh) {
+      out.int(utilityId).text(x.key).int(importId).raw(account).raw(statement).text(x.line.bookingDate).text(x.line.valueDate).signed(x.amount);
+      nullable(out, x.line.counterAccount);
+      nullable(out, x.line.counterName);
+      out.text(x.line.title);
+      nullable(out, x.line.bankReference);
+      if (x.amount <= 0) out.ascii('debit').nul().nul(10);
+      else {
+        // fresh and credits are in the same order: the c-th credit is this line.
+        const m = matches[c];
+        out.ascii(m.customerId === null ? 'unmatched' : 'matched');
+        nullable(out, m.by);
+        out.int(paymentIds[c], 10);
+        c++;
+      }
+    }
+    await copy('bank_statement_lines', LINE_COLUMNS, out.bytes());
+  }
+  await settle(tx, utilityId, customers, named, copy);
   const matched = customers.length;
   return {
     statement: st.statement,

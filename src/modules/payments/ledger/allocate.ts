@@ -46,7 +46,8 @@ export function debtOrder(a: Debt, b: Debt): number {
 /** Allocates the credits, in their order, to the debts; returns the allocations and what is left on each side. */
 export function allocate(debts: readonly Debt[], credits: readonly Credit[]): { allocations: Allocation[]; debts: Debt[]; credits: Credit[] } {
   const open = debts.map((d) => ({ ...d })).sort(debtOrder);
-  const byInvoice = new Map(open.filter((d) => d.kind === 'invoice').map((d) => [d.id, d]));
+  // Only when a payer named invoices (a statement import allocates for thousands of customers, most naming none).
+  let byInvoice: Map<number, Debt> | undefined;
   const allocations: Allocation[] = [];
   const left = credits.map((c) => ({ ...c }));
   const take = (c: Credit, d: Debt) => {
@@ -60,6 +61,7 @@ export function allocate(debts: readonly Debt[], credits: readonly Credit[]): { 
   };
   for (const c of left) {
     for (const id of c.namedInvoiceIds ?? []) {
+      byInvoice ??= new Map(open.filter((d) => d.kind === 'invoice').map((d) => [d.id, d]));
       const d = byInvoice.get(id);
       if (d) take(c, d);
     }

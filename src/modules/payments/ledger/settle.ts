@@ -7,6 +7,8 @@
  * lock (`lockLedger`): two writers never allocate the same open amount twice.
  */
 import { sql } from 'kysely';
+import type { CopyFn } from '../../../db/bulk.ts';
+import { CopyBuffer } from '../../../db/copy-buffer.ts';
 import type { Tx } from '../../../db/tenant.ts';
 import { allocate, type Allocation } from './allocate.ts';
 import { byCustomer, creditsOf, debtsOf } from './debts.ts';
@@ -16,9 +18,23 @@ export async function lockLedger(tx: Tx, utilityId: number): Promise<void> {
   await sql`select pg_advisory_xact_lock(7715, ${utilityId}::int)`.execute(tx);
 }
 
-/** Stores allocations in one statement. */
-export async function insertAllocations(tx: Tx, utilityId: number, allocations: readonly Allocation[]): Promise<void> {
+const ALLOCATION_COLUMNS = ['utility_id', 'payment_id', 'invoice_id', 'charge_id', 'refund_id', 'amount_grosze'] as const;
+
+/** Stores allocations in one statement (by COPY when the transaction has it: a statement import's thousands). */
+export async function insertAllocations(tx: Tx, utilityId: number, allocations: readonly Allocation[], copy?: CopyFn): Promise<void> {
   if (allocations.length === 0) return;
+  if (copy) {
+    const out = new CopyBuffer(allocations.length * 48);
+    for (const a of allocations) {
+      out.int(utilityId).int(a.paymentId);
+      if (a.kind === 'invoice') out.int(a.id).nul().nul();
+      else if (a.kind === 'charge') out.nul().int(a.id).nul();
+      else out.nul().nul().int(a.id);
+      out.int(a.amount, 10);
+    }
+    await copy('payment_allocations', ALLOCATION_COLUMNS, out.bytes());
+    return;
+  }
   const col = (kind: Allocation['kind']) => allocations.map((a) => (a.kind === kind ? a.id : null));
   await sql`
     insert into payment_allocations (utility_id, payment_id, invoice_id, charge_id, refund_id, amount_grosze)
@@ -33,7 +49,7 @@ export async function insertAllocations(tx: Tx, utilityId: number, allocations: 
  * correction brought below what is allocated to it first gives its
  * allocations back (they settle other debts or stay as overpayment).
  */
-export async function settle(tx: Tx, utilityId: number, customerIds: readonly number[], named: ReadonlyMap<number, readonly number[]> = new Map()): Promise<Allocation[]> {
+export async function settle(tx: Tx, utilityId: number, customerIds: readonly number[], named: ReadonlyMap<number, readonly number[]> = new Map(), copy?: CopyFn): Promise<Allocation[]> {
   const ids = [...new Set(customerIds)];
   if (ids.length === 0) return [];
   let debts = await debtsOf(tx, ids, { unsettled: true });
@@ -50,9 +66,11 @@ export async function settle(tx: Tx, utilityId: number, customerIds: readonly nu
   for (const [customerId, cs] of credits) {
     const ds = debtsBy.get(customerId);
     if (!ds) continue;
-    const { allocations } = allocate(ds, cs.map((c) => ({ ...c, namedInvoiceIds: named.get(c.paymentId) ?? [] })));
+    // The rows are this call's own: the named invoices go onto them (allocate copies what it changes).
+    for (const c of cs) c.namedInvoiceIds = named.get(c.paymentId) ?? [];
+    const { allocations } = allocate(ds, cs);
     all.push(...allocations);
   }
-  await insertAllocations(tx, utilityId, all);
+  await insertAllocations(tx, utilityId, all, copy);
   return all;
 }
