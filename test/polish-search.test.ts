@@ -5,12 +5,15 @@
  * on PGlite (C locale, no ICU) and PostgreSQL alike. Also by meter serial and
  * service-point code.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withTenant } from '../src/db/tenant.ts';
 import { client, createTestApp, type Client, type TestApp } from './support/app.ts';
 import { TEST_PASSWORD, buildContract, buildCustomer, buildMeter, buildServicePoint, buildUser, buildUtility } from './support/factories.ts';
 
 let t: TestApp;
 let c: Client;
+let otherUtilityId = 0;
 const NAMES = ['Żaneta Źródlana', 'Łukasz Łódzki', 'Lucyna Lis', 'Śliwa Ścibor', 'Sowa Stanisław', 'Zenon Zięba', 'Adam Wiśniewski', 'Ąbel Ąckowski'];
 
 beforeAll(async () => {
@@ -30,6 +33,10 @@ beforeAll(async () => {
   await buildContract(t.database, u.id, target.id, sp.id);
   await buildMeter(t.database, u.id, sp.id, { serial_number: 'AB123456789', role: 'main' });
   await buildUser(t.database, u.id, { kind: 'staff', email: 'bok@example.com', roles: ['customer_service'] });
+  // Another utility's customer, whom the fragment search must never show.
+  const other = await buildUtility(t.database);
+  otherUtilityId = other.id;
+  await buildCustomer(t.database, other.id, { name: 'Barbara Szukana-Obca', street: 'ul. Polna' });
   c = client(t.app, u.slug);
   expect((await c.post('/api/auth/login', { email: 'bok@example.com', password: TEST_PASSWORD })).statusCode).toBe(200);
 }, 60_000);
@@ -69,6 +76,18 @@ describe('customer search', () => {
     // Wildcards are taken literally.
     expect(await names('%')).toEqual([]);
     expect(await names('_')).toEqual([]);
+  });
+
+  it("never finds another utility's customer: the index search keeps the tenant's condition", async () => {
+    expect(await names('szukana')).toEqual(['Barbara Szukana']);
+    expect(await names('obca')).toEqual([]);
+    const matching = (utilityId: number | null) =>
+      utilityId === null
+        ? sql<{ id: number }>`select customers_matching_text('%szukana%') as id`.execute(t.database.db)
+        : withTenant(t.database.db, { utilityId }, (tx) => sql<{ id: number }>`select customers_matching_text('%szukana%') as id`.execute(tx));
+    expect((await matching(otherUtilityId)).rows).toHaveLength(1);
+    // Without a chosen utility (the owner outside a tenant) it finds nobody.
+    expect((await matching(null)).rows).toHaveLength(0);
   });
 
   it('counts all matches on every page, a page past the end included', async () => {

@@ -177,7 +177,8 @@ const LISTED = ['id', 'customer_number', 'name', 'kind', 'street', 'building', '
  * The customers a staff search text finds, as a union of lookups that each
  * use their own index (one `or` over all of them made the planner scan every
  * customer): a fragment of the name, e-mail or address in the stored folded
- * text (pg_trgm, migration 202612090000), the customer number, a NIP or PESEL,
+ * text (pg_trgm, through customers_matching_text, which the tenant policy
+ * does not keep from the index; migration 202612090000), the customer number, a NIP or PESEL,
  * and a service point's code or a meter serial as printed or in capitals.
  * Each branch yields the listed columns, so the page needs no second pass
  * over the customers.
@@ -195,7 +196,7 @@ function matchingCustomers(tx: Tx, utilityId: number, text: string) {
   const onServicePoints = (ids: SelectQueryBuilder<DB, keyof DB, { id: number } | { service_point_id: number }>) =>
     own().where('id', 'in', tx.selectFrom('contracts').select('customer_id').where('utility_id', '=', utilityId).where('service_point_id', 'in', ids));
   let found = own()
-    .where('search_text', 'like', like)
+    .where('id', 'in', sql<number>`(select customers_matching_text(${like}))`)
     .union(own().where('customer_number', '=', q))
     .union(onServicePoints(tx.selectFrom('service_points').select('id').where('utility_id', '=', utilityId).where('code', 'in', [q, exact])))
     .union(onServicePoints(tx.selectFrom('meters').select('service_point_id').where('utility_id', '=', utilityId).where('serial_number', 'in', [q, exact])));
