@@ -228,6 +228,7 @@ export interface Customers {
   kind: string;
   last_name: string | null;
   name: string;
+  name_sort_key: Generated<string>;
   nip: string | null;
   payment_account: string | null;
   pesel: string | null;

@@ -171,7 +171,7 @@ export interface CustomerSearch {
   offset: number;
 }
 
-const LISTED = ['id', 'customer_number', 'name', 'kind', 'street', 'building', 'apartment', 'postal_code', 'city', 'email'] as const;
+const LISTED = ['id', 'customer_number', 'name', 'kind', 'street', 'building', 'apartment', 'postal_code', 'city', 'email', 'name_sort_key'] as const;
 
 /**
  * The customers a staff search text finds, as a union of lookups that each
@@ -208,7 +208,8 @@ function matchingCustomers(tx: Tx, utilityId: number, text: string) {
  * Staff search by name, customer number, e-mail, NIP, PESEL, address, meter
  * serial or service-point code, without regard to case or Polish letters
  * ("wisniewski" finds "Wiśniewski"); results in Polish alphabetical order
- * (Ł after L, Ś after S: pl_fold and pl_sort_key, migration 202612070110).
+ * (Ł after L, Ś after S: pl_fold and pl_sort_key, migration 202612070110,
+ * stored per customer as search_text and name_sort_key, 202612090000).
  */
 export async function searchCustomers(tx: Tx, utilityId: number, s: CustomerSearch) {
   if (s.limit < 1 || s.limit > 100) throw badRequest('request.limit', 'Limit musi być liczbą od 1 do 100.', 'The limit must be from 1 to 100.');
@@ -223,7 +224,7 @@ export async function searchCustomers(tx: Tx, utilityId: number, s: CustomerSear
       .selectFrom(matchingCustomers(tx, utilityId, q).as('c'))
       .selectAll()
       .select(sql<string>`count(*) over ()`.as('total'))
-      .orderBy(sql`pl_sort_key(c.name) collate "C"`)
+      .orderBy('c.name_sort_key')
       .orderBy('c.id')
       .limit(s.limit)
       .offset(s.offset)
@@ -238,7 +239,7 @@ export async function searchCustomers(tx: Tx, utilityId: number, s: CustomerSear
     // Everyone: the page walks the Polish-order index; the count is the table's.
     const base = tx.selectFrom('customers').where('utility_id', '=', utilityId);
     total = Number((await base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
-    rows = await base.select(LISTED).orderBy(sql`pl_sort_key(name) collate "C"`).orderBy('id').limit(s.limit).offset(s.offset).execute();
+    rows = await base.select(LISTED).orderBy('name_sort_key').orderBy('id').limit(s.limit).offset(s.offset).execute();
   }
   return {
     items: rows.map((c) => ({ id: c.id, customerNumber: c.customer_number, name: c.name, kind: c.kind, address: formatAddress(c), email: c.email })),

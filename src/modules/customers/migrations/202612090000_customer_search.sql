@@ -16,10 +16,18 @@
 -- extension when the database is opened (src/db/connection.ts).
 create extension if not exists pg_trgm;
 
-alter table customers add column search_text text not null generated always as (
-  pl_fold(name) || E'\n' || pl_fold(coalesce(email, '')) || E'\n'
-  || pl_fold(street || ' ' || building || coalesce('/' || apartment, '') || ', ' || postal_code || ' ' || city)
-) stored;
+-- The Polish sort key of the name is stored too (one table rewrite for both):
+-- a search sorts its matches by it without working it out for each of them,
+-- and the list of everyone walks its index as before.
+alter table customers
+  add column search_text text not null generated always as (
+    pl_fold(name) || E'\n' || pl_fold(coalesce(email, '')) || E'\n'
+    || pl_fold(street || ' ' || building || coalesce('/' || apartment, '') || ', ' || postal_code || ' ' || city)
+  ) stored,
+  add column name_sort_key text collate "C" not null generated always as (pl_sort_key(name)) stored;
+
+drop index customers_polish_order;
+create index customers_name_order on customers (utility_id, name_sort_key, id);
 
 create index customers_search_text on customers using gin (search_text gin_trgm_ops);
 
