@@ -331,6 +331,8 @@ export async function issueRun(database: Database, utilityId: number, runId: num
       if (!more) break;
     }
   } catch (err) {
+    // A batch being made ahead finishes (or fails) before this returns: nothing of it runs on after the caller closes the database.
+    await next?.catch(() => {});
     const message = err instanceof Error ? err.message : String(err);
     await withTenant(database.db, ctx, (tx) =>
       tx.updateTable('billing_runs').set({ last_error: message.slice(0, 1000) }).where('utility_id', '=', utilityId).where('id', '=', runId).execute(),
