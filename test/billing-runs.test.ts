@@ -161,6 +161,31 @@ describe('issuing that crashes', () => {
   }, 60_000);
 });
 
+describe('issuing with batches made ahead (on a server: the next batch read and made while one is stored)', () => {
+  it('two issuers of one run at once: what one made ahead and the other issued is made again; the same invoices, gapless, none twice', async () => {
+    const ref = await buildBillingWorld(database);
+    await issueRun(database, ref.utilityId, await previewAndApprove(ref), { now: NOW, batchSize: 3 });
+    const expected = (await invoicesOf(ref)).map((r) => [r.invoice_number, r.contract_number, r.gross_grosze]);
+
+    const w = await buildBillingWorld(database);
+    const runId = await previewAndApprove(w);
+    // The run's row lock makes the two take turns batch by batch: each one's batch made ahead is the other's next batch.
+    const [a, b] = await Promise.all([
+      issueRun(database, w.utilityId, runId, { now: NOW, batchSize: 3 }),
+      issueRun(database, w.utilityId, runId, { now: NOW, batchSize: 3 }),
+    ]);
+    expect(a.status).toBe('issued');
+    expect(b).toMatchObject({ status: 'issued', issued: w.billable });
+    const rows = await invoicesOf(w);
+    expectGapless(rows, w.billable);
+    expect(rows.map((r) => [r.invoice_number, r.contract_number, r.gross_grosze])).toEqual(expected);
+    for (const r of rows) {
+      expect(r.document.number).toBe(r.invoice_number);
+      expect(Buffer.from(r.xml).toString('utf8')).toContain(`<P_2>${r.invoice_number}</P_2>`);
+    }
+  }, 60_000);
+});
+
 describe('an estimate, then the actual reading that settles it', () => {
   it('bills an estimated closing register, keeps it, and opens the next period from it', async () => {
     const w = await buildBillingWorld(database, 1);

@@ -102,7 +102,7 @@ async function withServerCopy<T>(pool: pg.Pool, tenant: TenantContext | null, fn
       if (tenant) await enterTenant(tx, tenant);
       const load = async (statement: string, rows: CopyRows) => {
         const stream = client.query(copyFrom(statement));
-        const source = isStream(rows) ? rows : Array.isArray(rows) ? inChunks(rows) : [typeof rows === 'string' ? rows : Buffer.from(rows)];
+        const source = isStream(rows) ? rows : Array.isArray(rows) ? inChunks(rows) : [typeof rows === 'string' ? rows : bufferView(rows)];
         await pipeline(Readable.from(source), stream);
       };
       return fn(tx, copier(tx, tenant, load));
@@ -116,6 +116,9 @@ async function withServerCopy<T>(pool: pg.Pool, tenant: TenantContext | null, fn
     client.release(broken ? true : undefined);
   }
 }
+
+/** The bytes as a Buffer without copying them (Buffer.from(Uint8Array) copies: tens of MB a batch). */
+const bufferView = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 
 function* inChunks(lines: string[]): Generator<string> {
   for (let i = 0; i < lines.length; i += 20_000) yield lines.slice(i, i + 20_000).join('');

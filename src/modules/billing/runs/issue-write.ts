@@ -107,6 +107,40 @@ export async function* invoiceStream(
   }
 }
 
+/** A batch's COPY rows made before its transaction (see service.ts, issuing's pipeline). */
+export interface PreparedRows {
+  /** The invoices' ids, in the order of the invoices (taken from the sequence beforehand). */
+  ids: number[];
+  invoices: Uint8Array[];
+  lines: Uint8Array;
+}
+
+/**
+ * Makes a batch's COPY rows ahead of its transaction, a piece at a time with
+ * `pause()` between pieces (the event loop then serves the statements of the
+ * transaction under way meanwhile). `ids` are fresh ids, one per invoice.
+ */
+export async function prepareRows(
+  utilityId: number,
+  runId: number,
+  issueDate: string,
+  dueDate: string,
+  seller: Seller,
+  invoices: readonly IssuedInvoice[],
+  ids: number[],
+  pause: () => Promise<void>,
+): Promise<PreparedRows> {
+  const pieces: Uint8Array[] = [];
+  for await (const piece of invoiceStream(utilityId, runId, issueDate, dueDate, seller, invoices, ids)) {
+    pieces.push(piece);
+    await pause();
+  }
+  return { ids, invoices: pieces, lines: lineRows(utilityId, invoices, ids).bytes() };
+}
+
+/** Fresh ids for `count` invoices, outside any batch (a value not used is lost, harmlessly: see above). */
+export const takeInvoiceIds = invoiceIds;
+
 /**
  * Stores the batch's invoices (making their XML), lines and estimated
  * registers and marks its items issued; returns the invoice ids in the
@@ -123,10 +157,23 @@ export async function storeIssuedBatch(
   ready: readonly IssuedInvoice[],
   /** The first and last position of the batch's items (ready ones and others). */
   positions: { from: number; to: number },
+  /** The batch's COPY rows made ahead (prepareRows), with the ids they carry: stored as they are. */
+  prebuilt?: PreparedRows,
 ): Promise<number[]> {
-  const ids = await invoiceIds(tx, ready.length);
-  await copy('invoices', INVOICE_COLUMNS, invoiceStream(utilityId, runId, issueDate, dueDate, seller, ready, ids));
-  await copy('invoice_lines', LINE_COLUMNS, lineRows(utilityId, ready, ids).bytes());
+  let ids: number[];
+  if (prebuilt) {
+    ids = prebuilt.ids;
+    // The pieces as a stream (no copy of them into one buffer: tens of MB a batch).
+    const pieces = prebuilt.invoices;
+    await copy('invoices', INVOICE_COLUMNS, (async function* () {
+      yield* pieces;
+    })());
+    await copy('invoice_lines', LINE_COLUMNS, prebuilt.lines);
+  } else {
+    ids = await invoiceIds(tx, ready.length);
+    await copy('invoices', INVOICE_COLUMNS, invoiceStream(utilityId, runId, issueDate, dueDate, seller, ready, ids));
+    await copy('invoice_lines', LINE_COLUMNS, lineRows(utilityId, ready, ids).bytes());
+  }
   const estimates = ready.flatMap((r, i) => r.estimates.map((e) => ({ meter: e.meterId, day: e.day, value: formatThousandths(e.litres), invoice: ids[i] })));
   if (estimates.length > 0) {
     // The estimated closing register opens the next period, whose actual reading then settles it.

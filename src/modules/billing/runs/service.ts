@@ -18,7 +18,7 @@ import type { Database } from '../../../db/connection.ts';
 import { withTenant, type Tx } from '../../../db/tenant.ts';
 import { conflict, notFound } from '../../../lib/errors.ts';
 import { withCopyTx, type CopyFn } from '../../../db/bulk.ts';
-import { storeIssuedBatch, type IssuedInvoice } from './issue-write.ts';
+import { prepareRows, storeIssuedBatch, takeInvoiceIds, type IssuedInvoice, type PreparedRows } from './issue-write.ts';
 import { CopyBuffer } from '../../../db/copy-buffer.ts';
 import { checkInvoiceDocument, type InvoiceDocument, type Seller } from '../invoice-document.ts';
 import { formatInvoiceNumber, takeNumbers } from '../numbering.ts';
@@ -298,18 +298,41 @@ export interface IssueOptions {
 /**
  * Issues an approved (or resumes an issuing) run to the end. Safe to run
  * again at any time: it only ever issues items not issued yet.
+ *
+ * On a PostgreSQL server the batches are pipelined: while one batch's
+ * transaction has the server store its rows, this process reads the next
+ * batch's bills on another connection (a read, and ids from the invoices'
+ * sequence: nothing committed that matters) and makes its documents, FA(3)
+ * XML and COPY rows, numbered as the numbers are expected to run on. The
+ * next batch's transaction then checks that it takes exactly those items,
+ * with the same seller and issue date, and the numbers it takes are the ones
+ * expected; otherwise it makes everything again itself. What each
+ * transaction stores and commits is the same either way (all of a batch or
+ * nothing, its numbers taken in it): only where the CPU work happens moves.
+ * On PGlite (one thread, one connection) nothing would overlap: not done.
  */
 export async function issueRun(database: Database, utilityId: number, runId: number, opts: IssueOptions = {}): Promise<RunSummary> {
   const ctx = { utilityId, userId: opts.userId ?? null };
   const now = opts.now ?? (() => new Date());
   const size = opts.batchSize ?? ISSUE_BATCH;
   await withTenant(database.db, ctx, (tx) => beginIssue(tx, utilityId, runId, opts.issueDate ?? warsawToday(now())));
+  const pipelined = !database.pglite;
+  const handled = <T,>(p: Promise<T>) => (p.catch(() => {}), p); // awaited later; never an unhandled rejection meanwhile
+  let next: Promise<PreparedBatch | null> | null = pipelined ? handled(prepareBatch(database, ctx, runId, 0, size, now, null)) : null;
   try {
     for (let batch = 1; ; batch++) {
-      const more = await withCopyTx(database, ctx, (tx, copy) => issueBatch(tx, copy, utilityId, runId, size, now, batch, opts.inBatch, opts.documents ?? true));
+      // A batch made ahead that failed is simply made again in the transaction.
+      const prepared = next ? await next.catch(() => null) : null;
+      next = null;
+      const ahead = pipelined ? (after: number, firstNumber: number | null) => (next = handled(prepareBatch(database, ctx, runId, after, size, now, firstNumber))) : undefined;
+      const more = await withCopyTx(database, ctx, (tx, copy) =>
+        issueBatch(tx, copy, utilityId, runId, size, now, batch, opts.inBatch, opts.documents ?? true, prepared, ahead),
+      );
       if (!more) break;
     }
   } catch (err) {
+    // A batch being made ahead finishes (or fails) before this returns: nothing of it runs on after the caller closes the database.
+    await next?.catch(() => {});
     const message = err instanceof Error ? err.message : String(err);
     await withTenant(database.db, ctx, (tx) =>
       tx.updateTable('billing_runs').set({ last_error: message.slice(0, 1000) }).where('utility_id', '=', utilityId).where('id', '=', runId).execute(),
@@ -331,41 +354,22 @@ interface ItemRow {
   billed_to: string | null;
 }
 
-/** One batch in one transaction; false when the run is complete. */
-async function issueBatch(
-  tx: Tx,
-  copy: CopyFn,
-  utilityId: number,
-  runId: number,
-  size: number,
-  now: () => Date,
-  batch: number,
-  inBatch: IssueOptions['inBatch'],
-  documents: boolean,
-): Promise<boolean> {
-  // The run's row lock makes issuers of one run take turns.
-  const run = await lockRun(tx, utilityId, runId);
-  if (run.status === 'issued') return false;
-  if (run.status !== 'issuing') throw conflict('billing_run.not_issuing', 'Przebieg nie jest w trakcie wystawiania.', 'The run is not being issued.');
-  const issueDate = String(run.issue_date);
-  const { rows: items } = await sql<ItemRow>`
-    select bi.contract_id, bi.customer_id, bi.position, bi.draft::text as draft, bi.delivery, bi.is_estimate, bi.estimates,
-           (select max(i.period_to)::text from invoices i where i.utility_id = bi.utility_id and i.contract_id = bi.contract_id and i.kind = 'invoice'
-              and i.period_to >= ${run.period_from}::date and i.period_from <= ${run.period_to}::date) as billed_to
-    from billing_run_items bi
-    where bi.utility_id = ${utilityId} and bi.run_id = ${runId} and bi.status = 'billable'
-    order by bi.position limit ${size}`.execute(tx);
-  if (items.length === 0) {
-    await finishRun(tx, utilityId, runId);
-    return false;
-  }
-  // The seller is the utility as it is on the day of issue (the stored draft leaves it out: one copy, not one per contract).
-  const seller = await sellerOf(tx, utilityId);
-  const createdAt = now().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const dueDate = addDays(issueDate, PAYMENT_DAYS);
-  const held: { contract_id: number; code: string; reason: { pl: string; en: string } }[] = [];
+type Held = { contract_id: number; code: string; reason: { pl: string; en: string } };
+
+/** The documents of a batch's items, checked (a refused one is held) and numbered from `first`. */
+async function buildInvoices(
+  items: readonly ItemRow[],
+  seller: Seller,
+  dates: { issueDate: string; createdAt: string; dueDate: string },
+  first: (count: number) => Promise<number>,
+  pause?: () => Promise<void>,
+): Promise<{ held: Held[]; invoices: IssuedInvoice[]; first: number }> {
+  const { issueDate, createdAt, dueDate } = dates;
+  const held: Held[] = [];
   const ready: { item: ItemRow; doc: InvoiceDocument; nips: ReturnType<typeof checkInvoiceDocument> }[] = [];
-  for (const item of items) {
+  for (let k = 0; k < items.length; k++) {
+    if (pause && k > 0 && k % 500 === 0) await pause();
+    const item = items[k];
     if (item.billed_to !== null) {
       // Billed by another run since this one was previewed: never twice.
       held.push({ contract_id: item.contract_id, code: 'contract.already_billed', reason: { pl: `Umowa ma już fakturę za okres do ${item.billed_to}.`, en: `The contract already has an invoice for a period up to ${item.billed_to}.` } });
@@ -379,20 +383,163 @@ async function issueBatch(
       held.push({ contract_id: item.contract_id, code: e.code, reason: e.messages });
     }
   }
+  if (ready.length === 0) return { held, invoices: [], first: 0 };
+  const n0 = await first(ready.length);
+  const sellerJson = JSON.stringify(seller);
+  const issueFields = `"issueDate":${JSON.stringify(issueDate)},"createdAt":${JSON.stringify(createdAt)},"dueDate":${JSON.stringify(dueDate)}`;
+  const invoices: IssuedInvoice[] = ready.map(({ item, doc, nips }, i) => {
+    doc.number = formatInvoiceNumber('FV', issueDate, n0 + i);
+    // The document as stored: the draft's text with the issue's fields after it (in jsonb a later key wins,
+    // and keys have no order), the same value as JSON.stringify(doc) without writing the whole document again.
+    const documentJson = `${item.draft.slice(0, item.draft.lastIndexOf('}'))},"seller":${sellerJson},${issueFields},"number":${JSON.stringify(doc.number)}}`;
+    return { contractId: Number(item.contract_id), customerId: Number(item.customer_id), delivery: item.delivery, estimates: item.estimates, doc, nips, documentJson };
+  });
+  return { held, invoices, first: n0 };
+}
+
+/** A batch made ahead of its transaction (issueRun's pipeline): valid only if the transaction finds everything as assumed. */
+interface PreparedBatch {
+  items: ItemRow[];
+  issueDate: string;
+  sellerJson: string;
+  createdAt: string;
+  /** The number the batch's first invoice was given. */
+  first: number;
+  held: Held[];
+  invoices: IssuedInvoice[];
+  rows: PreparedRows | null;
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Reads the run's next `size` billable items after position `after` (on a connection of its own, committing
+ * nothing of the run's) and makes their invoices' rows, numbered from `firstNumber` (null: from the series'
+ * counter as it is now). Null when there is nothing to prepare.
+ */
+async function prepareBatch(
+  database: Database,
+  ctx: { utilityId: number; userId: number | null },
+  runId: number,
+  after: number,
+  size: number,
+  now: () => Date,
+  firstNumber: number | null,
+): Promise<PreparedBatch | null> {
+  const utilityId = ctx.utilityId;
+  const read = await withTenant(database.db, ctx, async (tx) => {
+    const run = await tx.selectFrom('billing_runs').select(['status', sql<string>`issue_date::text`.as('issue_date')]).where('utility_id', '=', utilityId).where('id', '=', runId).executeTakeFirst();
+    if (!run || run.status !== 'issuing' || !run.issue_date) return null;
+    const { rows: items } = await sql<ItemRow>`
+      select bi.contract_id, bi.customer_id, bi.position, bi.draft::text as draft, bi.delivery, bi.is_estimate, bi.estimates, null::text as billed_to
+      from billing_run_items bi
+      where bi.utility_id = ${utilityId} and bi.run_id = ${runId} and bi.status = 'billable' and bi.position > ${after}
+      order by bi.position limit ${size}`.execute(tx);
+    if (items.length === 0) return null;
+    const seller = await sellerOf(tx, utilityId);
+    let first = firstNumber;
+    if (first === null) {
+      const { rows } = await sql<{ last: number }>`
+        select last_number as last from number_series where utility_id = ${utilityId} and series = 'FV' and period = ${run.issue_date.slice(0, 4)}`.execute(tx);
+      first = rows.length ? Number(rows[0].last) + 1 : 1;
+    }
+    const ids = await takeInvoiceIds(tx, items.length);
+    return { issueDate: run.issue_date, items, seller, first, ids };
+  });
+  if (!read) return null;
+  const { issueDate, items, seller, first, ids } = read;
+  const createdAt = now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const dueDate = addDays(issueDate, PAYMENT_DAYS);
+  const built = await buildInvoices(items, seller, { issueDate, createdAt, dueDate }, async () => first, nextTurn);
+  const rows = built.invoices.length ? await prepareRows(utilityId, runId, issueDate, dueDate, seller, built.invoices, ids.slice(0, built.invoices.length), nextTurn) : null;
+  return { items, issueDate, sellerJson: JSON.stringify(seller), createdAt, first, held: built.held, invoices: built.invoices, rows };
+}
+
+/** One batch in one transaction; false when the run is complete. */
+async function issueBatch(
+  tx: Tx,
+  copy: CopyFn,
+  utilityId: number,
+  runId: number,
+  size: number,
+  now: () => Date,
+  batch: number,
+  inBatch: IssueOptions['inBatch'],
+  documents: boolean,
+  prepared: PreparedBatch | null = null,
+  /** Starts making the next batch (after this one's last position, numbered on from the given number). */
+  ahead?: (after: number, firstNumber: number | null) => void,
+): Promise<boolean> {
+  // The run's row lock makes issuers of one run take turns.
+  const run = await lockRun(tx, utilityId, runId);
+  if (run.status === 'issued') return false;
+  if (run.status !== 'issuing') throw conflict('billing_run.not_issuing', 'Przebieg nie jest w trakcie wystawiania.', 'The run is not being issued.');
+  const issueDate = String(run.issue_date);
+  // The seller is the utility as it is on the day of issue (the stored draft leaves it out: one copy, not one per contract).
+  const seller = await sellerOf(tx, utilityId);
+  let items: ItemRow[];
+  let usable = false;
+  if (prepared) {
+    // The batch made ahead holds if this transaction takes exactly its items, none billed since, with the same seller and date.
+    const ahead0 = prepared;
+    const { rows: current } = await sql<{ position: number; contract_id: number; billed_to: string | null }>`
+      select bi.position, bi.contract_id,
+             (select max(i.period_to)::text from invoices i where i.utility_id = bi.utility_id and i.contract_id = bi.contract_id and i.kind = 'invoice'
+                and i.period_to >= ${run.period_from}::date and i.period_from <= ${run.period_to}::date) as billed_to
+      from billing_run_items bi
+      where bi.utility_id = ${utilityId} and bi.run_id = ${runId} and bi.status = 'billable'
+      order by bi.position limit ${size}`.execute(tx);
+    usable =
+      ahead0.issueDate === issueDate &&
+      ahead0.sellerJson === JSON.stringify(seller) &&
+      current.length === ahead0.items.length &&
+      current.every((r, k) => r.billed_to === null && Number(r.position) === Number(ahead0.items[k].position) && Number(r.contract_id) === Number(ahead0.items[k].contract_id));
+    items = usable ? prepared.items : [];
+    if (!usable) prepared = null;
+  }
+  if (!usable) {
+    ({ rows: items } = await sql<ItemRow>`
+      select bi.contract_id, bi.customer_id, bi.position, bi.draft::text as draft, bi.delivery, bi.is_estimate, bi.estimates,
+             (select max(i.period_to)::text from invoices i where i.utility_id = bi.utility_id and i.contract_id = bi.contract_id and i.kind = 'invoice'
+                and i.period_to >= ${run.period_from}::date and i.period_from <= ${run.period_to}::date) as billed_to
+      from billing_run_items bi
+      where bi.utility_id = ${utilityId} and bi.run_id = ${runId} and bi.status = 'billable'
+      order by bi.position limit ${size}`.execute(tx));
+  }
+  if (items!.length === 0) {
+    await finishRun(tx, utilityId, runId);
+    return false;
+  }
+  items = items!;
+  const dueDate = addDays(issueDate, PAYMENT_DAYS);
   // The batch's items lie in this range of positions (taken in that order): the updates below are bounded by it.
   const positions = { from: Number(items[0].position), to: Number(items[items.length - 1].position) };
-  if (ready.length > 0) {
-    const first = await takeNumbers(tx, utilityId, 'FV', issueDate, ready.length);
-    const sellerJson = JSON.stringify(seller);
-    const issueFields = `"issueDate":${JSON.stringify(issueDate)},"createdAt":${JSON.stringify(createdAt)},"dueDate":${JSON.stringify(dueDate)}`;
-    const invoices: IssuedInvoice[] = ready.map(({ item, doc, nips }, i) => {
-      doc.number = formatInvoiceNumber('FV', issueDate, first + i);
-      // The document as stored: the draft's text with the issue's fields after it (in jsonb a later key wins,
-      // and keys have no order), the same value as JSON.stringify(doc) without writing the whole document again.
-      const documentJson = `${item.draft.slice(0, item.draft.lastIndexOf('}'))},"seller":${sellerJson},${issueFields},"number":${JSON.stringify(doc.number)}}`;
-      return { contractId: Number(item.contract_id), customerId: Number(item.customer_id), delivery: item.delivery, estimates: item.estimates, doc, nips, documentJson };
-    });
-    const ids = await storeIssuedBatch(tx, copy, utilityId, runId, issueDate, dueDate, seller, invoices, positions);
+  let held: Held[];
+  let invoices: IssuedInvoice[];
+  let rows: PreparedRows | undefined;
+  let first: number;
+  const take = (count: number) => takeNumbers(tx, utilityId, 'FV', issueDate, count);
+  if (prepared) {
+    // The numbers are taken here, in the batch's transaction, whatever was expected.
+    first = prepared.invoices.length ? await take(prepared.invoices.length) : 0;
+    if (first === prepared.first || prepared.invoices.length === 0) {
+      ({ held, invoices } = prepared);
+      rows = prepared.rows ?? undefined;
+    } else {
+      // Another issuer took numbers of the series meanwhile: the same documents, numbered as they now run.
+      const createdAt = prepared.createdAt;
+      ({ held, invoices } = await buildInvoices(items, seller, { issueDate, createdAt, dueDate }, async () => first));
+      // The same documents and checks as made ahead: as many invoices as numbers taken (else nothing of this batch stays).
+      if (invoices.length !== prepared.invoices.length) throw new Error('billing run: the batch made again differs from the one made ahead');
+    }
+  } else {
+    const createdAt = now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    ({ held, invoices, first } = await buildInvoices(items, seller, { issueDate, createdAt, dueDate }, take));
+  }
+  // The next batch is made while this one is stored (a full batch: there may be more).
+  if (items.length === size) ahead?.(positions.to, invoices.length ? first + invoices.length : null);
+  if (invoices.length > 0) {
+    const ids = await storeIssuedBatch(tx, copy, utilityId, runId, issueDate, dueDate, seller, invoices, positions, rows);
     // The PDF and the delivery follow as jobs, committed with the invoices or not at all.
     if (documents) await enqueueInvoiceDocuments(tx, utilityId, ids);
   }
@@ -403,9 +550,9 @@ async function issueBatch(
       where bi.utility_id = ${utilityId} and bi.run_id = ${runId} and bi.position between ${positions.from} and ${positions.to}
         and bi.contract_id = x.contract_id`.execute(tx);
   }
-  await sql`update billing_runs set issued = issued + ${ready.length}, held = held + ${held.length}, billed = billed - ${held.length}
+  await sql`update billing_runs set issued = issued + ${invoices.length}, held = held + ${held.length}, billed = billed - ${held.length}
             where utility_id = ${utilityId} and id = ${runId}`.execute(tx);
-  await inBatch?.(batch, Number(run.issued) + ready.length);
+  await inBatch?.(batch, Number(run.issued) + invoices.length);
   // A short batch took every item left: the run ends in the same transaction.
   if (items.length < size) {
     await finishRun(tx, utilityId, runId);
