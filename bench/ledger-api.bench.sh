@@ -9,6 +9,8 @@
 # settlement history with a running balance) as USERS different signed-in customers in turn, from a second
 # process (autocannon, bench/ledger-api.bench.ts): unlimited, then at a fixed RATE. Stops the server.
 # DROP=1 drops the database at the end. PROFILE=1 runs the server under `node --cpu-prof`.
+# WODNIK_MEMORY_CACHES=off: the server reads every page from the database (the cold path); by default the
+# warm-up asks each user once, so the runs measure pages served from memory (src/modules/payments/ledger/cache.ts).
 # SECONDS_PER_RUN (default 15), CONNECTIONS (20), RATE (1000), USERS (5000).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -126,8 +126,10 @@ const sizes = await probe.query<{ avg: string; max: string }>(
 console.log(`${users.length} customers' sessions; a ledger has ${sizes.rows[0].avg} entries on average (max ${sizes.rows[0].max}); the first answer: ${body.entries.length} entries, ${JSON.stringify(first.headers.get('content-length'))} bytes; ${SECONDS} s per run`);
 console.log('| run | users | connections | rate limit | requests/s (2xx) | p50 ms | p90 ms | p99 ms | max ms | non-2xx | errors | server CPU ms/request | PostgreSQL CPU ms/request | load average before → after |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-// Warm-up (JIT, connection pool), not reported.
-await autocannon({ url: `${BASE}${path(users[0][0])}`, connections: CONNECTIONS, duration: 3, requests: [{ setupRequest: rotate(users) }] });
+// Warm-up (JIT, connection pool, and each user's first answer: the sessions and ledger pages in memory,
+// as in steady use, where every one of USERS customers asks again within the minute), not reported.
+// With WODNIK_MEMORY_CACHES=off on the server every run below reads the database.
+await autocannon({ url: `${BASE}${path(users[0][0])}`, connections: CONNECTIONS, amount: users.length, requests: [{ setupRequest: rotate(users) }] });
 const sat = await run('GET /api/portal/customers/:id/balance', users);
 const fixed = await run('GET /api/portal/customers/:id/balance', users, RATE);
 await dropBenchUsers();

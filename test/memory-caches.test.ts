@@ -183,7 +183,7 @@ if (testDatabaseKind === 'postgres') {
       await c.get('/api/portal/overview');
       expect(b.caches.sessions.size).toBeGreaterThan(0);
       await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'wodnik-change-feed'`.execute(database.db);
-      await vi.waitFor(() => expect(b.caches.sessions.size + b.caches.overview.size).toBe(0), soon);
+      await vi.waitFor(() => expect(b.caches.sessions.size + b.caches.overview.size + b.caches.ledger.size).toBe(0), soon);
       // Requests go on (from the database) and the caches fill again once the feed is back.
       expect((await c.get('/api/portal/overview')).statusCode).toBe(200);
       await vi.waitFor(

@@ -29,6 +29,7 @@ import { tenantResolver } from './tenant.ts';
 import { startChangeFeed } from '../db/change-feed.ts';
 import { SessionCache } from '../modules/identity/session-cache.ts';
 import { OverviewCache } from '../modules/customers/overview-cache.ts';
+import { LedgerCache } from '../modules/payments/ledger/cache.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -49,6 +50,8 @@ declare module 'fastify' {
     caches: {
       sessions: SessionCache;
       overview: OverviewCache;
+      /** The portal's ledger page ("Faktury i saldo"). */
+      ledger: LedgerCache;
       /** Resolves when every change committed so far has been heard (for a test that wrote with SQL of its own). */
       settled(): Promise<void>;
     };
@@ -98,8 +101,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   let live = () => false;
   const sessions = new SessionCache(() => live());
   const overview = new OverviewCache(() => live());
-  const feed = await startChangeFeed(database, [sessions.subscriber(), overview.subscriber(), utilitiesSubscriber()]);
-  const caches = { sessions, overview, settled: () => feed.barrier() };
+  const ledger = new LedgerCache(() => live());
+  const feed = await startChangeFeed(database, [sessions.subscriber(), overview.subscriber(), ledger.subscriber(), utilitiesSubscriber()]);
+  const caches = { sessions, overview, ledger, settled: () => feed.barrier() };
   app.decorate('caches', caches);
   live = () => config.memoryCaches && feed.isLive();
   app.addHook('onClose', async () => feed.stop());

@@ -15,7 +15,7 @@ import { badRequest, notFound } from '../../lib/errors.ts';
 import { localDate } from '../einvoice/billing-period.ts';
 import { importStatementFile } from './import/file.ts';
 import { creditsOf } from './ledger/debts.ts';
-import { balanceSummary, contractLedger, ledgerPage, type EntryKind, type LedgerFilter } from './ledger/read.ts';
+import { balanceSummary, contractLedger, ledgerPage, ledgerRows, pageOf, type EntryKind, type LedgerFilter } from './ledger/read.ts';
 import { adjust, allocateManually, assignLine, refund, type Actor } from './ledger/staff.ts';
 import * as S from './schema.ts';
 
@@ -65,7 +65,14 @@ export async function routes(app: App, deps: AppDeps) {
     { config: { access: 'customer' }, schema: { tags, summary: "The customer's balance (due, overdue, overpaid, next due date), each invoice's payment status and the settlement history with a running balance", params: S.CustomerParams, querystring: S.LedgerQuery, response: { 200: S.Ledger } } },
     async (req) => {
       const customerId = ownCustomer(req, Number(req.params.customerId));
-      return inTenant(app, req, (tx) => ledgerOf(tx, customerId, req.query));
+      if (req.query.contractId) return inTenant(app, req, (tx) => ledgerOf(tx, customerId, req.query));
+      // The usual page: its rows from memory while no write to the tables it reads was heard
+      // (ledger/cache.ts); what is due and overdue as of this request's day.
+      const filter = filterOf(req.query);
+      const today = localDate(new Date());
+      const rows = await app.caches.ledger.getOrRead(utilityOf(req).id, { customerId, filter }, () => inTenant(app, req, (tx) => ledgerRows(tx, customerId, filter)));
+      const page = pageOf(rows, today);
+      return { summary: { ...page.summary, asOf: today }, entries: page.entries };
     },
   );
 

@@ -97,14 +97,30 @@ function ledgerQuery(customerId: number, f: LedgerFilter) {
      limit ${Math.min(f.limit ?? 500, 2000)}`;
 }
 
+/** What the ledger page reads from the database: independent of the date it is shown on (see `pageOf`). */
+export interface LedgerRows {
+  debts: DebtRow[];
+  credits: CreditRow[];
+  entries: LedgerEntry[];
+}
+
 /**
- * The ledger page (portal "Faktury i saldo", the staff's customer view): the summary as of `today` and
- * the settlement history, read in ONE statement (the debts, the credits and the entries as three JSON
- * arrays, each from its sorted subquery) instead of three: at 1,000 requests a second every round trip
- * is a write and a read on two sockets, which the server's profile showed costing more than the
- * reads themselves (bench/ledger-api.bench.sh).
+ * The tables the ledger page reads (ledgerRows: the view ledger_entries over invoices, payments,
+ * payment_refunds and ledger_charges; the debts and credits from invoices, ledger_charges, payments and
+ * payment_allocations). Each has a statement trigger announcing its changes on `wodnik_ledger`
+ * (migration 202612090500); test/ledger-cache.test.ts checks both lists agree.
  */
-export async function ledgerPage(tx: Tx, customerId: number, f: LedgerFilter, today: string): Promise<{ summary: BalanceSummary; entries: LedgerEntry[] }> {
+export const LEDGER_TABLES = ['invoices', 'payments', 'payment_allocations', 'payment_refunds', 'ledger_charges'] as const;
+
+/**
+ * The ledger page's rows (portal "Faktury i saldo", the staff's customer view): the debts, the credits
+ * and the settlement history, read in ONE statement (three JSON arrays, each from its sorted subquery)
+ * instead of three: at 1,000 requests a second every round trip is a write and a read on two sockets,
+ * which the server's profile showed costing more than the reads themselves (bench/ledger-api.bench.sh).
+ * Nothing in them depends on the day: the portal keeps them in memory (ledger/cache.ts) and `pageOf`
+ * makes the summary as of the request's day.
+ */
+export async function ledgerRows(tx: Tx, customerId: number, f: LedgerFilter): Promise<LedgerRows> {
   const ids = [customerId];
   const { rows } = await sql<{ debts: DebtSqlRow[] | string; credits: CreditSqlRow[] | string; entries: LedgerSqlRow[] | string }>`
     select (select coalesce(json_agg(d), '[]') from (${debtsQuery(ids, false)}) d) as debts,
@@ -112,7 +128,17 @@ export async function ledgerPage(tx: Tx, customerId: number, f: LedgerFilter, to
            (select coalesce(json_agg(e), '[]') from (${ledgerQuery(customerId, f)}) e) as entries`.execute(tx);
   const json = <T>(v: T[] | string): T[] => (typeof v === 'string' ? (JSON.parse(v) as T[]) : v);
   const r = rows[0];
-  return { summary: summaryOf(json(r.debts).map(debtRow), json(r.credits).map(creditRow), today), entries: json(r.entries).map(entryOf) };
+  return { debts: json(r.debts).map(debtRow), credits: json(r.credits).map(creditRow), entries: json(r.entries).map(entryOf) };
+}
+
+/** The page as of `today` (YYYY-MM-DD): what is due and overdue is decided here, per request. */
+export function pageOf(rows: LedgerRows, today: string): { summary: BalanceSummary; entries: LedgerEntry[] } {
+  return { summary: summaryOf(rows.debts, rows.credits, today), entries: rows.entries };
+}
+
+/** The ledger page as of `today`, read from the database. */
+export async function ledgerPage(tx: Tx, customerId: number, f: LedgerFilter, today: string): Promise<{ summary: BalanceSummary; entries: LedgerEntry[] }> {
+  return pageOf(await ledgerRows(tx, customerId, f), today);
 }
 
 /**
