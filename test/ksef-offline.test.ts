@@ -29,6 +29,7 @@ import { boxOf, requestSend, SEND_JOB, sendOptions } from '../src/modules/ksef/s
 import { loadSettings, publicSettings, saveSettings, type SettingsInput } from '../src/modules/ksef/settings.ts';
 import { PERIOD, buildBillingWorld, type World } from './support/billing-world.ts';
 import { createTestDatabase } from './support/db.ts';
+import { resetSendOptions } from './support/ksef-send-options.ts';
 import { buildUser } from './support/factories.ts';
 import { isValidKsefNumber, startKsefSimulator, type KsefSimulator } from './support/ksef-sim/index.ts';
 import { KSEF_KEY_USAGE, makePersonalCertificate, makeSealCertificate, type TestCertificate } from './support/ksef-sim/certs.ts';
@@ -79,9 +80,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
 }, 180_000);
 afterAll(() => database?.close());
-afterEach(() => {
-  for (const k of Object.keys(sendOptions)) delete (sendOptions as Record<string, unknown>)[k];
-});
+afterEach(resetSendOptions);
 
 const tenant = <T,>(w: Pick<World, 'utilityId'>, fn: Parameters<typeof withTenant<T>>[2]) => withTenant(database.db, { utilityId: w.utilityId }, fn);
 

@@ -19,6 +19,7 @@ import { boxOf, requestSend, sendOptions, SEND_JOB } from '../src/modules/ksef/s
 import { saveSettings } from '../src/modules/ksef/settings.ts';
 import { PERIOD, buildBillingWorld, type World } from './support/billing-world.ts';
 import { createTestDatabase } from './support/db.ts';
+import { fastSend, resetSendOptions } from './support/ksef-send-options.ts';
 import { buildUser } from './support/factories.ts';
 import { isValidKsefNumber, startKsefSimulator, type KsefSimulator } from './support/ksef-sim/index.ts';
 
@@ -30,9 +31,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
 }, 180_000);
 afterAll(() => database?.close());
-afterEach(() => {
-  for (const k of Object.keys(sendOptions)) delete (sendOptions as Record<string, unknown>)[k];
-});
+afterEach(resetSendOptions);
 
 const tenant = <T,>(w: World, fn: Parameters<typeof withTenant<T>>[2]) => withTenant(database.db, { utilityId: w.utilityId }, fn);
 
@@ -84,7 +83,6 @@ function expectAllAccepted(rows: Awaited<ReturnType<typeof ksefRows>>, sim: Ksef
   expect(new Set(rows.map((r) => r.ksef_number)).size).toBe(rows.length);
 }
 
-const fast = () => Object.assign(sendOptions, { pollMs: 20, maxPerSession: 5, maxWaitSeconds: 5 });
 
 describe('a billing run in batch sessions', () => {
   let sim: KsefSimulator;
@@ -97,7 +95,7 @@ describe('a billing run in batch sessions', () => {
   afterAll(() => sim?.close());
 
   it('sends the run in sessions of at most the limit; every invoice gets a KSeF number and its UPO', async () => {
-    fast();
+    fastSend();
     const { w, runId } = world;
     const r = await tenant(w, (tx) => requestSend(tx, { runId }));
     expect(r.queued).toBe(14);
@@ -117,7 +115,7 @@ describe('a billing run in batch sessions', () => {
   });
 
   it('sends a correction in an interactive session once the corrected invoice has its number', async () => {
-    fast();
+    fastSend();
     const { w, nip } = world;
     const staff = await buildUser(database, w.utilityId, { kind: 'staff', roles: ['billing'] });
     const { rows } = await sql<{ id: number; document: InvoiceDocument; ksef_number: string }>`
@@ -159,7 +157,7 @@ describe('a job killed mid-batch and run again', () => {
     const { w, runId, nip } = await issuedWorld();
     sim = await startKsefSimulator({ rateLimitScale: 0 });
     await configure(w, sim, nip);
-    fast();
+    fastSend();
     // First run: dies once the second session is open (its parts not sent).
     let opened = 0;
     sendOptions.step = (s) => {
@@ -186,7 +184,7 @@ describe('a job killed mid-batch and run again', () => {
   it('takes the number KSeF already holds when an invoice is sent again (a duplicate)', async () => {
     const w = (await sql<{ utility_id: number }>`select utility_id from ksef_settings order by utility_id desc limit 1`.execute(database.db)).rows[0]!;
     const world = { utilityId: Number(w.utility_id) } as World;
-    fast();
+    fastSend();
     // The record of one accepted invoice is lost: it is queued again and sent.
     const lost = (await ksefRows(world))[3]!;
     await sql`update ksef_invoices set state = 'queued', ksef_number = null, upo = null, session_id = null where utility_id = ${world.utilityId} and invoice_id = ${lost.invoice_id}`.execute(database.db);
@@ -211,7 +209,7 @@ describe('limits, rejections and KSeF away', () => {
   afterAll(() => sim?.close());
 
   it('waits out a 429 for its Retry-After and goes on; refreshes the access token before it lapses', async () => {
-    fast();
+    fastSend();
     const { w } = world;
     const business = (await sql<{ invoice_number: string }>`select invoice_number from invoices where utility_id = ${w.utilityId} and buyer_kind = 'business'`.execute(database.db)).rows[0]!;
     await tenant(w, (tx) => requestSend(tx, { invoiceNumber: business.invoice_number }));
@@ -228,7 +226,7 @@ describe('limits, rejections and KSeF away', () => {
   });
 
   it('puts an invoice KSeF refuses in "rejected" with its code and text, and will not send it again as is', async () => {
-    fast();
+    fastSend();
     const { w } = world;
     const community = (await sql<{ invoice_number: string }>`select invoice_number from invoices where utility_id = ${w.utilityId} and buyer_kind = 'community'`.execute(database.db)).rows[0]!;
     sim.control.rejectInvoice(community.invoice_number, { code: 450, description: 'Błąd weryfikacji semantyki dokumentu faktury', details: ['Data wystawienia (P_1) późniejsza niż data przyjęcia'] });
@@ -241,7 +239,7 @@ describe('limits, rejections and KSeF away', () => {
   });
 
   it('marks the invoices offline while KSeF does not answer, and sends them (offline mode) once it does', async () => {
-    fast();
+    fastSend();
     const { w } = world;
     await sql`update ksef_settings set include_consumers = true where utility_id = ${w.utilityId}`.execute(database.db);
     await sim.control.setUnavailable('refused');

@@ -19,6 +19,7 @@ import { saveSettings } from '../src/modules/ksef/settings.ts';
 import { checkUpo } from '../src/modules/ksef/upo-schema.ts';
 import { PERIOD, buildBillingWorld, type World } from './support/billing-world.ts';
 import { createTestDatabase } from './support/db.ts';
+import { fastSend, resetSendOptions } from './support/ksef-send-options.ts';
 import { isValidKsefNumber, startKsefSimulator, type KsefSimulator } from './support/ksef-sim/index.ts';
 import { brokenUpo, invoiceUpo } from './support/ksef-sim/upo.ts';
 import { sharedPath } from './support/shared.ts';
@@ -55,12 +56,9 @@ beforeAll(async () => {
   database = await createTestDatabase();
 }, 180_000);
 afterAll(() => database?.close());
-afterEach(() => {
-  for (const k of Object.keys(sendOptions)) delete (sendOptions as Record<string, unknown>)[k];
-});
+afterEach(resetSendOptions);
 
 const tenant = <T,>(w: World, fn: Parameters<typeof withTenant<T>>[2]) => withTenant(database.db, { utilityId: w.utilityId }, fn);
-const fast = () => Object.assign(sendOptions, { pollMs: 20, maxPerSession: 5, maxWaitSeconds: 5 });
 
 async function issuedWorld(sim: KsefSimulator): Promise<{ w: World; runId: number }> {
   const w = await buildBillingWorld(database, 4);
@@ -96,7 +94,7 @@ describe('a UPO that does not validate', () => {
   it('keeps the KSeF number, sets ksef.upo_invalid for staff, keeps the bytes, refuses to serve it; a valid UPO later clears it; nothing is sent twice', async () => {
     sim = await startKsefSimulator({ rateLimitScale: 0 });
     const { w } = await issuedWorld(sim);
-    fast();
+    fastSend();
     const business = (await sql<{ id: number; invoice_number: string }>`select id, invoice_number from invoices where utility_id = ${w.utilityId} and buyer_kind = 'business'`.execute(database.db)).rows[0]!;
     sim.control.invalidUpos('missing-element');
     await tenant(w, (tx) => requestSend(tx, { invoiceNumber: business.invoice_number }));
@@ -163,7 +161,7 @@ describe('a session KSeF closes with errors', () => {
   it('shows the session failed with KSeF’s code, puts its invoices back in the queue with it, and sends them once in the next run', async () => {
     sim = await startKsefSimulator({ rateLimitScale: 0 });
     const { w, runId } = await issuedWorld(sim);
-    fast();
+    fastSend();
     sendOptions.maxPerSession = 10;
     sim.control.failSessionClose({ code: 500, description: 'Nieznany błąd (500)', details: ['Symulowany błąd sesji'] });
     const r = await tenant(w, (tx) => requestSend(tx, { runId }));
