@@ -26,6 +26,7 @@ let termsId: number;
 let invoiceId: number;
 let otherInvoiceId: number;
 let invoiceXmlBytes: Buffer;
+let contract: { id: number; contract_number: string; place: string };
 const customerEmail = 'maria.wodna@example.com';
 const today = () => localDate(new Date());
 
@@ -36,7 +37,7 @@ async function login(email: string): Promise<Client> {
   return c;
 }
 
-async function insertInvoice(doc: InvoiceDocument, customer: number): Promise<number> {
+async function insertInvoice(doc: InvoiceDocument, customer: number, contractId: number | null = null): Promise<number> {
   const xml = Buffer.from(buildFa3(doc));
   const row = await t.database.db
     .insertInto('invoices')
@@ -46,6 +47,7 @@ async function insertInvoice(doc: InvoiceDocument, customer: number): Promise<nu
       kind: 'invoice',
       series: 'FV',
       customer_id: customer,
+      contract_id: contractId,
       issue_date: doc.issueDate,
       period_from: doc.period.from,
       period_to: doc.period.to,
@@ -71,8 +73,9 @@ beforeAll(async () => {
   utilityId = u.id;
   const c = await buildCustomer(db, u.id, { name: 'Maria Wodna', email: customerEmail, customer_number: 'K/000123' });
   customerId = c.id;
-  const sp = await buildServicePoint(db, u.id);
-  await buildContract(db, u.id, c.id, sp.id); // G1, bimonthly
+  const sp = await buildServicePoint(db, u.id, { street: 'ul. Ogrodowa', building: '7', apartment: '2', postal_code: '16-060' });
+  const k = await buildContract(db, u.id, c.id, sp.id); // G1, bimonthly
+  contract = { id: k.id, contract_number: k.contract_number, place: 'ul. Ogrodowa 7/2, 16-060 Wodnikowo' };
   const other = await buildCustomer(db, u.id, { name: 'Sąsiad Obcy', customer_number: 'K/000999' });
   otherCustomerId = other.id;
   const tariff = await db.db
@@ -106,7 +109,7 @@ beforeAll(async () => {
   await buildUser(db, u.id, { kind: 'staff', email: 'rozliczenia@example.com', roles: ['billing'] });
   await buildUser(db, u.id, { kind: 'staff', email: 'audytor@example.com', roles: ['auditor'] });
   const doc = householdInvoice();
-  invoiceId = await insertInvoice({ ...doc, buyer: { ...doc.buyer, customerNumber: 'K/000123' } }, c.id);
+  invoiceId = await insertInvoice({ ...doc, buyer: { ...doc.buyer, customerNumber: 'K/000123' } }, c.id, k.id);
   otherInvoiceId = await insertInvoice({ ...doc, number: 'FV/2026/03/000999', buyer: { ...doc.buyer, name: 'Sąsiad Obcy', customerNumber: 'K/000999' } }, other.id);
 }, 60_000);
 
@@ -233,6 +236,8 @@ describe("the portal's invoices", () => {
     const { items, total } = res.json();
     expect(total).toBe(1);
     expect(items[0]).toMatchObject({ id: invoiceId, number: 'FV/2026/03/000123', kind: 'invoice', periodFrom: '2026-01-01', periodTo: '2026-02-28', dueDate: '2026-03-16', net: 18866, vat: 1509, gross: 20375, status: 'overdue', hasXml: true, hasPdf: false, ksefNumber: null });
+    // Which contract and point of supply (a customer with a house and a garden plot gets two invoices a period).
+    expect(items[0]).toMatchObject({ contractNumber: contract.contract_number, place: contract.place });
   });
 
   it('serves the stored XML byte for byte, a PDF rendered on first request and then stored, and 404 for another customer’s invoice', async () => {

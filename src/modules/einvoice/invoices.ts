@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import type { Tx } from '../../db/tenant.ts';
 import { conflict, notFound } from '../../lib/errors.ts';
 import { asBuffer } from '../../db/bytea.ts';
+import { addressText } from '../change-requests/rules.ts';
 
 export type InvoiceStatus = 'paid' | 'partly_paid' | 'unpaid' | 'overdue' | 'credit';
 
@@ -39,6 +40,9 @@ export interface InvoiceItem {
   hasPdf: boolean;
   /** Numbers of the corrections of this invoice. */
   correctedBy: string[];
+  /** The contract billed and its point of supply's address (a customer with several tells the invoices apart by them). */
+  contractNumber: string | null;
+  place: string | null;
 }
 
 /** Paid, part paid, unpaid, overdue (unpaid after its due date), or a credit (a correction that lowers the amount). */
@@ -65,7 +69,9 @@ function base(tx: Tx) {
   return tx
     .selectFrom('invoices as i')
     .innerJoin('customers as c', 'c.id', 'i.customer_id')
-    .leftJoin('invoices as o', 'o.id', 'i.corrects_invoice_id');
+    .leftJoin('invoices as o', 'o.id', 'i.corrects_invoice_id')
+    .leftJoin('contracts as k', (j) => j.onRef('k.utility_id', '=', 'i.utility_id').onRef('k.id', '=', 'i.contract_id'))
+    .leftJoin('service_points as sp', (j) => j.onRef('sp.utility_id', '=', 'k.utility_id').onRef('sp.id', '=', 'k.service_point_id'));
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
@@ -106,7 +112,13 @@ export async function listInvoices(tx: Tx, f: InvoiceFilter, today: string): Pro
       sql<boolean>`i.xml is not null`.as('has_xml'),
       sql<boolean>`i.pdf_file_id is not null`.as('has_pdf'),
       sql<string>`coalesce((select sum(a.amount_grosze) from payment_allocations a where a.invoice_id = i.id), 0)`.as('paid'),
-      sql<string[] | null>`(select array_agg(k.invoice_number order by k.id) from invoices k where k.corrects_invoice_id = i.id)`.as('corrected_by'),
+      sql<string[] | null>`(select array_agg(x.invoice_number order by x.id) from invoices x where x.corrects_invoice_id = i.id)`.as('corrected_by'),
+      'k.contract_number',
+      'sp.street as sp_street',
+      'sp.building as sp_building',
+      'sp.apartment as sp_apartment',
+      'sp.postal_code as sp_postal_code',
+      'sp.locality as sp_locality',
     ])
     .orderBy('i.issue_date', 'desc')
     .orderBy('i.id', 'desc')
@@ -142,6 +154,11 @@ export async function listInvoices(tx: Tx, f: InvoiceFilter, today: string): Pro
         hasXml: r.has_xml,
         hasPdf: r.has_pdf,
         correctedBy: r.corrected_by ?? [],
+        contractNumber: r.contract_number ?? null,
+        place:
+          r.sp_locality === null
+            ? null
+            : addressText({ street: r.sp_street ?? '', building: r.sp_building ?? '', apartment: r.sp_apartment, postalCode: r.sp_postal_code ?? '', city: r.sp_locality }),
       };
     }),
   };

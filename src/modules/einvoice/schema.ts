@@ -102,6 +102,8 @@ export const Invoice = Type.Object({
   hasXml: Type.Boolean(),
   hasPdf: Type.Boolean(),
   correctedBy: Type.Array(Type.String()),
+  contractNumber: Nullable(Type.String({ description: 'the contract billed (null on a document not made for a contract)' })),
+  place: Nullable(Type.String({ description: "the contract's point of supply, as an address" })),
 });
 export const InvoiceList = Type.Object({ items: Type.Array(Invoice), total: Type.Integer() });
 

@@ -111,6 +111,8 @@ export function InvoiceTable({ items, base, showCustomer, numberCell }: { items:
           <td data-label={k('period')}>
             {i.periodFrom && i.periodTo ? `${formatDate(i.periodFrom, lang)} – ${formatDate(i.periodTo, lang)}` : '—'}
             {i.estimated && <span className="muted"> ({k('estimated')})</span>}
+            {/* Which point of supply: a customer with a house and a garden plot gets two invoices a period. */}
+            {i.place && <div className="muted">{i.place}</div>}
           </td>
           <td className="num" data-label={k('gross')}>
             {formatMoney(i.gross, lang)}

@@ -71,6 +71,9 @@ export interface Invoice {
   hasXml: boolean;
   hasPdf: boolean;
   correctedBy: string[];
+  contractNumber: string | null;
+  /** The contract's point of supply. */
+  place: string | null;
 }
 
 export interface InvoiceList {
