@@ -60,6 +60,17 @@ export const StaffOverview = Type.Object({
   legalizationDueIn90Days: Type.Integer({ description: 'meters whose verification has lapsed or lapses within 90 days' }),
   openCases: Type.Integer(),
   readingsLast30Days: Type.Integer(),
+  todo: Type.Object(
+    {
+      billingRunsOpen: Type.Integer({ description: 'billing runs not issued yet (in preview, approved or issuing)' }),
+      readingsHeld: Type.Integer({ description: 'readings held for verification' }),
+      changeRequestsPending: Type.Integer({ description: "customers' data change requests awaiting a decision" }),
+      paymentsUnmatched: Type.Integer({ description: 'bank statement credits not matched to a customer' }),
+      ksefRejected: Type.Integer({ description: 'invoices KSeF rejected' }),
+      jobsFailed: Type.Integer({ description: 'background jobs that failed for good' }),
+    },
+    { description: 'what waits for the back office' },
+  ),
 });
 
 export const CustomerListQuery = Type.Object(

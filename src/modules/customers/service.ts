@@ -146,7 +146,14 @@ export async function staffOverview(tx: Tx, utilityId: number) {
       (select count(*)::int from contracts where utility_id = ${utilityId} and status = 'active') as contracts,
       m.meters, m.radio_meters, m.legalization_due,
       (select count(*)::int from cases where utility_id = ${utilityId} and status in ('new', 'in_progress', 'waiting_for_customer')) as open_cases,
-      (select count(*)::int from readings where utility_id = ${utilityId} and read_at >= now() - interval '30 days') as readings_30
+      (select count(*)::int from readings where utility_id = ${utilityId} and read_at >= now() - interval '30 days') as readings_30,
+      -- What waits for someone in the back office (each count walks a partial index of its own).
+      (select count(*)::int from billing_runs where utility_id = ${utilityId} and status <> 'issued') as runs_open,
+      (select count(*)::int from readings where utility_id = ${utilityId} and status = 'pending') as readings_held,
+      (select count(*)::int from data_change_requests where utility_id = ${utilityId} and status = 'pending') as change_requests,
+      (select count(*)::int from bank_statement_lines where utility_id = ${utilityId} and status = 'unmatched') as payments_unmatched,
+      (select count(*)::int from ksef_invoices where utility_id = ${utilityId} and state = 'rejected') as ksef_rejected,
+      wodnik_failed_jobs_count() as jobs_failed
     from (
       select count(*)::int as meters,
              count(*) filter (where radio_module_id is not null)::int as radio_meters,
@@ -162,6 +169,14 @@ export async function staffOverview(tx: Tx, utilityId: number) {
     legalizationDueIn90Days: Number(row.legalization_due),
     openCases: Number(row.open_cases),
     readingsLast30Days: Number(row.readings_30),
+    todo: {
+      billingRunsOpen: Number(row.runs_open),
+      readingsHeld: Number(row.readings_held),
+      changeRequestsPending: Number(row.change_requests),
+      paymentsUnmatched: Number(row.payments_unmatched),
+      ksefRejected: Number(row.ksef_rejected),
+      jobsFailed: Number(row.jobs_failed),
+    },
   };
 }
 

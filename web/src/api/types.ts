@@ -106,6 +106,15 @@ export interface StaffOverview {
   legalizationDueIn90Days: number;
   openCases: number;
   readingsLast30Days: number;
+  /** What waits for the back office. */
+  todo: {
+    billingRunsOpen: number;
+    readingsHeld: number;
+    changeRequestsPending: number;
+    paymentsUnmatched: number;
+    ksefRejected: number;
+    jobsFailed: number;
+  };
 }
 
 export interface CustomerListItem {
