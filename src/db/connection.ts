@@ -51,7 +51,7 @@ const parsers = {
 export class DatabaseLockedError extends AppError {
   constructor(dir: string) {
     super('unavailable', 'db.locked', {
-      pl: `Wbudowana baza danych w ${dir} jest używana przez inny proces Wodnika. Zatrzymaj go albo ustaw DATABASE_URL.`,
+      pl: `Wbudowana baza danych w ${dir} jest używana przez inny proces Wodnika. Należy go zatrzymać albo ustawić DATABASE_URL.`,
       en: `The embedded database in ${dir} is in use by another Wodnik process. Stop that process or set DATABASE_URL.`,
     });
   }

@@ -62,7 +62,7 @@ export function assertAccess(access: Access, user: AuthUser | undefined, session
   if (access === 'public' || access === 'gateway') return;
   if (!user || !session) throw unauthenticated();
   if (user.mustChangePassword && !opts.allowPendingPasswordChange) {
-    throw forbidden('auth.password_change_required', 'Przed dalszą pracą ustaw nowe hasło.', 'Please set a new password before you continue.');
+    throw forbidden('auth.password_change_required', 'Przed dalszą pracą prosimy ustawić nowe hasło.', 'Please set a new password before you continue.');
   }
   if (access === 'signed-in' && user.kind === 'customer') return;
   if (access === 'customer') {
@@ -72,12 +72,12 @@ export function assertAccess(access: Access, user: AuthUser | undefined, session
   }
   if (user.kind !== 'staff') throw forbidden('auth.staff_only', 'Ta funkcja jest dostępna dla pracowników.', 'This is for staff only.');
   if (user.totpEnabled && !session.mfaPassed && !opts.allowPendingMfa) {
-    throw unauthenticated('auth.totp_required', 'Podaj kod z aplikacji uwierzytelniającej.', 'Enter the code from your authenticator app.');
+    throw unauthenticated('auth.totp_required', 'Prosimy podać kod z aplikacji uwierzytelniającej.', 'Enter the code from your authenticator app.');
   }
   if (access === 'staff' || access === 'signed-in') return;
   const allowed = access.slice(6).split(',') as StaffRole[];
   if (user.roles.includes('admin') || user.roles.some((r) => allowed.includes(r))) return;
-  throw forbidden('auth.role_missing', 'Twoja rola nie pozwala na tę operację.', 'Your role does not allow this.');
+  throw forbidden('auth.role_missing', 'Role tego konta nie pozwalają na tę operację.', 'Your role does not allow this.');
 }
 
 /**
@@ -95,6 +95,6 @@ export const termsNotAccepted = () =>
 /** Throws unless a portal user may act for this customer (404, so that ids of others reveal nothing). */
 export function assertOwnCustomer(user: AuthUser, customerId: number): void {
   if (user.kind === 'customer' && !user.customerIds.includes(customerId)) {
-    throw forbidden('customer.not_yours', 'Nie masz dostępu do danych tego klienta.', "You have no access to this customer's data.");
+    throw forbidden('customer.not_yours', 'To konto nie ma dostępu do danych tego klienta.', "You have no access to this customer's data.");
   }
 }

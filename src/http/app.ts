@@ -245,7 +245,7 @@ function assertCsrf(req: FastifyRequest) {
   const ok = typeof header === 'string' && header.length > 10 && header === cookieToken && (!req.session || header === req.session.csrfToken);
   if (!ok) {
     throw new AppError('forbidden', 'auth.csrf', {
-      pl: 'Sesja formularza wygasła. Odśwież stronę i spróbuj ponownie.',
+      pl: 'Sesja formularza wygasła. Prosimy odświeżyć stronę i spróbować ponownie.',
       en: 'The form session has expired. Reload the page and try again.',
     });
   }

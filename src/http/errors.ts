@@ -169,7 +169,7 @@ export function errorHandler(err: FastifyError | AppError | Error, req: FastifyR
   }
   req.log.error({ err }, 'unhandled error');
   return sendError(reply, 500, 'internal', {
-    pl: 'Wystąpił błąd po naszej stronie. Spróbuj ponownie za chwilę.',
+    pl: 'Wystąpił błąd po naszej stronie. Prosimy spróbować ponownie za chwilę.',
     en: 'Something went wrong on our side. Please try again shortly.',
   });
 }

@@ -48,6 +48,6 @@ export const badRequest = (code: string, pl: string, en: string, details?: Recor
 export const notFound = (code: string, pl: string, en: string) => new AppError('not_found', code, { pl, en });
 export const forbidden = (code = 'auth.forbidden', pl = 'Brak uprawnień do tej operacji.', en = 'You are not allowed to do this.') =>
   new AppError('forbidden', code, { pl, en });
-export const unauthenticated = (code = 'auth.required', pl = 'Zaloguj się, aby kontynuować.', en = 'Please log in to continue.') =>
+export const unauthenticated = (code = 'auth.required', pl = 'Prosimy się zalogować, aby kontynuować.', en = 'Please log in to continue.') =>
   new AppError('unauthenticated', code, { pl, en });
 export const conflict = (code: string, pl: string, en: string) => new AppError('conflict', code, { pl, en });

@@ -32,7 +32,7 @@ export function serverKey(config: Pick<Config, 'secretKey' | 'dataDir' | 'env'>)
   if (config.secretKey) return parseKey(config.secretKey);
   if (config.env === 'production') {
     throw new AppError('internal', 'config.secret_key_missing', {
-      pl: 'Ustaw WODNIK_SECRET_KEY (32 bajty) w środowisku produkcyjnym.',
+      pl: 'W środowisku produkcyjnym należy ustawić WODNIK_SECRET_KEY (32 bajty).',
       en: 'Set WODNIK_SECRET_KEY (32 bytes) in production.',
     });
   }

@@ -215,7 +215,7 @@ describe.skipIf(noChromium)('reading routes in the browser', { timeout: 120_000 
     await admin.getByRole('navigation', { name: 'Menu główne' }).getByRole('link', { name: 'Pliki z inkasenta' }).click();
     await arrive(admin, 'Pliki z odczytów inkasenckich', 'metering-walkby');
     await admin.getByRole('button', { name: 'Wczytaj' }).click();
-    await seeText(admin.locator('.error-text'), 'Wybierz plik');
+    await seeText(admin.locator('.error-text'), 'Prosimy wybrać plik');
     // A telegram from a module nobody registered goes to quarantine, never lost.
     const unknown = '1E44B05C7856341201077A000000002F2F0413E8030000426CFF2CFFFFFFFF';
     await admin.getByLabel('Plik z telegramami').setInputFiles({ name: 'obchod.txt', mimeType: 'text/plain', buffer: Buffer.from(`${unknown}\nto nie jest telegram\n`) });

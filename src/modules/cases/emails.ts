@@ -22,11 +22,11 @@ export function caseReplyMessage(a: { utilityName: string; caseNumber: string; s
     'Treść odpowiedzi można przeczytać po zalogowaniu się do e-BOK. Tam również można na nią odpowiedzieć.',
   ];
   const footer = 'Ta wiadomość została wysłana automatycznie, prosimy na nią nie odpowiadać.';
-  const text = [...paragraphs, `Otwórz sprawę w e-BOK:\n${a.link}`, `Z poważaniem\n${a.utilityName}`, footer].join('\n\n');
+  const text = [...paragraphs, `Sprawa w e-BOK:\n${a.link}`, `Z poważaniem\n${a.utilityName}`, footer].join('\n\n');
   const html = [
     `<!doctype html><html lang="pl"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body style="font-family:sans-serif;line-height:1.5">`,
     ...paragraphs.map((x) => `<p>${escapeHtml(x)}</p>`),
-    `<p><a href="${escapeHtml(a.link)}">Otwórz sprawę w e-BOK</a></p>`,
+    `<p><a href="${escapeHtml(a.link)}">Sprawa ${escapeHtml(a.caseNumber)} w e-BOK</a></p>`,
     `<p>Z poważaniem<br>${escapeHtml(a.utilityName)}</p>`,
     `<p style="color:#555;font-size:smaller">${footer}</p>`,
     '</body></html>',

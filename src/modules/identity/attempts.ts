@@ -64,7 +64,7 @@ export const rateLimited = () => tooManyAttempts(LIMITS.windowMinutes * 60);
 
 export const accountLocked = () =>
   new AppError('rate_limited', 'auth.locked', {
-    pl: `Konto jest czasowo zablokowane po kolejnych nieudanych próbach logowania. Spróbuj ponownie za ${LIMITS.lockMinutes} minut albo ustaw nowe hasło.`,
+    pl: `Konto jest czasowo zablokowane po kolejnych nieudanych próbach logowania. Prosimy spróbować ponownie za ${LIMITS.lockMinutes} minut albo ustawić nowe hasło.`,
     en: `The account is temporarily locked after repeated failed sign-ins. Try again in ${LIMITS.lockMinutes} minutes or reset your password.`,
   });
 

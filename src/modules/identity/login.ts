@@ -78,7 +78,7 @@ export async function passwordLogin(tx: Tx, info: RequestInfo, input: LoginInput
   if (user.kind === 'customer' && !user.email_verified_at) {
     throw forbidden(
       'auth.email_not_verified',
-      'Najpierw potwierdź adres e-mail: otwórz łącze z wiadomości, którą wysłaliśmy po rejestracji.',
+      'Najpierw prosimy potwierdzić adres e-mail, otwierając łącze z wiadomości, którą wysłaliśmy po rejestracji.',
       'Confirm your e-mail address first: open the link in the message we sent after registration.',
     );
   }

@@ -38,19 +38,19 @@ const codeProblem: Record<'wrong' | 'expired' | 'spent', () => AppError> = {
   wrong: () =>
     badRequest(
       'registration.invalid_code',
-      'Numer klienta lub kod aktywacyjny jest nieprawidłowy. Sprawdź dane z pisma lub faktury.',
+      'Numer klienta lub kod aktywacyjny jest nieprawidłowy. Prosimy sprawdzić dane z pisma lub faktury.',
       'The customer number or the activation code is wrong. Check the letter or the invoice.',
     ),
   expired: () =>
     badRequest(
       'registration.code_expired',
-      'Kod aktywacyjny wygasł. Poproś Biuro Obsługi Klienta o nowy.',
+      'Kod aktywacyjny wygasł. Nowy wyda Biuro Obsługi Klienta.',
       'The activation code has expired. Ask customer service for a new one.',
     ),
   spent: () =>
     conflict(
       'registration.code_spent',
-      'Ten kod aktywacyjny został już wykorzystany. Jeśli nie pamiętasz hasła, ustaw nowe.',
+      'Ten kod aktywacyjny został już wykorzystany. Zapomniane hasło można ustawić na nowo.',
       'This activation code has already been used. If you forgot your password, reset it.',
     ),
 };
@@ -67,7 +67,7 @@ export async function register(tx: Tx, info: RequestInfo, input: RegistrationInp
   if (!terms || terms.id !== input.termsVersionId) {
     throw badRequest(
       'registration.terms_outdated',
-      'Regulamin został zmieniony. Odśwież stronę, przeczytaj aktualną wersję i zaakceptuj ją.',
+      'Regulamin został zmieniony. Prosimy odświeżyć stronę, przeczytać aktualną wersję i ją zaakceptować.',
       'The terms have changed. Reload the page, read the current version and accept it.',
       { field: 'termsVersionId' },
     );
@@ -103,7 +103,7 @@ export async function register(tx: Tx, info: RequestInfo, input: RegistrationInp
     );
   }
   if (await findUserByEmail(tx, email)) {
-    throw conflict('registration.email_taken', 'Konto z tym adresem e-mail już istnieje. Zaloguj się lub ustaw nowe hasło.', 'An account with this e-mail address already exists. Sign in or reset your password.');
+    throw conflict('registration.email_taken', 'Konto z tym adresem e-mail już istnieje. Prosimy się zalogować lub ustawić nowe hasło.', 'An account with this e-mail address already exists. Sign in or reset your password.');
   }
 
   const user = await createPortalUser(tx, { utilityId: info.utilityId, email, name: customer.name, password: input.password, customerIds: [customer.id] });

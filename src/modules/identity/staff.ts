@@ -63,7 +63,7 @@ export async function addPortalUser(
     userId = existing.id;
   } else {
     if (!input.password) {
-      throw badRequest('password.required', 'Podaj hasło tymczasowe dla nowego konta.', 'Give a first password for the new account.', { field: 'password' });
+      throw badRequest('password.required', 'Prosimy podać hasło tymczasowe dla nowego konta.', 'Give a first password for the new account.', { field: 'password' });
     }
     const u = await createPortalUser(tx, {
       utilityId: info.utilityId,
@@ -122,12 +122,12 @@ export async function updateStaffUser(
   const target = await tx.selectFrom('users').select(['id', 'kind']).where('id', '=', userId).executeTakeFirst();
   if (!target || target.kind !== 'staff') throw notFound('user.not_found', 'Nie znaleziono pracownika.', 'Staff user not found.');
   if (userId === actor.id && (change.disabled === true || (change.roles && !change.roles.includes('admin')))) {
-    throw conflict('user.self_lockout', 'Nie możesz odebrać sobie roli administratora ani zablokować własnego konta.', 'You cannot remove your own administrator role or disable your own account.');
+    throw conflict('user.self_lockout', 'Własnemu kontu nie można odebrać roli administratora ani go zablokować.', 'You cannot remove your own administrator role or disable your own account.');
   }
   if (change.roles) {
     const roles = [...new Set(change.roles)];
     if (roles.length === 0 || !roles.every((r) => (STAFF_ROLES as readonly string[]).includes(r))) {
-      throw badRequest('user.roles_invalid', 'Wybierz co najmniej jedną poprawną rolę.', 'Choose at least one valid role.', { field: 'roles' });
+      throw badRequest('user.roles_invalid', 'Prosimy wybrać co najmniej jedną poprawną rolę.', 'Choose at least one valid role.', { field: 'roles' });
     }
     await tx.deleteFrom('staff_roles').where('user_id', '=', userId).execute();
     await tx.insertInto('staff_roles').values(roles.map((role) => ({ utility_id: info.utilityId, user_id: userId, role }))).execute();

@@ -38,7 +38,7 @@ export async function consumeAuthToken(tx: Tx, purpose: TokenPurpose, token: str
     .executeTakeFirst();
   if (!row) throw badRequest('auth.token_invalid', 'Łącze jest nieprawidłowe.', 'The link is not valid.');
   if (row.used_at) throw badRequest('auth.token_used', 'To łącze zostało już użyte.', 'This link has already been used.');
-  if (row.expired) throw badRequest('auth.token_expired', 'Łącze wygasło. Poproś o nowe.', 'The link has expired. Please ask for a new one.');
+  if (row.expired) throw badRequest('auth.token_expired', 'Łącze wygasło; można poprosić o nowe.', 'The link has expired. Please ask for a new one.');
   await tx.updateTable('auth_tokens').set({ used_at: sql`now()` }).where('token_hash', '=', hashToken(token)).execute();
   return { userId: row.user_id };
 }

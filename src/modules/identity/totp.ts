@@ -34,7 +34,7 @@ export function checkTotp(secretBase32: string, code: string, lastStep: number |
 
 const invalidCode = () =>
   new AppError('unauthenticated', 'auth.totp_invalid', {
-    pl: 'Nieprawidłowy kod. Wpisz aktualny kod z aplikacji uwierzytelniającej.',
+    pl: 'Nieprawidłowy kod. Prosimy wpisać aktualny kod z aplikacji uwierzytelniającej.',
     en: 'Wrong code. Enter the current code from your authenticator app.',
   });
 
@@ -54,7 +54,7 @@ export async function enableTotp(tx: Tx, info: RequestInfo, user: AuthUser, sess
   const row = await tx.selectFrom('users').select(['totp_secret_enc']).where('id', '=', user.id).executeTakeFirstOrThrow();
   if (!row.totp_secret_enc) throw badRequest('totp.not_set_up', 'Najpierw rozpocznij konfigurację weryfikacji dwuetapowej.', 'Start the two-factor set-up first.');
   const step = checkTotp(box.open(row.totp_secret_enc).toString('utf8'), code, null);
-  if (step === null) throw badRequest('auth.totp_invalid', 'Nieprawidłowy kod. Wpisz aktualny kod z aplikacji.', 'Wrong code. Enter the current code from the app.');
+  if (step === null) throw badRequest('auth.totp_invalid', 'Nieprawidłowy kod. Prosimy wpisać aktualny kod z aplikacji.', 'Wrong code. Enter the current code from the app.');
   await tx.updateTable('users').set({ totp_enabled: true, totp_last_step: step }).where('id', '=', user.id).execute();
   await tx.updateTable('sessions').set({ mfa_passed: true }).where('token_hash', '=', session.tokenHash).execute();
   await recordAudit(tx, { utilityId: info.utilityId, actorId: user.id, actorKind: 'staff', action: 'auth.totp_enabled', entity: 'user', entityId: user.id, ip: info.ip });

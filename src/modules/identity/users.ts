@@ -15,7 +15,7 @@ const EMAIL = /^[^\s@<>()[\]\\,;:"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-
 export function normalizeEmail(email: string): string {
   const e = email.trim();
   if (e.length > 254 || !EMAIL.test(e)) {
-    throw badRequest('email.invalid', 'Podaj poprawny adres e-mail.', 'Enter a valid e-mail address.', { field: 'email' });
+    throw badRequest('email.invalid', 'Prosimy podać poprawny adres e-mail.', 'Enter a valid e-mail address.', { field: 'email' });
   }
   return e;
 }
@@ -64,7 +64,7 @@ export async function createStaffUser(tx: Tx, u: NewStaffUser): Promise<{ id: nu
   const email = normalizeEmail(u.email);
   const roles = [...new Set(u.roles)];
   if (roles.length === 0 || !roles.every((r) => (STAFF_ROLES as readonly string[]).includes(r))) {
-    throw badRequest('user.roles_invalid', 'Wybierz co najmniej jedną poprawną rolę.', 'Choose at least one valid role.', { field: 'roles' });
+    throw badRequest('user.roles_invalid', 'Prosimy wybrać co najmniej jedną poprawną rolę.', 'Choose at least one valid role.', { field: 'roles' });
   }
   assertPasswordPolicy(u.password, email);
   await assertEmailFree(tx, email);

@@ -42,7 +42,7 @@ export class ApiError extends Error {
 /** A failure before any answer (offline, server down): shown with the same component. */
 export const networkError = () =>
   new ApiError(0, 'network', {
-    pl: 'Brak połączenia z serwerem. Sprawdź połączenie z internetem i spróbuj ponownie.',
+    pl: 'Brak połączenia z serwerem. Prosimy sprawdzić połączenie z internetem i spróbować ponownie.',
     en: 'Cannot reach the server. Check your connection and try again.',
   });
 

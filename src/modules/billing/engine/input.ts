@@ -79,7 +79,7 @@ export function parseBillingInput(doc: unknown): BillingInput {
   if (period.to - period.from + 1 > MAX_PERIOD_DAYS) throw bad('period', `okres dłuższy niż ${MAX_PERIOD_DAYS} dni`, `a period longer than ${MAX_PERIOD_DAYS} days`);
 
   const services = array(d.services, 'services').map((s, i) => oneOf(s, `services[${i}]`, ['water', 'sewage'] as const));
-  if (services.length === 0) throw bad('services', 'podaj co najmniej jedną usługę', 'at least one service is expected');
+  if (services.length === 0) throw bad('services', 'wymagana jest co najmniej jedna usługa', 'at least one service is expected');
   if (new Set(services).size !== services.length) throw bad('services', 'usługa powtórzona', 'a service is repeated');
 
   const delivery: DeliveryChange[] = (d.delivery === undefined ? [] : array(d.delivery, 'delivery')).map((v, i) => {

@@ -158,10 +158,10 @@ export function alarmEmail(kind: 'leak' | 'burst', p: MeterPlace, at: Date): { s
     '',
     `wodomierz nr ${p.serial_number} pod adresem ${address} ${what} (${warsaw.format(at)}).`,
     '',
-    'Prosimy sprawdzić instalację wodną: krany, spłuczkę, podlewanie ogrodu i rury. Jeśli woda wycieka, zamknij zawór główny',
-    'i skontaktuj się z hydraulikiem. Koszt wody, która przepłynie przez wodomierz, obciąża odbiorcę.',
+    'Prosimy sprawdzić instalację wodną: krany, spłuczkę, podlewanie ogrodu i rury. Jeśli woda wycieka, prosimy zamknąć zawór główny',
+    'i skontaktować się z hydraulikiem. Koszt wody, która przepłynie przez wodomierz, obciąża odbiorcę.',
     '',
-    'Tę wiadomość wysyłamy raz na jedno zdarzenie: kolejną otrzymasz dopiero wtedy, gdy alarm ustanie i pojawi się ponownie.',
+    'Tę wiadomość wysyłamy raz na jedno zdarzenie: kolejną wyślemy dopiero wtedy, gdy alarm ustanie i pojawi się ponownie.',
     '',
     `${p.utility_name}${p.utility_phone ? `, tel. ${p.utility_phone}` : ''}`,
   ].join('\n');

@@ -36,7 +36,7 @@ export const MAX_PERIOD_DAYS = 366;
 /** Checks an assignment's period; `today` is the utility's current date. */
 export function checkPeriod(from: string, to: string, today: string): void {
   if (!isCivilDate(from) || !isCivilDate(to)) {
-    throw badRequest('route.period_date', 'Podaj daty okresu w formacie RRRR-MM-DD.', 'Give the period dates as YYYY-MM-DD.');
+    throw badRequest('route.period_date', 'Prosimy podać daty okresu w formacie RRRR-MM-DD.', 'Give the period dates as YYYY-MM-DD.');
   }
   if (to < from) {
     throw badRequest('route.period_reversed', 'Koniec okresu nie może być wcześniejszy niż jego początek.', 'The period cannot end before it starts.');

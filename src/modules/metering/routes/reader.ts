@@ -142,14 +142,14 @@ export async function submitReadings(tx: Tx, user: AuthUser, routeId: number, it
     }
     const value = parseVolume(item.valueM3);
     if (value === null) {
-      throw itemError(index, item.clientId, 'reader.value_invalid', 'podaj stan licznika w m³, np. 123,456 (do 3 miejsc po przecinku).', 'give the register in m³, e.g. 123.456 (up to 3 decimals).');
+      throw itemError(index, item.clientId, 'reader.value_invalid', 'stan licznika należy podać w m³, np. 123,456 (do 3 miejsc po przecinku).', 'give the register in m³, e.g. 123.456 (up to 3 decimals).');
     }
     const readAt = new Date(item.readAt);
     if (!isInstant(item.readAt)) {
       throw itemError(index, item.clientId, 'reader.read_at_invalid', 'nieprawidłowa data i godzina odczytu.', 'invalid date and time of the reading.');
     }
     if (readAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
-      throw itemError(index, item.clientId, 'reader.read_at_future', 'data odczytu jest w przyszłości — sprawdź zegar telefonu.', "the reading's time is in the future; check the phone's clock.");
+      throw itemError(index, item.clientId, 'reader.read_at_future', 'data odczytu jest w przyszłości — prosimy sprawdzić zegar telefonu.', "the reading's time is in the future; check the phone's clock.");
     }
     const assignment = await assignmentOn(tx, user, routeId, localDate(readAt));
     if (!assignment) {
@@ -218,7 +218,7 @@ export async function submitReadings(tx: Tx, user: AuthUser, routeId: number, it
     } catch (e) {
       // The same batch sent twice at once: the other request stored it; this one is rolled back and may be re-sent.
       if ((e as { code?: string }).code === '23505') {
-        throw conflict('reader.concurrent_resend', 'Ten odczyt jest właśnie zapisywany. Wyślij ponownie za chwilę.', 'This reading is being stored right now. Send again in a moment.');
+        throw conflict('reader.concurrent_resend', 'Ten odczyt jest właśnie zapisywany. Prosimy wysłać go ponownie za chwilę.', 'This reading is being stored right now. Send again in a moment.');
       }
       throw e;
     }

@@ -48,15 +48,15 @@ export async function selectStops(tx: Tx, sel: Selection): Promise<Candidate[]> 
   if (byList && byArea) {
     throw badRequest(
       'route.selection_ambiguous',
-      'Wybierz punkty albo według miejscowości i ulic, albo z listy — nie oba sposoby naraz.',
+      'Punkty wybiera się albo według miejscowości i ulic, albo z listy — nie oba sposoby naraz.',
       'Choose service points either by locality and streets or as a list, not both.',
     );
   }
   if (!byList && !byArea) {
-    throw badRequest('route.selection_missing', 'Wybierz miejscowość (i ulice) albo podaj listę punktów.', 'Choose a locality (and streets) or give a list of service points.');
+    throw badRequest('route.selection_missing', 'Prosimy wybrać miejscowość (i ulice) albo podać listę punktów.', 'Choose a locality (and streets) or give a list of service points.');
   }
   if (byArea && !sel.locality?.trim()) {
-    throw badRequest('route.locality_missing', 'Podaj miejscowość, w której leżą ulice.', 'Give the locality the streets are in.');
+    throw badRequest('route.locality_missing', 'Prosimy podać miejscowość, w której leżą ulice.', 'Give the locality the streets are in.');
   }
   const ids = sel.servicePointIds ?? [];
   if (byList && ids.length === 0) throw badRequest('route.selection_empty', 'Lista punktów jest pusta.', 'The list of service points is empty.');
@@ -147,7 +147,7 @@ export async function selectStops(tx: Tx, sel: Selection): Promise<Candidate[]> 
 
 export async function createRoute(tx: Tx, userId: number, input: Selection & { name: string }): Promise<number> {
   const name = input.name.trim().replace(/\s+/g, ' ');
-  if (!name) throw badRequest('route.name_missing', 'Podaj nazwę trasy.', 'Give the route a name.');
+  if (!name) throw badRequest('route.name_missing', 'Prosimy podać nazwę trasy.', 'Give the route a name.');
   const stops = await selectStops(tx, input);
   const taken = await tx
     .selectFrom('reading_routes')
@@ -204,7 +204,7 @@ export function progressPeriod(assignments: readonly AssignmentView[], today: st
 
 export async function routeDetail(tx: Tx, routeId: number, asked: Partial<Period>, now = new Date()) {
   if ((asked.from === undefined) !== (asked.to === undefined)) {
-    throw badRequest('route.period_incomplete', 'Podaj oba końce okresu albo żaden.', 'Give both ends of the period or neither.');
+    throw badRequest('route.period_incomplete', 'Prosimy podać oba końce okresu albo żaden.', 'Give both ends of the period or neither.');
   }
   if (asked.from && asked.to && asked.to < asked.from) {
     throw badRequest('route.period_reversed', 'Koniec okresu nie może być wcześniejszy niż jego początek.', 'The period cannot end before it starts.');
