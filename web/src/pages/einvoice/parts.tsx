@@ -117,7 +117,7 @@ export function InvoiceTable({ items, base, showCustomer, numberCell }: { items:
           <td className="num" data-label={k('gross')}>
             {formatMoney(i.gross, lang)}
             <div className="muted">
-              {k('net')} {formatMoney(i.net, lang)}
+              {k('net')}&nbsp;{formatMoney(i.net, lang)}
             </div>
           </td>
           {/* A credit has nothing to pay, so no due date. */}
