@@ -208,6 +208,31 @@ describe('forms', () => {
     expect((await reader.request('POST', '/api/staff/forms', ok.body, ok.headers)).statusCode).toBe(403);
     expect((await t.database.db.selectFrom('documents').select('id').execute()).length).toBe(1);
   });
+
+  it('reads the fields whatever their order, and refuses a form with two files whole', async () => {
+    const boundary = '----wodnik-order';
+    const field = (k: string, v: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`;
+    const filePart = (name: string) => Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/pdf\r\n\r\n`), pdf, Buffer.from('\r\n')]);
+    const headers = { 'content-type': `multipart/form-data; boundary=${boundary}` };
+    const before = (await t.database.db.selectFrom('documents').select('id').execute()).length;
+    // The file first, the fields after it.
+    const late = Buffer.concat([filePart('cennik.pdf'), Buffer.from(field('category', 'billing') + field('title', 'Cennik usług') + `--${boundary}--\r\n`)]);
+    const res = await clerk.request('POST', '/api/staff/forms', late, headers);
+    expect(res.statusCode, res.body).toBe(201);
+    const stored = await t.database.db
+      .selectFrom('documents as d')
+      .innerJoin('files as f', 'f.id', 'd.file_id')
+      .select(['d.title', 'd.category', 'f.name'])
+      .where('d.id', '=', res.json().id)
+      .executeTakeFirstOrThrow();
+    expect(stored).toEqual({ title: 'Cennik usług', category: 'billing', name: 'cennik.pdf' });
+    // Two files: refused, and neither is stored.
+    const two = Buffer.concat([Buffer.from(field('category', 'billing') + field('title', 'Dwa pliki')), filePart('a.pdf'), filePart('b.pdf'), Buffer.from(`--${boundary}--\r\n`)]);
+    const refused = await clerk.request('POST', '/api/staff/forms', two, headers);
+    expect(refused.statusCode).toBe(413);
+    expect(refused.json().error.code).toBe('request.multipart_too_many_parts');
+    expect((await t.database.db.selectFrom('documents').select('id').execute()).length).toBe(before + 1);
+  });
 });
 
 describe('terms versions', () => {

@@ -47,10 +47,28 @@ function tooLarge() {
   });
 }
 
-const fieldValue = (fields: Record<string, unknown>, name: string): string => {
-  const f = fields[name] as { type?: string; value?: unknown } | undefined;
-  return f && f.type === 'field' && typeof f.value === 'string' ? f.value : '';
-};
+/**
+ * The whole upload form, read to its end before anything is stored: its text
+ * fields in any order and its one file. A second file ends the reading with
+ * `request.multipart_too_many_parts` (the parts limit), so a form with two
+ * files is refused whole instead of storing the first and dropping the other.
+ */
+async function readUpload(req: FastifyRequest): Promise<{ fields: Record<string, string>; file: { name: string; bytes: Buffer } }> {
+  const fields: Record<string, string> = {};
+  let file: { name: string; bytes: Buffer } | undefined;
+  for await (const part of req.parts({ limits: { fileSize: MAX_FORM_BYTES, files: 1, fields: 20, fieldSize: 10_000 } })) {
+    if (part.type === 'field') {
+      if (typeof part.value === 'string') fields[part.fieldname] = part.value;
+      continue;
+    }
+    const bytes = await part.toBuffer().catch((err: { code?: string }) => {
+      throw err.code === 'FST_REQ_FILE_TOO_LARGE' ? tooLarge() : err;
+    });
+    file = { name: part.filename, bytes };
+  }
+  if (!file) throw badRequest('upload.no_file', 'Nie przesłano pliku.', 'No file was sent.');
+  return { fields, file };
+}
 
 export async function routes(app: App, _deps: AppDeps) {
   const tags = ['forms'];
@@ -91,28 +109,23 @@ export async function routes(app: App, _deps: AppDeps) {
       config: { access: WRITERS },
       schema: {
         tags,
-        summary: 'Upload a form (multipart: category, title, description, publish, then file: PDF, DOCX or ODT up to 10 MB)',
+        summary: 'Upload a form (multipart: category, title, description, publish and one file: PDF, DOCX or ODT up to 10 MB)',
         response: { 201: Type.Object({ id: Type.Integer() }) },
       },
     },
     async (req, reply) => {
-      const part = await req.file({ limits: { fileSize: MAX_FORM_BYTES, files: 1 } });
-      if (!part) throw badRequest('upload.no_file', 'Nie przesłano pliku.', 'No file was sent.');
-      const bytes = await part.toBuffer().catch((err: { code?: string }) => {
-        throw err.code === 'FST_REQ_FILE_TOO_LARGE' ? tooLarge() : err;
-      });
-      if (bytes.length === 0) throw badRequest('forms.file_empty', 'Przesłany plik jest pusty.', 'The file is empty.', { field: 'file' });
-      const fields = part.fields as Record<string, unknown>;
+      const { fields, file } = await readUpload(req);
+      if (file.bytes.length === 0) throw badRequest('forms.file_empty', 'Przesłany plik jest pusty.', 'The file is empty.', { field: 'file' });
       const user = userOf(req);
       const utilityId = utilityOf(req).id;
       const id = await inTenant(app, req, async (tx) => {
         const id = await addForm(tx, utilityId, user.id, {
-          category: fieldValue(fields, 'category'),
-          title: fieldValue(fields, 'title'),
-          description: fieldValue(fields, 'description'),
-          publish: fieldValue(fields, 'publish') === 'true',
-          fileName: part.filename,
-          bytes,
+          category: fields.category ?? '',
+          title: fields.title ?? '',
+          description: fields.description ?? '',
+          publish: fields.publish === 'true',
+          fileName: file.name,
+          bytes: file.bytes,
         });
         await recordAudit(tx, { utilityId, actorId: user.id, actorKind: 'staff', action: 'form.upload', entity: 'document', entityId: id, ip: req.ip });
         return id;
