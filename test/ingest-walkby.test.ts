@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTelegram, toHex } from '../src/modules/metering/ingest/testing/telegram-builder.ts';
-import { multipartFile } from '../src/modules/metering/ingest/testing/multipart.ts';
+import { multipartFile, multipartFiles } from '../src/modules/metering/ingest/testing/multipart.ts';
 import { client, createTestApp, type Client, type TestApp } from './support/app.ts';
 import { TEST_PASSWORD, buildContract, buildCustomer, buildMeter, buildServicePoint, buildUser, buildUtility } from './support/factories.ts';
 
@@ -243,6 +243,22 @@ describe('walk-by upload', () => {
     expect(r.statusCode).toBe(400);
     expect(r.json().error).toMatchObject({ code: 'walkby.no_telegrams', messages: { pl: expect.stringContaining('Nic nie zapisano'), en: expect.any(String) } });
     expect(await count(f, 'walkby_uploads')).toBe(before);
+  });
+
+  it('refuses a form with two files whole: neither the walk-by file nor the keys file is half stored', async () => {
+    const f = await fixture();
+    const keys = multipartFiles([{ filename: 'keys.csv', content: keysCsv }, { filename: 'more.csv', content: 'radio_id,key\n' }]);
+    const refusedKeys = await f.staff.request('POST', '/api/staff/radio-keys', keys.body, keys.headers);
+    expect(refusedKeys.statusCode).toBe(413);
+    expect(refusedKeys.json().error.code).toBe('request.multipart_too_many_parts');
+    expect((await sql<{ n: number }>`select count(*)::int as n from radio_modules where utility_id = ${f.utilityId}`.execute(t.database.db)).rows[0].n).toBe(0);
+    await upload(f, f.staff, '/api/staff/radio-keys', 'keys.csv', keysCsv);
+    const before = { uploads: await count(f, 'walkby_uploads'), telegrams: await count(f, 'telegrams'), readings: await count(f, 'readings') };
+    const two = multipartFiles([{ filename: 'monday.txt', content: `${tA1}\n` }, { filename: 'tuesday.txt', content: `${tB}\n` }]);
+    const refused = await f.staff.request('POST', '/api/staff/walkby-uploads', two.body, two.headers);
+    expect(refused.statusCode).toBe(413);
+    expect(refused.json().error.code).toBe('request.multipart_too_many_parts');
+    expect({ uploads: await count(f, 'walkby_uploads'), telegrams: await count(f, 'telegrams'), readings: await count(f, 'readings') }).toEqual(before);
   });
 
   it('reads a gzip file', async () => {

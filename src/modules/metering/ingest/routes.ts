@@ -25,10 +25,23 @@ const page = (q: { limit?: string; offset?: string }, dflt = 50) => ({
   offset: Number(q.offset ?? 0),
 });
 
+/**
+ * The upload's one file, and `rest`: reads what follows it in the form (to be
+ * awaited after the file and before anything is committed), so a second file
+ * refuses the upload whole (`request.multipart_too_many_parts`, the files
+ * limit) instead of the first being stored and the other dropped unread.
+ */
 async function fileOf(req: FastifyRequest, maxBytes: number) {
-  const part = await req.file({ limits: { fileSize: maxBytes, files: 1 } });
-  if (!part) throw badRequest('upload.no_file', 'Nie przesłano pliku.', 'No file was sent.');
-  return part;
+  const parts = req.parts({ limits: { fileSize: maxBytes, files: 1 } })[Symbol.asyncIterator]();
+  for (let next = await parts.next(); !next.done; next = await parts.next()) {
+    const part = next.value;
+    if (part.type !== 'file') continue;
+    const rest = async () => {
+      for (let after = await parts.next(); !after.done; after = await parts.next()) if (after.value.type === 'file') after.value.file.resume();
+    };
+    return Object.assign(part, { rest });
+  }
+  throw badRequest('upload.no_file', 'Nie przesłano pliku.', 'No file was sent.');
 }
 
 function tooLarge(maxBytes: number) {
@@ -47,10 +60,14 @@ function timeInFuture(indexes: number[]) {
   );
 }
 
-/** The part's stream, ending in an error (not silently cut) when the size limit was hit. */
-async function* checked(stream: NodeJS.ReadableStream & { truncated?: boolean }, maxBytes: number): AsyncGenerator<Buffer> {
+/**
+ * The part's stream, ending in an error (not silently cut) when the size limit was hit, or when the
+ * form goes on with another file (`rest`): the import reads this to its end before it commits.
+ */
+async function* checked(stream: NodeJS.ReadableStream & { truncated?: boolean }, maxBytes: number, rest: () => Promise<void>): AsyncGenerator<Buffer> {
   for await (const c of stream) yield c as Buffer;
   if (stream.truncated) throw tooLarge(maxBytes);
+  await rest();
 }
 
 export async function routes(app: App, deps: AppDeps) {
@@ -65,7 +82,7 @@ export async function routes(app: App, deps: AppDeps) {
     async (req) => {
       const part = await fileOf(req, MAX_UPLOAD_BYTES);
       try {
-        return await importWalkby(checked(part.file, MAX_UPLOAD_BYTES), {
+        return await importWalkby(checked(part.file, MAX_UPLOAD_BYTES, part.rest), {
           database: deps.database,
           config: deps.config,
           utilityId: utilityOf(req).id,
@@ -113,6 +130,7 @@ export async function routes(app: App, deps: AppDeps) {
       const buf = await part.toBuffer().catch((err: { code?: string }) => {
         throw err.code === 'FST_REQ_FILE_TOO_LARGE' ? tooLarge(MAX_KEY_FILE_BYTES) : err;
       });
+      await part.rest();
       const utilityId = utilityOf(req).id;
       const { radioIds, ...imported } = await inTenant(app, req, (tx) => importKeys(tx, utilityId, box(), buf.toString('utf8')));
       // The keys are stored; telegrams that waited for them are read again (a failure here leaves them waiting, keys kept).
