@@ -63,4 +63,20 @@ describe('staff overview lists', () => {
     const bad = await reader.get('/api/staff/overview/meters?filter=broken');
     expect(bad.statusCode).toBe(400);
   });
+
+  it('gives the whole list as CSV for a spreadsheet, and refuses a filter that does not exist', async () => {
+    const res = await reader.get('/api/staff/overview/meters/csv?filter=legalization');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toBe('attachment; filename="wodomierze-legalization.csv"');
+    const pl = (iso: string) => iso.split('-').reverse().join('.');
+    const [soon] = (await reader.get('/api/staff/overview/meters?filter=legalization')).json().items;
+    expect(res.body).toBe(
+      '\uFEFFNumer wodomierza;Rodzaj;Nakładka radiowa;Legalizacja ważna do;Zamontowany;Punkt poboru;Adres\r\n' +
+        `SOON0001;główny;nie;${pl(daysFromNow(30))};${pl(soon.installedOn)};${soon.servicePoint.code};ul. Lipowa 12/3, 00-001 Wodnikowo\r\n`,
+    );
+    const all = await reader.get('/api/staff/overview/meters/csv');
+    expect(all.body.split('\r\n').filter(Boolean).length).toBe(3); // the header and the two meters in service
+    expect((await reader.get('/api/staff/overview/meters/csv?filter=broken')).statusCode).toBe(400);
+  });
 });

@@ -284,6 +284,7 @@ export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
 
   // --- Staff overview lists (issue 13) ---
   'GET /api/staff/overview/meters':                            { who: STAFF },
+  'GET /api/staff/overview/meters/csv':                        { who: STAFF },
   'GET /api/staff/overview/readings':                          { who: STAFF },
 
   // --- end of that section ---

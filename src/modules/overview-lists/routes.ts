@@ -5,7 +5,7 @@
  */
 import { Type } from 'typebox';
 import { inTenant, utilityOf, type App, type AppDeps } from '../../http/context.ts';
-import { listMeters, listRecentReadings, METER_FILTERS, type MeterFilter } from './queries.ts';
+import { listMeters, listRecentReadings, METER_FILTERS, metersCsv, type MeterFilter } from './queries.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Paging = {
@@ -63,6 +63,23 @@ export async function routes(app: App, _deps: AppDeps) {
     async (req) => {
       const q = req.query as { filter?: MeterFilter; limit?: string; offset?: string };
       return inTenant(app, req, (tx) => listMeters(tx, utilityOf(req).id, q.filter ?? 'all', paging(q)));
+    },
+  );
+
+  app.get(
+    '/api/staff/overview/meters/csv',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['staff'],
+        summary: 'The same list of meters, whole, as CSV for a spreadsheet (Polish settings: ";", UTF-8 with BOM, dates as 06.12.2026)',
+        querystring: Type.Object({ filter: Type.Optional(Type.Union(METER_FILTERS.map((f) => Type.Literal(f)))) }, { additionalProperties: false }),
+      },
+    },
+    async (req, reply) => {
+      const filter = (req.query as { filter?: MeterFilter }).filter ?? 'all';
+      const csv = await inTenant(app, req, (tx) => metersCsv(tx, utilityOf(req).id, filter));
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="wodomierze-${filter}.csv"`).send(csv);
     },
   );
 

@@ -7,6 +7,7 @@
  * is not included). Only the customer's own contract, and only readings from
  * its own period (not a previous occupant's).
  */
+import { csvTable } from '../../lib/csv.ts';
 import { sql } from 'kysely';
 import type { Tx } from '../../db/tenant.ts';
 import { badRequest, notFound } from '../../lib/errors.ts';
@@ -142,10 +143,9 @@ async function costAtTodaysTariff(
 /** The analysis as CSV for a spreadsheet in Polish settings: ';' between fields, decimal commas, UTF-8 with BOM. */
 export function consumptionCsv(a: Awaited<ReturnType<typeof contractConsumption>>): string {
   const n = (m3: string | null) => (m3 === null ? '' : formatNumber(Number(m3), 'pl', 3).replace(/\s/g, ''));
-  const lines = [
-    ['Miesiąc', 'Zużycie [m³]', 'Dni z odczytami', 'Dni w zakresie', 'Zużycie rok wcześniej [m³]'].join(';'),
-    ...a.months.map((m) => [m.month, n(m.usedM3), m.coveredDays, m.days, n(m.previousYearM3)].join(';')),
-    ['Razem', n(a.totalM3), a.coveredDays, a.days, n(a.previousYear.totalM3)].join(';'),
-  ];
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return csvTable([
+    ['Miesiąc', 'Zużycie [m³]', 'Dni z odczytami', 'Dni w zakresie', 'Zużycie rok wcześniej [m³]'],
+    ...a.months.map((m) => [m.month, n(m.usedM3), m.coveredDays, m.days, n(m.previousYearM3)]),
+    ['Razem', n(a.totalM3), a.coveredDays, a.days, n(a.previousYear.totalM3)],
+  ]);
 }

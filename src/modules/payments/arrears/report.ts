@@ -5,6 +5,7 @@
  * kind: businesses and public bodies the commercial-transactions rate, others
  * the civil-code one). Exportable as CSV in Polish spreadsheet settings.
  */
+import { csvTable } from '../../../lib/csv.ts';
 import type { Tx } from '../../../db/tenant.ts';
 import { formatScaled } from '../../billing/engine/decimal.ts';
 import { ageing, DEFAULT_BUCKETS, daysPastDue } from './ageing.ts';
@@ -91,20 +92,13 @@ const BUCKET_TITLES: Record<string, string> = {
 };
 
 const zl = (grosze: number) => formatScaled(grosze, 2).replace('.', ',');
-/** A field for a ';'-separated file: quoted when it holds a separator, a quote or a line break. */
-const field = (v: string | number) => {
-  const s = String(v);
-  return /[;"\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 /** The report as CSV for a spreadsheet in Polish settings: ';' between fields, decimal commas, UTF-8 with BOM, CRLF. */
 export function arrearsCsv(rows: ArrearsRow[], asOf: string): string {
   const head = ['Numer klienta', 'Nazwa', 'Rodzaj', 'Faktury', 'Otwarte [zł]', 'Przeterminowane [zł]', ...DEFAULT_BUCKETS.map((b) => `${BUCKET_TITLES[b.key]} [zł]`), 'Najstarszy termin', 'Dni po terminie', `Odsetki do ${asOf} [zł]`];
-  const lines = rows.map((r) =>
-    [r.customerNumber, r.name, r.kind, r.invoices, zl(r.open), zl(r.overdue), ...DEFAULT_BUCKETS.map((b) => zl(r.buckets[b.key])), r.oldestDueDate, r.maxDaysOverdue, zl(r.interest)].map(field).join(';'),
-  );
+  const lines = rows.map((r) => [r.customerNumber, r.name, r.kind, r.invoices, zl(r.open), zl(r.overdue), ...DEFAULT_BUCKETS.map((b) => zl(r.buckets[b.key])), r.oldestDueDate, r.maxDaysOverdue, zl(r.interest)]);
   const sum = (f: (r: ArrearsRow) => number) => zl(rows.reduce((s, r) => s + f(r), 0));
   const total = ['Razem', '', '', rows.reduce((s, r) => s + r.invoices, 0), sum((r) => r.open), sum((r) => r.overdue), ...DEFAULT_BUCKETS.map((b) => sum((r) => r.buckets[b.key])), '', '', sum((r) => r.interest)];
-  return `\uFEFF${[head.map(field).join(';'), ...lines, total.map(field).join(';')].join('\r\n')}\r\n`;
+  return csvTable([head, ...lines, total]);
 }
 

@@ -4,6 +4,7 @@
  * paged list (GET /api/staff/overview/meters, …/readings; the total is the
  * tile's figure).
  */
+import { api } from '../../api/client.ts';
 import { DataTable, PagedList, useApi, useListAddress } from '../../components/data.tsx';
 import { Page } from '../../components/Page.tsx';
 import type { PageProps } from '../../routes.tsx';
@@ -75,6 +76,11 @@ export function MeterList(_props: PageProps) {
           />
         )}
       </PagedList>
+      <p>
+        <a className="button button-secondary" href={api.url(`/api/staff/overview/meters/csv${filter === 'all' ? '' : `?filter=${filter}`}`)} download>
+          {t('a11y.lists.csv')}
+        </a>
+      </p>
       <p>
         <Link to="/staff">{t('a11y.lists.back')}</Link>
       </p>
