@@ -203,6 +203,7 @@ const codeOf = (body: string) => {
 /** Bodies valid enough to reach the handler, so that a refusal comes from the lookup of the id, not from validation. */
 const VALID_BODIES: Record<string, unknown> = {
   'PATCH /api/staff/users/:userId': { name: 'Przejęty' },
+  'POST /api/staff/meters/:meterId/exchange': { date: '2026-10-10', finalReading: '1,000', newSerial: 'PRZEJETY-1', newLegalizationValidUntil: '2031-10-10' },
   'POST /api/staff/customers/:customerId/portal-users': { email: 'napastnik@example.com' },
   'POST /api/staff/customers/:customerId/activation-letter': {},
   'POST /api/portal/customers/:customerId/change-requests': { field: 'phone', value: '500 600 700' },

@@ -24,6 +24,7 @@ import { routes as onlinePaymentRoutes } from '../modules/payments/online/routes
 import { routes as ksefRoutes } from '../modules/ksef/routes.ts';
 import { routes as accessibilityRoutes } from '../modules/accessibility/routes.ts';
 import { routes as overviewListRoutes } from '../modules/overview-lists/routes.ts';
+import { routes as meterRoutes } from '../modules/meters/routes.ts';
 
 export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   await utilityRoutes(app, deps);
@@ -48,4 +49,5 @@ export async function registerModules(app: App, deps: AppDeps): Promise<void> {
   await ksefRoutes(app, deps);
   await accessibilityRoutes(app, deps);
   await overviewListRoutes(app, deps);
+  await meterRoutes(app, deps);
 }

@@ -81,6 +81,8 @@ export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
   'GET /api/staff/customers':                                  { who: CUSTOMER_DATA },
   'GET /api/staff/customers/:customerId':                      { who: CUSTOMER_DATA },
   'GET /api/staff/meters/:meterId/readings':                   { who: STAFF },
+  'GET /api/staff/meters/:meterId':                            { who: STAFF },
+  'POST /api/staff/meters/:meterId/exchange':                  { who: 'admin customer_service meter_reader' },
 
   // Reading routes: everyone on staff sees progress; field staff plan them
   'GET /api/staff/routes':                                     { who: STAFF },

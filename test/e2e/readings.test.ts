@@ -157,4 +157,46 @@ describe.skipIf(noChromium)('readings in the portal and the verification queue',
       }
     }
   }, 120_000);
+
+  it('a clerk exchanges a meter whose verification lapses: the new one carries on, the old one says where it went', async () => {
+    const page = await newPage(1280);
+    await page.goto(at('/staff'));
+    await logIn(page, CLERK);
+    await page.getByRole('heading', { level: 1, name: 'Podsumowanie' }).waitFor();
+    const found = await (await page.request.get(at('/api/staff/customers?q=Kowalska'))).json();
+    const anna = await (await page.request.get(at(`/api/staff/customers/${found.items[0].id}`))).json();
+    const meters = anna.contracts.flatMap((k: { meters: { id: number; serialNumber: string }[] }) => k.meters);
+    const old = meters.find((m: { serialNumber: string }) => m.serialNumber === 'BM220000001');
+    const before = await (await page.request.get(at(`/api/staff/meters/${old.id}`))).json();
+    await page.goto(at(`/staff/meters/${old.id}/readings`));
+    await arrive(page, /BM220000001/, 'meter-exchange-form');
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw' }).format(new Date());
+    const exchange = page.getByRole('region', { name: 'Wymiana wodomierza' });
+    // Nothing filled in: each required field says so, nothing is sent.
+    await exchange.getByRole('button', { name: 'Zapisz wymianę' }).click();
+    await seeText(exchange.locator('.error-text'), 'To pole jest wymagane');
+    await exchange.getByLabel('Data wymiany').fill(today);
+    // Lower than the last reading: refused at its field, in Polish.
+    await exchange.getByLabel('Stan końcowy starego wodomierza (m³)').fill('0,001');
+    await exchange.getByLabel('Numer nowego wodomierza').fill('NW26000001');
+    await exchange.getByLabel('Legalizacja nowego wodomierza ważna do').fill(`${Number(today.slice(0, 4)) + 5}${today.slice(4)}`);
+    await exchange.getByRole('button', { name: 'Zapisz wymianę' }).click();
+    await seeText(exchange.locator('.error-text'), 'jest niższy niż ostatni odczyt');
+    const final = (Number(before.lastReading.valueM3) + 0.5).toFixed(3).replace('.', ',');
+    await exchange.getByLabel('Stan końcowy starego wodomierza (m³)').fill(final);
+    await exchange.getByRole('button', { name: 'Zapisz wymianę' }).click();
+    // The new meter's page: installed today with 0 m³ and the radio module.
+    await arrive(page, /NW26000001/, 'meter-exchange-new');
+    await seeText(page.locator('.facts'), 'radiowy');
+    await page.goto(at(`/staff/meters/${old.id}/readings`));
+    await arrive(page, /BM220000001/, 'meter-exchange-old');
+    // (Thousands are grouped with a space on the page: compared without spaces.)
+    expect((await page.locator('.alert').first().textContent())?.replace(/\s/g, '')).toContain(`stankońcowy${final}m³`);
+    // The final register is the old meter's last reading, after everything read that day.
+    const history = await (await page.request.get(at(`/api/staff/meters/${old.id}/readings`))).json();
+    expect(history.items[0]).toMatchObject({ source: 'removal', valueM3: final.replace(',', '.') });
+    expect(await page.getByRole('region', { name: 'Wymiana wodomierza' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Nowy wodomierz: NW26000001' }).click();
+    await page.getByRole('heading', { level: 1, name: /NW26000001/ }).waitFor();
+  });
 });
