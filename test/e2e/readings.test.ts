@@ -163,13 +163,13 @@ describe.skipIf(noChromium)('readings in the portal and the verification queue',
     await page.goto(at('/staff'));
     await logIn(page, CLERK);
     await page.getByRole('heading', { level: 1, name: 'Podsumowanie' }).waitFor();
-    const found = await (await page.request.get(at('/api/staff/customers?q=Kowalska'))).json();
-    const anna = await (await page.request.get(at(`/api/staff/customers/${found.items[0].id}`))).json();
-    const meters = anna.contracts.flatMap((k: { meters: { id: number; serialNumber: string }[] }) => k.meters);
-    const old = meters.find((m: { serialNumber: string }) => m.serialNumber === 'BM220000001');
-    const before = await (await page.request.get(at(`/api/staff/meters/${old.id}`))).json();
-    await page.goto(at(`/staff/meters/${old.id}/readings`));
+    // From the overview's tile to the list of meters whose verification lapses, and on to the meter.
+    await page.getByRole('link', { name: /legalizacj/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Legalizacja kończy się w ciągu 90 dni' }).waitFor();
+    await page.getByRole('link', { name: 'BM220000001' }).click();
     await arrive(page, /BM220000001/, 'meter-exchange-form');
+    const old = { id: Number(/meters\/(\d+)\//.exec(page.url())![1]) };
+    const before = await (await page.request.get(at(`/api/staff/meters/${old.id}`))).json();
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw' }).format(new Date());
     const exchange = page.getByRole('region', { name: 'Wymiana wodomierza' });
     // Nothing filled in: each required field says so, nothing is sent.

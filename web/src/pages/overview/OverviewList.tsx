@@ -63,7 +63,10 @@ export function MeterList(_props: PageProps) {
             items={items}
             row={(m) => (
               <tr key={m.id}>
-                <td data-label={t('meter.serialNumber')}>{m.serialNumber}</td>
+                <td data-label={t('meter.serialNumber')}>
+                  {/* The meter's page: its readings and, for those who may, its exchange. */}
+                  <Link to={`/staff/meters/${m.id}/readings`}>{m.serialNumber}</Link>
+                </td>
                 <td data-label={t('meter.role')}>{t(`meter.roles.${m.role}`, { defaultValue: m.role })}</td>
                 <td data-label={t('a11y.lists.servicePoint')}>
                   {m.servicePoint.address} <span className="muted">({m.servicePoint.code})</span>
