@@ -10,7 +10,9 @@ import { CopyBuffer } from '../../../db/copy-buffer.ts';
 import { householdInvoice, SELLER } from '../fa3/testing/sample-documents.ts';
 import { fa3Text } from '../fa3/build.ts';
 import { checkInvoiceDocument } from '../invoice-document.ts';
-import { STREAM_PIECE, invoiceStream, lineRows, invoiceRows, type IssuedInvoice, type ReadyInvoice } from './issue-write.ts';
+import { STREAM_PIECE, invoiceStream, lineRows, invoiceRows, type IssueContext, type IssuedInvoice, type ReadyInvoice } from './issue-write.ts';
+
+const CTX: IssueContext = { utilityId: 3, runId: 9, issueDate: '2026-11-03', dueDate: '2026-11-17', seller: SELLER };
 
 const pg = new PGlite();
 // The WebAssembly database starts slowly on a busy machine: wait for it here, not in the first test.
@@ -39,7 +41,7 @@ it('makes invoice and line rows whose columns read back as the document says', a
     delivery text, seller jsonb, buyer jsonb, document jsonb, xml bytea, series text, buyer_kind text, billing_run_id bigint)`);
   await pg.exec(`create temp table lines (utility_id bigint, invoice_id bigint, position int, description text, quantity numeric(12,3), unit text,
     unit_price_net_grosze bigint, net_grosze bigint, vat_rate_percent int)`);
-  await pg.query(`copy inv from '/dev/blob'`, [], { blob: new Blob([invoiceRows(3, 9, '2026-11-03', '2026-11-17', SELLER, ready, [41]).bytes()]) });
+  await pg.query(`copy inv from '/dev/blob'`, [], { blob: new Blob([invoiceRows(CTX, ready, [41]).bytes()]) });
   await pg.query(`copy lines from '/dev/blob'`, [], { blob: new Blob([lineRows(3, ready, [41]).bytes()]) });
   const inv = (await pg.query<Record<string, unknown>>('select * from inv')).rows;
   expect(inv).toHaveLength(1);
@@ -63,9 +65,9 @@ it('streams the invoice rows in pieces that add up to the rows made at once, the
   });
   const ids = issued.map((_, i) => 1000 + i);
   const pieces: Uint8Array[] = [];
-  for await (const piece of invoiceStream(3, 9, '2026-11-03', '2026-11-17', SELLER, issued, ids)) pieces.push(Uint8Array.prototype.slice.call(piece));
+  for await (const piece of invoiceStream(CTX, issued, ids)) pieces.push(Uint8Array.prototype.slice.call(piece));
   expect(pieces).toHaveLength(3);
-  const whole = invoiceRows(3, 9, '2026-11-03', '2026-11-17', SELLER, issued.map((p) => ({ ...p, xml: Buffer.from(fa3Text(p.doc, p.nips), 'utf8') })), ids).bytes();
+  const whole = invoiceRows(CTX, issued.map((p) => ({ ...p, xml: Buffer.from(fa3Text(p.doc, p.nips), 'utf8') })), ids).bytes();
   expect(Buffer.concat(pieces).equals(whole)).toBe(true);
   // Every piece ends at the end of a row.
   for (const p of pieces) expect(p[p.length - 1]).toBe(10);

@@ -26,6 +26,15 @@ import type { Tx } from '../../../db/tenant.ts';
 import { fa3Text, formatThousandths } from '../fa3/build.ts';
 import type { InvoiceDocument, Seller } from '../invoice-document.ts';
 
+/** What every invoice of a batch shares: the utility, the run, the dates and the seller. */
+export interface IssueContext {
+  utilityId: number;
+  runId: number;
+  issueDate: string;
+  dueDate: string;
+  seller: Seller;
+}
+
 export interface ReadyInvoice {
   contractId: number;
   customerId: number;
@@ -61,7 +70,7 @@ async function invoiceIds(tx: Tx, count: number): Promise<number[]> {
 }
 
 /** The batch's COPY rows of invoices (text format; the XML as bytea hex). */
-export function invoiceRows(utilityId: number, runId: number, issueDate: string, dueDate: string, seller: Seller, ready: readonly ReadyInvoice[], ids: readonly number[]): CopyBuffer {
+export function invoiceRows({ utilityId, runId, issueDate, dueDate, seller }: IssueContext, ready: readonly ReadyInvoice[], ids: readonly number[]): CopyBuffer {
   const out = new CopyBuffer(ready.length * 12_000);
   const sellerJson = JSON.stringify(seller);
   for (let i = 0; i < ready.length; i++) {
@@ -92,18 +101,10 @@ export function lineRows(utilityId: number, ready: readonly Pick<ReadyInvoice, '
 }
 
 /** The batch's invoice rows for COPY, a piece at a time: each piece's XML made just before it is sent. */
-export async function* invoiceStream(
-  utilityId: number,
-  runId: number,
-  issueDate: string,
-  dueDate: string,
-  seller: Seller,
-  invoices: readonly IssuedInvoice[],
-  ids: readonly number[],
-): AsyncGenerator<Uint8Array> {
+export async function* invoiceStream(ctx: IssueContext, invoices: readonly IssuedInvoice[], ids: readonly number[]): AsyncGenerator<Uint8Array> {
   for (let s = 0; s < invoices.length; s += STREAM_PIECE) {
     const piece = invoices.slice(s, s + STREAM_PIECE).map((p): ReadyInvoice => ({ ...p, xml: Buffer.from(fa3Text(p.doc, p.nips), 'utf8') }));
-    yield invoiceRows(utilityId, runId, issueDate, dueDate, seller, piece, ids.slice(s, s + STREAM_PIECE)).bytes();
+    yield invoiceRows(ctx, piece, ids.slice(s, s + STREAM_PIECE)).bytes();
   }
 }
 
@@ -120,22 +121,13 @@ export interface PreparedRows {
  * `pause()` between pieces (the event loop then serves the statements of the
  * transaction under way meanwhile). `ids` are fresh ids, one per invoice.
  */
-export async function prepareRows(
-  utilityId: number,
-  runId: number,
-  issueDate: string,
-  dueDate: string,
-  seller: Seller,
-  invoices: readonly IssuedInvoice[],
-  ids: number[],
-  pause: () => Promise<void>,
-): Promise<PreparedRows> {
+export async function prepareRows(ctx: IssueContext, invoices: readonly IssuedInvoice[], ids: number[], pause: () => Promise<void>): Promise<PreparedRows> {
   const pieces: Uint8Array[] = [];
-  for await (const piece of invoiceStream(utilityId, runId, issueDate, dueDate, seller, invoices, ids)) {
+  for await (const piece of invoiceStream(ctx, invoices, ids)) {
     pieces.push(piece);
     await pause();
   }
-  return { ids, invoices: pieces, lines: lineRows(utilityId, invoices, ids).bytes() };
+  return { ids, invoices: pieces, lines: lineRows(ctx.utilityId, invoices, ids).bytes() };
 }
 
 /** Fresh ids for `count` invoices, outside any batch (a value not used is lost, harmlessly: see above). */
@@ -149,17 +141,14 @@ export const takeInvoiceIds = invoiceIds;
 export async function storeIssuedBatch(
   tx: Tx,
   copy: CopyFn,
-  utilityId: number,
-  runId: number,
-  issueDate: string,
-  dueDate: string,
-  seller: Seller,
+  ctx: IssueContext,
   ready: readonly IssuedInvoice[],
   /** The first and last position of the batch's items (ready ones and others). */
   positions: { from: number; to: number },
   /** The batch's COPY rows made ahead (prepareRows), with the ids they carry: stored as they are. */
   prebuilt?: PreparedRows,
 ): Promise<number[]> {
+  const { utilityId, runId } = ctx;
   let ids: number[];
   if (prebuilt) {
     ids = prebuilt.ids;
@@ -171,7 +160,7 @@ export async function storeIssuedBatch(
     await copy('invoice_lines', LINE_COLUMNS, prebuilt.lines);
   } else {
     ids = await invoiceIds(tx, ready.length);
-    await copy('invoices', INVOICE_COLUMNS, invoiceStream(utilityId, runId, issueDate, dueDate, seller, ready, ids));
+    await copy('invoices', INVOICE_COLUMNS, invoiceStream(ctx, ready, ids));
     await copy('invoice_lines', LINE_COLUMNS, lineRows(utilityId, ready, ids).bytes());
   }
   const estimates = ready.flatMap((r, i) => r.estimates.map((e) => ({ meter: e.meterId, day: e.day, value: formatThousandths(e.litres), invoice: ids[i] })));

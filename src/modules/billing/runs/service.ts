@@ -451,7 +451,7 @@ async function prepareBatch(
   const createdAt = now().toISOString().replace(/\.\d{3}Z$/, 'Z');
   const dueDate = addDays(issueDate, PAYMENT_DAYS);
   const built = await buildInvoices(items, seller, { issueDate, createdAt, dueDate }, async () => first, nextTurn);
-  const rows = built.invoices.length ? await prepareRows(utilityId, runId, issueDate, dueDate, seller, built.invoices, ids.slice(0, built.invoices.length), nextTurn) : null;
+  const rows = built.invoices.length ? await prepareRows({ utilityId, runId, issueDate, dueDate, seller }, built.invoices, ids.slice(0, built.invoices.length), nextTurn) : null;
   return { items, issueDate, sellerJson: JSON.stringify(seller), createdAt, first, held: built.held, invoices: built.invoices, rows };
 }
 
@@ -539,7 +539,7 @@ async function issueBatch(
   // The next batch is made while this one is stored (a full batch: there may be more).
   if (items.length === size) ahead?.(positions.to, invoices.length ? first + invoices.length : null);
   if (invoices.length > 0) {
-    const ids = await storeIssuedBatch(tx, copy, utilityId, runId, issueDate, dueDate, seller, invoices, positions, rows);
+    const ids = await storeIssuedBatch(tx, copy, { utilityId, runId, issueDate, dueDate, seller }, invoices, positions, rows);
     // The PDF and the delivery follow as jobs, committed with the invoices or not at all.
     if (documents) await enqueueInvoiceDocuments(tx, utilityId, ids);
   }
