@@ -22,46 +22,20 @@ PORT=${PORT:-3102}
 KEY=5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e
 WORK=$(mktemp -d /tmp/wodnik-ledger-api.XXXXXX)
 
-echo "machine: $(nproc) × $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), node $(node -v), $(psql "$PG/postgres" -tAc 'show server_version' | cut -d' ' -f1)"
-echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ' + uncommitted changes in src')"
-
-have=$(psql "$PG/postgres" -tAc "select 1 from pg_database where datname = '$DB'")
-count=0
-if [[ "$have" == 1 && -z "${RESEED:-}" ]]; then
-  count=$(psql "$URL" -tAc "select count(*) from customers c join utilities u on u.id = c.utility_id where u.slug = 'zgk-demo'" 2>/dev/null || echo 0)
-fi
-if [[ "$count" != "$N" ]]; then
-  echo "seeding $N customers into $DB..."
-  psql "$PG/postgres" -qc "drop database if exists $DB" -c "create database $DB"
-  DATABASE_URL="$URL" WODNIK_SECRET_KEY=$KEY node bin/wodnik.js seed --customers "$N" | grep -E '^Seeding|^Created' || true
-  psql "$URL" -qc 'vacuum analyze'
-fi
-# Migrations of this checkout that the database lacks (a database seeded by an older commit).
-DATABASE_URL="$URL" WODNIK_SECRET_KEY=$KEY node bin/wodnik.js migrate > /dev/null
+source bench/http-bench-lib.sh
+bench_header
+bench_seeded_database
 t0=$(date +%s)
 psql "$URL" -q -f bench/ledger-api.seed.sql
 echo "ledger: $(psql "$URL" -tAc "select count(*) from invoices where invoice_number like 'FV/LB/%'") invoices, $(psql "$URL" -tAc "select count(*) from payments where external_ref like 'lb:%'") payments ($(($(date +%s) - t0)) s)"
 
-PROF=()
-if [[ -n "${PROFILE:-}" ]]; then PROF=(--cpu-prof --cpu-prof-dir="$WORK/profile"); fi
-NODE_ENV=production WODNIK_SECRET_KEY=$KEY DATABASE_URL="$URL" HOST=127.0.0.1 PORT=$PORT \
-  WODNIK_DEFAULT_UTILITY=zgk-demo PUBLIC_URL=http://127.0.0.1:$PORT \
-  node "${PROF[@]}" bin/wodnik.js serve --port $PORT > "$WORK/server.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
-  curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null && break
-  kill -0 $SERVER 2>/dev/null || { cat "$WORK/server.log"; exit 1; }
-  sleep 0.5
-done
+bench_start_server "$WORK/server.log"
 
 SERVER_PID=$SERVER DATABASE_URL="$URL" BASE="http://127.0.0.1:$PORT" \
   RUN_SECONDS=${SECONDS_PER_RUN:-15} CONNECTIONS=${CONNECTIONS:-20} RATE=${RATE:-1000} USERS=${USERS:-5000} \
   node bin/run-ts.js bench/ledger-api.bench.ts
 echo "server log: $(wc -l < "$WORK/server.log") lines in $WORK/server.log"
 
-kill -TERM $SERVER
-wait $SERVER 2>/dev/null || true
-trap - EXIT
+bench_stop_server
 if [[ -n "${PROFILE:-}" ]]; then echo "CPU profile: $(ls "$WORK"/profile/*.cpuprofile)"; fi
 if [[ -n "${DROP:-}" ]]; then psql "$PG/postgres" -qc "drop database $DB"; echo "dropped $DB"; fi

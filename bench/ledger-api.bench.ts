@@ -14,10 +14,11 @@
  * not what is measured). Load average before and after each run is printed:
  * the machine may be shared, and CPU per request is the steadier figure.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { createBenchSessions, dropBenchUsers } from './bench-sessions.ts';
 
 const BASE = process.env.BASE ?? 'http://127.0.0.1:3102';
 const SECONDS = Number(process.env.RUN_SECONDS ?? 15);
@@ -51,37 +52,12 @@ function cpuSince(before: Awaited<ReturnType<typeof cpuNow>>, after: Awaited<Ret
   return { server: after.server - before.server, db };
 }
 
-async function dropBenchUsers(): Promise<void> {
-  await probe.query(`delete from sessions where user_id in (select id from users where email like 'bench-ledger-%@bench.invalid')`);
-  await probe.query(`delete from user_customers where user_id in (select id from users where email like 'bench-ledger-%@bench.invalid')`);
-  await probe.query(`delete from users where email like 'bench-ledger-%@bench.invalid'`);
-}
+const PREFIX = 'bench-ledger-';
 
 /** USERS portal users of customers spread over the utility, each with a session; returns [customerId, cookie]. */
 async function benchSessions(): Promise<Array<[number, string]>> {
-  await dropBenchUsers();
-  const csrf = randomBytes(16).toString('base64url');
-  const { rows } = await probe.query<{ utility_id: number; id: number }>(
-    `select c.utility_id, c.id from customers c join utilities u on u.id = c.utility_id
-      where u.slug = 'zgk-demo' order by md5(c.id::text) limit $1`,
-    [USERS],
-  );
-  const tokens = rows.map(() => randomBytes(32).toString('base64url'));
-  await probe.query('begin');
-  await probe.query(
-    `with v as (select * from unnest($1::bigint[], $2::bigint[], $3::text[]) as t(utility_id, customer_id, token_hash)),
-          u as (insert into users (utility_id, kind, email, password_hash, email_verified_at)
-                select utility_id, 'customer', 'bench-ledger-' || customer_id || '@bench.invalid', '!', now() from v
-                returning utility_id, id, email),
-          l as (insert into user_customers (utility_id, user_id, customer_id)
-                select u.utility_id, u.id, v.customer_id from u join v on u.email = 'bench-ledger-' || v.customer_id || '@bench.invalid')
-     insert into sessions (utility_id, token_hash, user_id, csrf_token, expires_at, mfa_passed)
-     select u.utility_id, v.token_hash, u.id, $4, now() + interval '12 hours', false
-       from u join v on u.email = 'bench-ledger-' || v.customer_id || '@bench.invalid'`,
-    [rows.map((r) => r.utility_id), rows.map((r) => r.id), tokens.map((t) => createHash('sha256').update(t).digest('base64url')), csrf],
-  );
-  await probe.query('commit');
-  return rows.map((r, i) => [Number(r.id), `wodnik_csrf=${csrf}; wodnik_session=${tokens[i]}`]);
+  const sessions = await createBenchSessions(probe, { users: USERS, prefix: PREFIX, csrf: randomBytes(16).toString('base64url'), spread: true });
+  return sessions.map((x) => [x.customerId, x.cookie]);
 }
 
 const path = (id: number) => `/api/portal/customers/${id}/balance`;
@@ -132,6 +108,6 @@ console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 await autocannon({ url: `${BASE}${path(users[0][0])}`, connections: CONNECTIONS, amount: users.length, requests: [{ setupRequest: rotate(users) }] });
 const sat = await run('GET /api/portal/customers/:id/balance', users);
 const fixed = await run('GET /api/portal/customers/:id/balance', users, RATE);
-await dropBenchUsers();
+await dropBenchUsers(probe, PREFIX);
 console.log(`target: ledger at ${RATE}/s p99 < 25 ms: ${fixed.p99 < 25 && fixed.rps >= RATE * 0.97 ? 'met' : 'NOT met'} (saturated: ${sat.rps}/s)`);
 await probe.end();

@@ -19,36 +19,14 @@ PORT=3101
 KEY=5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e
 WORK=$(mktemp -d /tmp/wodnik-request-path.XXXXXX)
 
-echo "machine: $(nproc) × $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), node $(node -v), $(psql "$PG/postgres" -tAc 'show server_version' | cut -d' ' -f1)"
-echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ' + uncommitted changes in src')"
+source bench/http-bench-lib.sh
+bench_header
+bench_seeded_database
 
-have=$(psql "$PG/postgres" -tAc "select 1 from pg_database where datname = '$DB'")
-count=0
-if [[ "$have" == 1 && -z "${RESEED:-}" ]]; then
-  count=$(psql "$URL" -tAc "select count(*) from customers c join utilities u on u.id = c.utility_id where u.slug = 'zgk-demo'" 2>/dev/null || echo 0)
-fi
-if [[ "$count" != "$N" ]]; then
-  echo "seeding $N customers into $DB..."
-  psql "$PG/postgres" -qc "drop database if exists $DB" -c "create database $DB"
-  DATABASE_URL="$URL" WODNIK_SECRET_KEY=$KEY node bin/wodnik.js seed --customers "$N" | grep -E '^Seeding|^Created' || true
-  psql "$URL" -qc 'vacuum analyze'
-fi
-
-PROF=()
-if [[ -n "${PROFILE:-}" ]]; then PROF=(--cpu-prof --cpu-prof-dir="$WORK/profile"); fi
 # Twice: with the memory caches (the default), then without (WODNIK_MEMORY_CACHES=off: every request
 # reads its session and its overview from PostgreSQL), so both the served and the cold figures are shown.
 for CACHES in ${MODES:-on off}; do
-NODE_ENV=production WODNIK_SECRET_KEY=$KEY DATABASE_URL="$URL" HOST=127.0.0.1 PORT=$PORT \
-  WODNIK_DEFAULT_UTILITY=zgk-demo PUBLIC_URL=http://127.0.0.1:$PORT WODNIK_MEMORY_CACHES=$CACHES \
-  node "${PROF[@]}" bin/wodnik.js serve --port $PORT > "$WORK/server-$CACHES.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
-  curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null && break
-  kill -0 $SERVER 2>/dev/null || { cat "$WORK/server-$CACHES.log"; exit 1; }
-  sleep 0.5
-done
+bench_start_server "$WORK/server-$CACHES.log" WODNIK_MEMORY_CACHES="$CACHES"
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 SERVER_PID=$SERVER DATABASE_URL="$URL" BASE="http://127.0.0.1:$PORT" EMAIL=anna.kowalska@example.com PASSWORD=Wodnik-Demo-2026 \
@@ -57,8 +35,6 @@ SERVER_PID=$SERVER DATABASE_URL="$URL" BASE="http://127.0.0.1:$PORT" EMAIL=anna.
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "server log: $(wc -l < "$WORK/server-$CACHES.log") lines in $WORK/server-$CACHES.log"
 
-kill -TERM $SERVER
-wait $SERVER 2>/dev/null || true
-trap - EXIT
+bench_stop_server
 done
 if [[ -n "${PROFILE:-}" ]]; then echo "CPU profile: $(ls "$WORK"/profile/*.cpuprofile)"; fi

@@ -15,10 +15,10 @@
  * request of the server process and of the database backends barely do, so
  * they are printed too: 2 cores give 2,000 ms of CPU a second.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { createBenchSessions, dropBenchUsers } from './bench-sessions.ts';
 
 const BASE = process.env.BASE ?? 'http://127.0.0.1:3101';
 const SECONDS = Number(process.env.RUN_SECONDS ?? 10);
@@ -90,39 +90,12 @@ interface Run {
   cookies?: string[];
 }
 
-/**
- * USERS portal users of different demo customers, each with a session: rows
- * written directly (a sign-in costs an Argon2 hash, which is not what is
- * measured here). Returns their cookies; `dropBenchUsers` removes them.
- */
+const PREFIX = 'bench-';
+
+/** USERS portal users of different demo customers, each with a session (bench-sessions.ts); returns their cookies. */
 async function benchSessions(csrf: string): Promise<string[]> {
   if (!probe || USERS <= 1) return [];
-  await dropBenchUsers();
-  const { rows } = await probe.query<{ utility_id: number; id: number }>(
-    `select c.utility_id, c.id from customers c join utilities u on u.id = c.utility_id
-      where u.slug = 'zgk-demo' order by c.id limit $1`,
-    [USERS],
-  );
-  const tokens = rows.map(() => randomBytes(32).toString('base64url'));
-  await probe.query('begin');
-  await probe.query(
-    `with v as (select * from unnest($1::bigint[], $2::bigint[], $3::text[]) as t(utility_id, customer_id, token_hash)),
-          u as (insert into users (utility_id, kind, email, password_hash, email_verified_at)
-                select utility_id, 'customer', 'bench-' || customer_id || '@bench.invalid', '!', now() from v
-                returning utility_id, id, email),
-          l as (insert into user_customers (utility_id, user_id, customer_id)
-                select u.utility_id, u.id, v.customer_id from u join v on u.email = 'bench-' || v.customer_id || '@bench.invalid')
-     insert into sessions (utility_id, token_hash, user_id, csrf_token, expires_at, mfa_passed)
-     select u.utility_id, v.token_hash, u.id, $4, now() + interval '12 hours', false
-       from u join v on u.email = 'bench-' || v.customer_id || '@bench.invalid'`,
-    [rows.map((r) => r.utility_id), rows.map((r) => r.id), tokens.map((t) => createHash('sha256').update(t).digest('base64url')), csrf],
-  );
-  await probe.query('commit');
-  return tokens.map((t) => `wodnik_csrf=${csrf}; wodnik_session=${t}`);
-}
-
-async function dropBenchUsers(): Promise<void> {
-  await probe?.query(`delete from users where email like 'bench-%@bench.invalid'`);
+  return (await createBenchSessions(probe, { users: USERS, prefix: PREFIX, csrf })).map((x) => x.cookie);
 }
 
 function rotate(cookies: string[]) {
@@ -182,7 +155,7 @@ const results = [
   await run({ name: 'GET /api/portal/overview', path: '/api/portal/overview', cookies: users, rate: RATE }),
   await run({ name: 'GET /healthz', path: '/healthz' }),
 ];
-await dropBenchUsers();
+if (probe) await dropBenchUsers(probe, PREFIX);
 const [sat, fixed, health] = results;
 const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
 console.log(`targets: overview at ${RATE}/s p99 ≤ 25 ms: ${verdict(fixed.p99 <= 25 && fixed.requestsPerSecond >= RATE * 0.97)}; overview saturation > 4,000/s: ${verdict(sat.requestsPerSecond > 4000)}; /healthz > 10,000/s: ${verdict(health.requestsPerSecond > 10000)}`);
